@@ -146,6 +146,8 @@ export interface SourceInfo {
   /** live: the cache is fed by watches; snapshot/demo: a file read once. */
   state: 'live' | 'cached' | 'syncing' | 'static';
   readOnly: boolean;
+  /** Why this source was chosen, when it was not asked for (the demo when no kubeconfig exists). */
+  note?: string;
 }
 
 export type WarningCode =

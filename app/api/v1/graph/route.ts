@@ -1,0 +1,16 @@
+import { handle, parseQuery } from '../../_http/respond';
+import { graphQuerySchema } from '@/lib/schemas/query';
+import { graphView } from '@/lib/server/views';
+
+export const dynamic = 'force-dynamic';
+
+export function GET(req: Request) {
+  return handle(async () => {
+    const q = parseQuery(req, graphQuerySchema);
+    const graph = await graphView({
+      psp: q.psp, namespace: q.namespace, subject: q.subject, q: q.q, focus: q.focus,
+      includeWildcard: q.wildcard ?? true, maxNodes: q.limit, groupLimit: q.group,
+    });
+    return Response.json(graph);
+  });
+}

@@ -1,0 +1,12 @@
+import { handle, parseQuery } from '../../_http/respond';
+import { treeQuerySchema } from '@/lib/schemas/query';
+import { treeView } from '@/lib/server/views';
+
+export const dynamic = 'force-dynamic';
+
+export function GET(req: Request) {
+  return handle(async () => {
+    const { all } = parseQuery(req, treeQuerySchema);
+    return new Response(await treeView(all ?? false), { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+  });
+}

@@ -1,0 +1,143 @@
+import 'server-only';
+import http from 'node:http';
+import https from 'node:https';
+import { existsSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { AppError } from '../../errors';
+
+/**
+ * Who a request to the API server acts as. The dashboard reads with its own identity (the
+ * kubeconfig's user, or its service account in a pod); writes will carry the signed-in user's
+ * bearer token or impersonation headers. So identity is a per-request input, never process state.
+ */
+export type Identity =
+  | { kind: 'own' }
+  | { kind: 'token'; token: string }
+  | { kind: 'impersonate'; user: string; groups?: string[] };
+
+export const OWN_IDENTITY: Identity = { kind: 'own' };
+
+export interface KubeResponse {
+  status: number;
+  body: string;
+  headers: http.IncomingHttpHeaders;
+}
+
+export interface KubeConnectionInfo {
+  server: string;
+  context: string;
+  kubeconfigPath?: string;
+  inCluster: boolean;
+}
+
+export interface LoadOptions {
+  kubeconfig?: string;
+  context?: string;
+}
+
+/** Where a kubeconfig would come from: --kubeconfig, then KUBECONFIG (first existing entry), then ~/.kube/config. */
+export function findKubeconfig(opts: LoadOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (opts.kubeconfig) return opts.kubeconfig;
+  for (const p of (env.KUBECONFIG ?? '').split(path.delimiter).filter(Boolean)) if (existsSync(p)) return p;
+  const home = path.join(env.HOME || os.homedir(), '.kube', 'config');
+  return existsSync(home) ? home : undefined;
+}
+
+export function inClusterAvailable(env: NodeJS.ProcessEnv = process.env): boolean {
+  return !!env.KUBERNETES_SERVICE_HOST && existsSync('/var/run/secrets/kubernetes.io/serviceaccount/token');
+}
+
+/** A cluster endpoint plus the dashboard's own credentials, loaded from kubeconfig or in-cluster config. */
+export class KubeConnection {
+  private constructor(private readonly kc: KubeConfig, readonly info: KubeConnectionInfo) {}
+
+  static load(opts: LoadOptions): KubeConnection {
+    const kc = new KubeConfig();
+    const file = findKubeconfig(opts);
+    if (file) {
+      try {
+        kc.loadFromFile(file);
+      } catch (e) {
+        throw new AppError('source_error', `Cannot read kubeconfig ${file}: ${(e as Error).message}`);
+      }
+      if (opts.context) {
+        if (!kc.getContexts().some((c) => c.name === opts.context)) {
+          throw new AppError('source_error', `Context "${opts.context}" is not in kubeconfig ${file}. Contexts there: ${kc.getContexts().map((c) => c.name).join(', ') || 'none'}`);
+        }
+        kc.setCurrentContext(opts.context);
+      }
+    } else if (inClusterAvailable()) {
+      kc.loadFromCluster();
+    } else {
+      throw new AppError('source_error', 'No kubeconfig found (KUBECONFIG, ~/.kube/config) and not running in a pod');
+    }
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new AppError('source_error', `The current context of ${file ?? 'the in-cluster config'} names no cluster`);
+    return new KubeConnection(kc, { server: cluster.server.replace(/\/$/, ''), context: kc.getCurrentContext() || 'in-cluster', kubeconfigPath: file, inCluster: !file });
+  }
+
+  private async requestOptions(identity: Identity, headers: Record<string, string>): Promise<https.RequestOptions> {
+    const opts: https.RequestOptions = { headers: { Accept: 'application/json', ...headers } };
+    await this.kc.applyToHTTPSOptions(opts);
+    const h = opts.headers as Record<string, string | string[]>;
+    if (identity.kind === 'token') {
+      // The user's own token replaces ours; a client certificate of ours must not go along either.
+      delete opts.cert;
+      delete opts.key;
+      for (const k of Object.keys(h)) if (k.toLowerCase() === 'authorization') delete h[k];
+      h.Authorization = `Bearer ${identity.token}`;
+    } else if (identity.kind === 'impersonate') {
+      h['Impersonate-User'] = identity.user;
+      if (identity.groups?.length) h['Impersonate-Group'] = identity.groups;
+    }
+    return opts;
+  }
+
+  private open(method: string, apiPath: string, identity: Identity, body: string | undefined, timeoutMs: number, headers: Record<string, string> = {}) {
+    return this.requestOptions(identity, body ? { 'Content-Type': 'application/json', ...headers } : headers).then(
+      (opts) =>
+        new Promise<http.IncomingMessage>((resolve, reject) => {
+          const url = new URL(this.info.server + apiPath);
+          const mod = url.protocol === 'http:' ? http : https;
+          const req = mod.request(url, { ...opts, method }, resolve);
+          req.setTimeout(timeoutMs, () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
+          req.on('error', reject);
+          if (body) req.write(body);
+          req.end();
+        }),
+    );
+  }
+
+  /** One request; transport failures become AppError('unreachable'). HTTP errors are returned, not thrown. */
+  async request(method: string, apiPath: string, opts: { identity?: Identity; body?: unknown; timeoutMs?: number; contentType?: string } = {}): Promise<KubeResponse> {
+    let res: http.IncomingMessage;
+    try {
+      const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+      res = await this.open(method, apiPath, opts.identity ?? OWN_IDENTITY, body, opts.timeoutMs ?? 15_000, opts.contentType ? { 'Content-Type': opts.contentType } : {});
+    } catch (e) {
+      throw unreachable(this.info.server, e);
+    }
+    const chunks: Buffer[] = [];
+    for await (const c of res) chunks.push(c as Buffer);
+    return { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers };
+  }
+
+  /** A streaming GET (a watch). The caller reads lines from the response and destroys it when done. */
+  async stream(apiPath: string, identity: Identity = OWN_IDENTITY, idleTimeoutMs = 330_000): Promise<http.IncomingMessage> {
+    try {
+      return await this.open('GET', apiPath, identity, undefined, idleTimeoutMs);
+    } catch (e) {
+      throw unreachable(this.info.server, e);
+    }
+  }
+}
+
+function unreachable(server: string, e: unknown): AppError {
+  const err = e as NodeJS.ErrnoException;
+  const why = err.code ? `${err.code}${err.message ? ` (${err.message})` : ''}` : String(err?.message ?? e);
+  return new AppError('unreachable', `The cluster at ${server} is unreachable: ${why}`, {
+    hint: 'Check that the API server is up and reachable from this machine (VPN, port-forward), then the dashboard reconnects by itself.',
+  });
+}

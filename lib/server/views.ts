@@ -1,0 +1,70 @@
+import 'server-only';
+import { stringify } from 'yaml';
+import { AppError } from '../errors';
+import { objectDetails } from '../details/object-details';
+import { buildGraph } from '../graph/build-graph';
+import type { GraphOptions } from '../graph/types';
+import type { ClusterModel } from '../model/types';
+import { pspRow } from '../psp/privileged-settings';
+import { compareNames } from '../rbac/grants';
+import { resolvePspRelations, type PspRelations } from '../rbac/relations';
+import { renderTree } from '../tree/render-tree';
+import { getSource } from './sources/registry';
+
+/**
+ * The read views, computed from the source's current model. Relations are resolved once per model
+ * (models are immutable and cached by the sources), so repeated requests reuse them.
+ */
+const relCache = new WeakMap<ClusterModel, PspRelations>();
+
+async function current(): Promise<{ model: ClusterModel; rel: PspRelations }> {
+  const model = await getSource().readModel();
+  let rel = relCache.get(model);
+  if (!rel) {
+    rel = resolvePspRelations(model);
+    relCache.set(model, rel);
+  }
+  return { model, rel };
+}
+
+export async function clusterView() {
+  const { model, rel } = await current();
+  return {
+    source: model.source,
+    counts: {
+      podSecurityPolicies: model.psps.length,
+      clusterRoles: model.clusterRoles.length,
+      roles: model.roles.length,
+      clusterRoleBindings: model.clusterRoleBindings.length,
+      roleBindings: model.roleBindings.length,
+      serviceAccounts: model.serviceAccounts.length,
+      namespaces: model.namespaces.length,
+      workloads: model.workloads.length,
+      pspGrantingRoles: rel.roles.length,
+    },
+    warnings: [...model.warnings, ...rel.warnings],
+  };
+}
+
+export async function pspTableView() {
+  const { model } = await current();
+  const psps = [...model.psps].sort((a, b) => compareNames(a.metadata.name, b.metadata.name)).map(pspRow);
+  return { pspApiServed: model.source.pspApiServed, psps };
+}
+
+export async function graphView(opts: GraphOptions) {
+  const { model, rel } = await current();
+  return { pspApiServed: model.source.pspApiServed, ...buildGraph(model, opts, rel) };
+}
+
+export async function treeView(all: boolean) {
+  const { model, rel } = await current();
+  return renderTree(model, { all }, rel);
+}
+
+export async function objectView(id: string) {
+  const { model, rel } = await current();
+  const details = objectDetails(model, rel, id);
+  if (!details) throw new AppError('not_found', `Nothing named ${id} is known in this cluster`);
+  return { ...details, yaml: details.object ? stringify(details.object, { lineWidth: 0 }) : undefined };
+}

@@ -1,0 +1,28 @@
+import { describe, expect, it } from 'vitest';
+import { applyWatchEvent, cacheKey } from './watch-events';
+import type { RawObject } from './to-model';
+
+const rb = (name: string, rv: string) => ({ metadata: { name, namespace: 'ns', resourceVersion: rv }, roleRef: { kind: 'Role', name: 'r' } });
+
+describe('applyWatchEvent', () => {
+  it('adds, modifies and deletes by namespace/name, setting kind and apiVersion', () => {
+    const items = new Map<string, RawObject>();
+    expect(applyWatchEvent(items, { type: 'ADDED', object: rb('a', '10') }, 'RoleBinding', 'rbac.authorization.k8s.io/v1')).toEqual({ kind: 'changed', resourceVersion: '10' });
+    expect(items.get('ns/a')).toMatchObject({ kind: 'RoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1' });
+    applyWatchEvent(items, { type: 'MODIFIED', object: { ...rb('a', '11'), subjects: [{ kind: 'Group', name: 'g' }] } }, 'RoleBinding', 'v');
+    expect(items.get('ns/a')!.subjects).toEqual([{ kind: 'Group', name: 'g' }]);
+    applyWatchEvent(items, { type: 'DELETED', object: rb('a', '12') }, 'RoleBinding', 'v');
+    expect(items.size).toBe(0);
+  });
+
+  it('reports 410 Gone as expired so the caller lists again, and bookmarks without changing anything', () => {
+    const items = new Map<string, RawObject>();
+    expect(applyWatchEvent(items, { type: 'ERROR', object: { code: 410, message: 'too old resource version' } }, 'Role', 'v')).toEqual({ kind: 'expired' });
+    expect(applyWatchEvent(items, { type: 'BOOKMARK', object: { metadata: { resourceVersion: '99' } } }, 'Role', 'v')).toEqual({ kind: 'bookmark', resourceVersion: '99' });
+    expect(items.size).toBe(0);
+  });
+
+  it('keys cluster-scoped objects by name', () => {
+    expect(cacheKey({ metadata: { name: 'x' } })).toBe('x');
+  });
+});

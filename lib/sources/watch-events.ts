@@ -1,0 +1,48 @@
+import type { RawObject } from './to-model';
+
+export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
+
+export interface WatchEvent {
+  type: WatchEventType;
+  object: RawObject & { code?: number; message?: string; reason?: string };
+}
+
+/** `namespace/name`, or `name` for cluster-scoped objects: the cache key within one kind. */
+export function cacheKey(obj: RawObject): string {
+  const m = (obj.metadata ?? {}) as { name?: string; namespace?: string };
+  return m.namespace ? `${m.namespace}/${m.name}` : `${m.name}`;
+}
+
+function resourceVersionOf(obj: RawObject): string | undefined {
+  return ((obj.metadata ?? {}) as { resourceVersion?: string }).resourceVersion;
+}
+
+export type FoldResult =
+  | { kind: 'changed'; resourceVersion?: string }
+  | { kind: 'bookmark'; resourceVersion?: string }
+  | { kind: 'expired' }
+  | { kind: 'error'; message: string };
+
+/**
+ * Folds one watch event into a kind's cache. resourceVersions are opaque strings: they are only
+ * stored and sent back, never compared for order.
+ */
+export function applyWatchEvent(items: Map<string, RawObject>, event: WatchEvent, kind: string, apiVersion: string): FoldResult {
+  switch (event.type) {
+    case 'ADDED':
+    case 'MODIFIED':
+      items.set(cacheKey(event.object), { ...event.object, kind, apiVersion });
+      return { kind: 'changed', resourceVersion: resourceVersionOf(event.object) };
+    case 'DELETED':
+      items.delete(cacheKey(event.object));
+      return { kind: 'changed', resourceVersion: resourceVersionOf(event.object) };
+    case 'BOOKMARK':
+      return { kind: 'bookmark', resourceVersion: resourceVersionOf(event.object) };
+    case 'ERROR':
+      // 410 Gone: our resourceVersion is too old; the caller lists again.
+      if (event.object.code === 410) return { kind: 'expired' };
+      return { kind: 'error', message: event.object.message ?? 'watch error' };
+    default:
+      return { kind: 'error', message: `unknown watch event type ${(event as { type: string }).type}` };
+  }
+}
