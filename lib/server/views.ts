@@ -42,6 +42,7 @@ export async function clusterView() {
       workloads: model.workloads.length,
       pspGrantingRoles: rel.roles.length,
     },
+    namespaces: model.namespaces.map((n) => n.metadata.name).sort(compareNames),
     warnings: [...model.warnings, ...rel.warnings],
   };
 }

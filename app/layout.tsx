@@ -1,0 +1,23 @@
+import './globals.css';
+import type { Metadata } from 'next';
+import { SourceHeader } from '@/components/ui/SourceHeader';
+import { getSource } from '@/lib/server/sources/registry';
+
+export const metadata: Metadata = {
+  title: 'PSP Dashboard',
+  description: 'PodSecurityPolicies and the RBAC that grants them',
+};
+
+export const dynamic = 'force-dynamic';
+
+export default function RootLayout({ children }: { children: React.ReactNode }) {
+  const source = getSource().info();
+  return (
+    <html lang="en">
+      <body>
+        <SourceHeader source={source} />
+        {children}
+      </body>
+    </html>
+  );
+}

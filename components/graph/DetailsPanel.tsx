@@ -1,0 +1,152 @@
+'use client';
+import { useEffect, useState } from 'react';
+import { api, ApiError, type ObjectView } from '@/lib/client/api';
+import { KIND_STYLE } from './kind-style';
+import type { GraphNodeKind } from '@/lib/graph/types';
+import { ErrorNotice } from '../ui/ErrorNotice';
+
+interface Props {
+  id: string;
+  onClose: () => void;
+  onFocus: (id: string) => void;
+  onSelect: (id: string) => void;
+}
+
+/** The side panel: details of the selected node, fetched by id, and its YAML. */
+export function DetailsPanel({ id, onClose, onFocus, onSelect }: Props) {
+  const [view, setView] = useState<ObjectView>();
+  const [error, setError] = useState<ApiError>();
+  const [tab, setTab] = useState<'details' | 'yaml'>('details');
+
+  useEffect(() => {
+    let live = true;
+    setView(undefined);
+    setError(undefined);
+    api.object(id).then((v) => live && setView(v)).catch((e) => live && setError(e));
+    return () => {
+      live = false;
+    };
+  }, [id]);
+
+  const style = KIND_STYLE[(view?.kind ?? 'User') as GraphNodeKind];
+  return (
+    <aside className="flex w-[420px] shrink-0 flex-col border-l border-slate-200 bg-white" data-testid="details-panel" aria-label="Details">
+      <div className="flex items-start gap-2 border-b border-slate-200 p-3">
+        <div className="min-w-0 flex-1">
+          <div className="text-xs uppercase tracking-wide text-slate-500">{view ? `${style?.icon ?? ''} ${view.kind}` : 'Loading…'}</div>
+          <h2 className="break-all text-lg font-semibold text-slate-900" data-testid="details-title">
+            {view ? (view.namespace ? `${view.namespace}/${view.name}` : view.name) : id}
+          </h2>
+          {view?.missing && <p className="text-sm text-orange-700">Referred to, but it does not exist in the cluster.</p>}
+        </div>
+        <button className="rounded px-2 text-xl text-slate-500 hover:bg-slate-100" aria-label="Close details" onClick={onClose}>×</button>
+      </div>
+      <div className="flex gap-2 border-b border-slate-200 px-3 py-2 text-sm">
+        <button className={tab === 'details' ? 'font-semibold text-indigo-700' : 'text-slate-600'} onClick={() => setTab('details')}>Details</button>
+        <button className={tab === 'yaml' ? 'font-semibold text-indigo-700' : 'text-slate-600'} onClick={() => setTab('yaml')} disabled={!view?.yaml}>YAML</button>
+        <button className="ml-auto text-indigo-700 underline" onClick={() => onFocus(id)} data-testid="focus-button">Focus on this</button>
+      </div>
+      <div className="min-h-0 flex-1 overflow-auto p-3 text-sm">
+        {error && <ErrorNotice error={error} />}
+        {view && tab === 'details' && <Details view={view} onSelect={onSelect} />}
+        {view && tab === 'yaml' && (
+          <pre className="whitespace-pre-wrap break-all rounded bg-slate-900 p-3 font-mono text-xs text-slate-100" data-testid="details-yaml">{view.yaml}</pre>
+        )}
+      </div>
+    </aside>
+  );
+}
+
+function Section({ title, children }: { title: string; children: React.ReactNode }) {
+  return (
+    <section className="mb-4">
+      <h3 className="mb-1 text-xs font-semibold uppercase tracking-wide text-slate-500">{title}</h3>
+      {children}
+    </section>
+  );
+}
+
+function Link({ id, onSelect }: { id: string; onSelect: (id: string) => void }) {
+  return (
+    <button className="break-all text-left text-indigo-700 underline" onClick={() => onSelect(id)}>
+      {id.replace(/\/\//, '/').replace(/^([^/]+)\//, '$1 ')}
+    </button>
+  );
+}
+
+function Details({ view, onSelect }: { view: ObjectView; onSelect: (id: string) => void }) {
+  return (
+    <div data-testid="details-body">
+      {view.privileged && (
+        <Section title="Privileged settings">
+          {view.privileged.length === 0 ? (
+            <p className="text-emerald-700">None: this policy allows no privileged settings.</p>
+          ) : (
+            <ul className="space-y-1" data-testid="privileged-settings">
+              {view.privileged.map((s) => (
+                <li key={s.field} className={s.severity === 'critical' ? 'text-red-700' : 'text-amber-700'}>
+                  <code className="font-mono font-semibold">{s.field}: {s.value}</code> — {s.why}
+                </li>
+              ))}
+            </ul>
+          )}
+        </Section>
+      )}
+      {view.grantedBy && (
+        <Section title="Granted by">
+          {view.grantedBy.length === 0 ? <p className="text-slate-600">No role grants use of it: no pod can use this policy.</p> : (
+            <ul>{view.grantedBy.map((g) => <li key={g.role}><Link id={g.role} onSelect={onSelect} />{g.wildcard && <span className="ml-1 text-orange-700">(wildcard)</span>}</li>)}</ul>
+          )}
+        </Section>
+      )}
+      {view.rules && (
+        <Section title="Rules">
+          <table className="w-full text-xs">
+            <thead className="text-left text-slate-500"><tr><th>apiGroups</th><th>resources</th><th>verbs</th><th>names</th></tr></thead>
+            <tbody>
+              {view.rules.map((r, i) => (
+                <tr key={i} className={r.grantsPspUse ? 'bg-amber-50 font-medium' : ''}>
+                  <td>{(r.apiGroups ?? []).map((g) => g || '""').join(', ')}</td>
+                  <td>{(r.resources ?? r.nonResourceURLs ?? []).join(', ')}</td>
+                  <td>{r.verbs.join(', ')}</td>
+                  <td>{(r.resourceNames ?? []).join(', ') || (r.grantsPspUse ? 'all' : '')}</td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </Section>
+      )}
+      {view.boundBy && (
+        <Section title="Bound by">
+          {view.boundBy.length === 0 ? <p className="text-slate-600">No binding refers to this role.</p> : <ul>{view.boundBy.map((b) => <li key={b}><Link id={b} onSelect={onSelect} /></li>)}</ul>}
+        </Section>
+      )}
+      {view.roleRef && (
+        <Section title="Role">
+          <p>{view.roleRef.kind} {view.roleRef.name}{view.kind === 'RoleBinding' && <span className="text-sky-700"> — grants apply only to pods in namespace {view.namespace}</span>}</p>
+        </Section>
+      )}
+      {view.subjects && (
+        <Section title="Subjects">
+          <ul>{view.subjects.map((s, i) => <li key={i}>{s.kind} {s.namespace ? `${s.namespace}/` : ''}{s.name}</li>)}</ul>
+        </Section>
+      )}
+      {view.uses && (
+        <Section title="May use">
+          {view.uses.length === 0 ? <p className="text-slate-600">No PodSecurityPolicy is bound to it directly.</p> : (
+            <ul className="space-y-1" data-testid="subject-uses">
+              {view.uses.map((u, i) => (
+                <li key={i}>
+                  <span className="font-medium">{u.psp}</span>{u.wildcard && <span className="text-orange-700"> (wildcard)</span>}{' '}
+                  <span className="text-slate-600">{u.namespace ? `in namespace ${u.namespace}` : 'in every namespace'} via </span>
+                  <Link id={u.binding} onSelect={onSelect} />
+                </li>
+              ))}
+            </ul>
+          )}
+          <p className="mt-2 text-xs text-slate-500">Direct bindings only; group membership (system:authenticated, system:serviceaccounts…) adds more.</p>
+        </Section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,89 @@
+'use client';
+import { useEffect, useState } from 'react';
+import { api, type ClusterView, type GraphQuery } from '@/lib/client/api';
+
+interface Props {
+  cluster: ClusterView;
+  query: GraphQuery;
+  onChange: (changes: Record<string, string | undefined>) => void;
+}
+
+/** Search and filters. Text inputs apply after a short pause, so typing does not flood the server. */
+export function GraphToolbar({ cluster, query, onChange }: Props) {
+  const [q, setQ] = useState(query.q ?? '');
+  const [subject, setSubject] = useState(query.subject ?? '');
+  const [pspNames, setPspNames] = useState<string[]>([]);
+
+  useEffect(() => setQ(query.q ?? ''), [query.q]);
+  useEffect(() => setSubject(query.subject ?? ''), [query.subject]);
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if ((query.q ?? '') !== q) onChange({ q: q || undefined });
+    }, 300);
+    return () => clearTimeout(t);
+  }, [q]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if ((query.subject ?? '') !== subject) onChange({ subject: subject || undefined });
+    }, 300);
+    return () => clearTimeout(t);
+  }, [subject]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    api
+      .psps()
+      .then((d) => setPspNames(d.psps.map((p) => p.name)))
+      .catch(() => setPspNames([]));
+  }, []);
+
+  const input = 'rounded border border-slate-300 px-2 py-1 text-sm focus:border-indigo-500 focus:outline-none';
+  return (
+    <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-4 py-2" role="search">
+      <input aria-label="Search" data-testid="graph-search" className={`${input} w-64`} placeholder="Search names…" value={q} onChange={(e) => setQ(e.target.value)} />
+      <label className="flex items-center gap-1 text-sm text-slate-600">
+        PSP
+        <select aria-label="Filter by PSP" data-testid="filter-psp" className={input} value={query.psp ?? ''} onChange={(e) => onChange({ psp: e.target.value || undefined })}>
+          <option value="">all</option>
+          {pspNames.map((n) => (
+            <option key={n} value={n}>{n}</option>
+          ))}
+        </select>
+      </label>
+      <label className="flex items-center gap-1 text-sm text-slate-600">
+        Namespace
+        <select aria-label="Filter by namespace" data-testid="filter-namespace" className={input} value={query.namespace ?? ''} onChange={(e) => onChange({ namespace: e.target.value || undefined })}>
+          <option value="">all</option>
+          {cluster.namespaces.map((n) => (
+            <option key={n} value={n}>{n}</option>
+          ))}
+        </select>
+      </label>
+      <input aria-label="Filter by subject" data-testid="filter-subject" className={`${input} w-48`} placeholder="Subject name…" value={subject} onChange={(e) => setSubject(e.target.value)} />
+      <label className="flex items-center gap-1 text-sm text-slate-600">
+        <input type="checkbox" data-testid="filter-wildcard" checked={query.wildcard !== false} onChange={(e) => onChange({ wildcard: e.target.checked ? undefined : 'false' })} />
+        wildcard grants
+      </label>
+      {query.focus && (
+        <span className="flex items-center gap-1 rounded bg-indigo-50 px-2 py-1 text-sm text-indigo-900" data-testid="focus-chip">
+          Focus: {query.focus}
+          <button className="ml-1 font-bold" aria-label="Clear focus" onClick={() => onChange({ focus: undefined })}>×</button>
+        </span>
+      )}
+      {Object.keys(query).length > 0 && (
+        <button className="text-sm text-indigo-700 underline" onClick={() => onChange({ q: undefined, psp: undefined, namespace: undefined, subject: undefined, focus: undefined, wildcard: undefined })}>
+          Clear all
+        </button>
+      )}
+      <Legend />
+    </div>
+  );
+}
+
+function Legend() {
+  return (
+    <div className="ml-auto flex items-center gap-3 text-xs text-slate-500">
+      <span className="flex items-center gap-1"><span className="inline-block w-6 border-t-2 border-slate-500" /> cluster-wide</span>
+      <span className="flex items-center gap-1"><span className="inline-block w-6 border-t-2 border-dotted border-sky-500" /> one namespace</span>
+      <span className="flex items-center gap-1"><span className="inline-block w-6 border-t-2 border-dashed border-orange-500" /> wildcard</span>
+    </div>
+  );
+}

@@ -1,0 +1,168 @@
+'use client';
+import '@xyflow/react/dist/base.css';
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { Background, Controls, MarkerType, ReactFlow, type Edge } from '@xyflow/react';
+import { api, ApiError, type ClusterView, type GraphQuery, type GraphView } from '@/lib/client/api';
+import { nodeTypes } from './flow-types';
+import type { PolicyFlowNode } from './PolicyNode';
+import { useLayout } from './useLayout';
+import { GraphToolbar } from './GraphToolbar';
+import { DetailsPanel } from './DetailsPanel';
+import { ErrorNotice } from '../ui/ErrorNotice';
+import { WarningList } from '../ui/WarningList';
+
+const FILTER_KEYS = ['q', 'psp', 'namespace', 'subject', 'focus'] as const;
+
+function queryFromParams(params: URLSearchParams): GraphQuery {
+  const q: GraphQuery = {};
+  for (const k of FILTER_KEYS) {
+    const v = params.get(k);
+    if (v) q[k] = v;
+  }
+  if (params.get('wildcard') === 'false') q.wildcard = false;
+  return q;
+}
+
+/** The PSP ↔ RBAC graph: filters and selection live in the URL, so a view can be shared by link. */
+export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const query = useMemo(() => queryFromParams(new URLSearchParams(params.toString())), [params]);
+  const selected = params.get('node') ?? undefined;
+  const [graph, setGraph] = useState<GraphView>();
+  const [error, setError] = useState<ApiError>();
+
+  const setParams = useCallback(
+    (changes: Record<string, string | undefined>) => {
+      const next = new URLSearchParams(params.toString());
+      for (const [k, v] of Object.entries(changes)) {
+        if (v === undefined || v === '') next.delete(k);
+        else next.set(k, v);
+      }
+      const s = next.toString();
+      router.replace(s ? `${pathname}?${s}` : pathname, { scroll: false });
+    },
+    [params, router, pathname],
+  );
+
+  useEffect(() => {
+    const ctrl = new AbortController();
+    api
+      .graph(query, ctrl.signal)
+      .then((g) => {
+        setGraph(g);
+        setError(undefined);
+      })
+      .catch((e) => {
+        if (!ctrl.signal.aborted) setError(e instanceof ApiError ? e : new ApiError('internal', String(e), 0));
+      });
+    return () => ctrl.abort();
+  }, [query]);
+
+  const layout = useLayout(graph?.nodes, graph?.edges);
+
+  const nodes: PolicyFlowNode[] = useMemo(() => {
+    if (!graph || !layout.positions) return [];
+    return graph.nodes
+      .filter((n) => layout.positions![n.id])
+      .map((n) => ({
+        id: n.id,
+        type: 'policy',
+        position: layout.positions![n.id],
+        data: { node: n, selected: n.id === selected, dimmed: false },
+        draggable: false,
+        connectable: false,
+      }));
+  }, [graph, layout.positions, selected]);
+
+  const edges: Edge[] = useMemo(() => {
+    if (!graph) return [];
+    return graph.edges.map((e) => ({
+      id: e.id,
+      source: e.source,
+      target: e.target,
+      type: 'default',
+      label: e.namespace ? `only in ${e.namespace}` : e.wildcard ? 'wildcard' : undefined,
+      labelStyle: { fontSize: 10, fill: e.wildcard ? '#c2410c' : '#0369a1' },
+      labelBgStyle: { fill: '#fff' },
+      markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
+      style: e.wildcard
+        ? { stroke: '#f97316', strokeWidth: 2, strokeDasharray: '6 4' }
+        : e.namespace
+          ? { stroke: '#0ea5e9', strokeWidth: 1.5, strokeDasharray: '2 3' }
+          : { stroke: '#64748b', strokeWidth: 1.5 },
+      data: { wildcard: !!e.wildcard, namespace: e.namespace },
+    }));
+  }, [graph]);
+
+  const onNodeClick = useCallback(
+    (_: unknown, node: { id: string; data: PolicyFlowNode['data'] }) => {
+      if (node.data.node.kind === 'Collapsed') {
+        // A "+N" group opens by focusing on its parent, where the limit applies to fewer nodes.
+        setParams({ focus: node.data.node.parent, node: node.data.node.parent });
+        return;
+      }
+      setParams({ node: node.id });
+    },
+    [setParams],
+  );
+
+  // A new layout re-mounts the canvas so that fitView frames the new picture.
+  const flowKey = `layout-${layout.version}`;
+
+  return (
+    <div className="flex h-[calc(100vh-3.5rem)] flex-col">
+      <GraphToolbar cluster={cluster} query={query} onChange={setParams} />
+      {!cluster.source.pspApiServed && (
+        <div role="status" className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
+          This cluster has no PodSecurityPolicy API; it was removed in v1.25. The RBAC side is still shown.
+        </div>
+      )}
+      <div className="flex min-h-0 flex-1">
+        <div className="relative min-w-0 flex-1" data-testid="graph-canvas">
+          {error ? (
+            <div className="p-6">
+              <ErrorNotice error={error} />
+            </div>
+          ) : graph && graph.nodes.length === 0 ? (
+            <div className="p-6 text-slate-600" data-testid="graph-empty">
+              {Object.keys(query).length ? 'Nothing matches these filters.' : 'No PodSecurityPolicy and no role granting one was found.'}
+            </div>
+          ) : (
+            <ReactFlow
+              key={flowKey}
+              nodes={nodes}
+              edges={edges}
+              nodeTypes={nodeTypes}
+              onNodeClick={onNodeClick}
+              nodesDraggable={false}
+              nodesConnectable={false}
+              elementsSelectable={false}
+              deleteKeyCode={null}
+              fitView
+              minZoom={0.05}
+              onlyRenderVisibleElements={(graph?.nodes.length ?? 0) > 300}
+              proOptions={{ hideAttribution: true }}
+            >
+              <Background gap={24} color="#e2e8f0" />
+              <Controls showInteractive={false} />
+            </ReactFlow>
+          )}
+          {(layout.pending || !graph) && !error && (
+            <div className="absolute left-3 top-3 rounded bg-white/90 px-2 py-1 text-xs text-slate-600 shadow">Laying out the graph…</div>
+          )}
+          {graph && (
+            <div className="absolute bottom-2 left-14 rounded bg-white/90 px-2 py-1 text-xs text-slate-600 shadow" data-testid="graph-stats">
+              {graph.nodes.filter((n) => n.kind !== 'Collapsed').length} of {graph.total} nodes shown
+              {graph.hidden > 0 && ` · ${graph.hidden} in collapsed groups (click a “+N” node to open it)`}
+            </div>
+          )}
+        </div>
+        {selected && <DetailsPanel id={selected} onClose={() => setParams({ node: undefined })} onFocus={(id) => setParams({ focus: id })} onSelect={(id) => setParams({ node: id })} />}
+      </div>
+      {graph && graph.warnings.length > 0 && <WarningList warnings={graph.warnings} />}
+    </div>
+  );
+}

@@ -1,0 +1,32 @@
+import Link from 'next/link';
+import type { SourceInfo } from '@/lib/model/types';
+
+const KIND_LABEL: Record<SourceInfo['kind'], string> = { live: 'Live cluster', snapshot: 'Snapshot', demo: 'Demo cluster' };
+
+/** Which cluster this is, which version, and whether what is shown is live. Always visible. */
+export function SourceHeader({ source }: { source: SourceInfo }) {
+  const state =
+    source.kind !== 'live' ? 'static file' : source.state === 'live' ? 'live · watching' : source.state === 'syncing' ? 'syncing…' : source.state;
+  return (
+    <header className="flex h-14 items-center gap-4 border-b border-slate-200 bg-white px-4" data-testid="source-header">
+      <Link href="/" className="text-lg font-semibold text-slate-900">PSP Dashboard</Link>
+      <nav className="flex gap-3 text-sm">
+        <Link href="/" className="text-slate-700 hover:text-indigo-700">Graph</Link>
+        <Link href="/psps" className="text-slate-700 hover:text-indigo-700">PSPs</Link>
+        <Link href="/tree" className="text-slate-700 hover:text-indigo-700">Tree</Link>
+      </nav>
+      <div className="ml-auto flex items-center gap-2 text-sm" data-testid="source-info" data-source-kind={source.kind}>
+        {source.kind === 'demo' && (
+          <span className="rounded bg-fuchsia-600 px-2 py-0.5 text-xs font-bold uppercase text-white" data-testid="demo-badge" title={source.note}>
+            Demo data — not a real cluster
+          </span>
+        )}
+        {source.readOnly && <span className="rounded bg-slate-700 px-2 py-0.5 text-xs font-bold uppercase text-white">read-only</span>}
+        <span className="text-slate-500">{KIND_LABEL[source.kind]}:</span>
+        <span className="max-w-72 truncate font-medium" title={source.name}>{source.name}</span>
+        <span className="text-slate-500">· {source.serverVersion ?? 'version unknown'}</span>
+        <span className={source.kind === 'live' && source.state === 'live' ? 'text-emerald-700' : 'text-slate-500'}>· {state}</span>
+      </div>
+    </header>
+  );
+}

@@ -1,0 +1,70 @@
+import type { ErrorCode } from '../errors';
+import type { PolicyGraph } from '../graph/types';
+import type { ObjectDetails } from '../details/object-details';
+import type { PspRow } from '../psp/privileged-settings';
+import type { ModelWarning, SourceInfo } from '../model/types';
+
+/** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
+
+export class ApiError extends Error {
+  constructor(public readonly code: ErrorCode | 'network', message: string, public readonly status: number, public readonly details?: Record<string, unknown>) {
+    super(message);
+    this.name = 'ApiError';
+  }
+}
+
+async function request<T>(path: string, init?: RequestInit, as: 'json' | 'text' = 'json'): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(path, { ...init, headers: { Accept: as === 'json' ? 'application/json' : 'text/plain', ...init?.headers } });
+  } catch (e) {
+    throw new ApiError('network', `The dashboard server did not answer: ${(e as Error).message}`, 0);
+  }
+  if (!res.ok) {
+    let body: { error?: { code?: ErrorCode; message?: string; details?: Record<string, unknown> } } = {};
+    try {
+      body = await res.json();
+    } catch {
+      /* not JSON: keep the status line */
+    }
+    throw new ApiError(body.error?.code ?? 'internal', body.error?.message ?? `HTTP ${res.status}`, res.status, body.error?.details);
+  }
+  return (as === 'json' ? res.json() : res.text()) as Promise<T>;
+}
+
+export interface ClusterView {
+  source: SourceInfo;
+  counts: Record<string, number>;
+  namespaces: string[];
+  warnings: ModelWarning[];
+}
+
+export type GraphView = PolicyGraph & { pspApiServed: boolean };
+export type ObjectView = ObjectDetails & { yaml?: string };
+
+export interface GraphQuery {
+  psp?: string;
+  namespace?: string;
+  subject?: string;
+  q?: string;
+  focus?: string;
+  wildcard?: boolean;
+}
+
+export function graphQueryString(q: GraphQuery): string {
+  const p = new URLSearchParams();
+  for (const [k, v] of Object.entries(q)) {
+    if (v === undefined || v === '' || (k === 'wildcard' && v === true)) continue;
+    p.set(k, String(v));
+  }
+  const s = p.toString();
+  return s ? `?${s}` : '';
+}
+
+export const api = {
+  cluster: () => request<ClusterView>('/api/v1/cluster'),
+  psps: () => request<{ pspApiServed: boolean; psps: PspRow[] }>('/api/v1/psps'),
+  graph: (q: GraphQuery, signal?: AbortSignal) => request<GraphView>(`/api/v1/graph${graphQueryString(q)}`, { signal }),
+  object: (id: string) => request<ObjectView>(`/api/v1/objects?id=${encodeURIComponent(id)}`),
+  tree: (all: boolean) => request<string>(`/api/v1/tree${all ? '?all=true' : ''}`, undefined, 'text'),
+};
