@@ -219,6 +219,36 @@ describe.skipIf(!has124)('testenv: kube-apiserver 1.24 with PSP admission', () =
     expect(p.metadata.managedFields[0].manager).toBe('kube-controller-manager');
   });
 
+  it("checks PSP against the pod creator replicaset-controller, not the Deployment's author", async () => {
+    // restricted-user may use smoke-restricted in team-a, and this pod would pass it; but the
+    // ReplicaSet's pods are created by replicaset-controller, and neither it nor the pod's
+    // `default` ServiceAccount may use any PSP: the ReplicaSet reports the PSP rejection.
+    const dep = {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'smoke-unprivileged' },
+      spec: {
+        replicas: 1,
+        selector: { matchLabels: { app: 'smoke-unprivileged' } },
+        template: { metadata: { labels: { app: 'smoke-unprivileged' } }, spec: pod('x', { privileged: false }).spec },
+      },
+    };
+    const created = await c.request('restricted-user', 'POST', '/apis/apps/v1/namespaces/team-a/deployments', dep);
+    expect(created.status, created.text).toBe(201);
+    const cond = await eventually(
+      async () => {
+        const r = await c.request('admin', 'GET', '/apis/apps/v1/namespaces/team-a/replicasets?labelSelector=app%3Dsmoke-unprivileged');
+        const conds: any[] = r.body.items?.[0]?.status?.conditions ?? [];
+        return conds.find((x) => x.type === 'ReplicaFailure');
+      },
+      30_000,
+      'the ReplicaSet to report ReplicaFailure',
+    );
+    expect(cond.message).toContain('PodSecurityPolicy');
+    const pods = await c.request('admin', 'GET', '/api/v1/namespaces/team-a/pods?labelSelector=app%3Dsmoke-unprivileged');
+    expect(pods.body.items).toHaveLength(0);
+  });
+
   it('survives an apiserver restart on the same port', async () => {
     await c.stopApiserver();
     await expect(c.request('admin', 'GET', '/version')).rejects.toThrow(/ECONNREFUSED/);

@@ -29,13 +29,18 @@ func main() {
 	var cmd *cobra.Command
 	switch name {
 	case "kube-apiserver", "apiserver":
+		name = "kube-apiserver"
 		cmd = apiserver.NewAPIServerCommand()
 	case "kube-controller-manager", "controller-manager":
+		name = "kube-controller-manager"
 		cmd = controllermanager.NewControllerManagerCommand()
 	default:
 		fmt.Fprintf(os.Stderr, "unknown component %q (want kube-apiserver or kube-controller-manager)\n", name)
 		os.Exit(2)
 	}
+	// client-go derives the User-Agent (and so the managedFields manager) from os.Args[0]:
+	// make it the component's name, as with the real binaries.
+	os.Args = append([]string{name}, args...)
 	cmd.SetArgs(args)
 	os.Exit(cli.Run(cmd))
 }
