@@ -15,6 +15,8 @@ import * as path from 'node:path';
 import { binariesAvailable, readRun, RUN_DIR, startCluster, stopRunDir, TESTENV_DIR, type ClusterVersion } from './cluster';
 
 const CURRENT = path.join(RUN_DIR, 'current.json');
+/** a stable copy of the running cluster's kubeconfig */
+const KUBECONFIG = path.join(RUN_DIR, 'kubeconfig');
 
 interface Current {
   dir: string;
@@ -57,16 +59,17 @@ function usage(code: number): never {
 
 function printHowTo(cur: Current): void {
   const repo = path.dirname(TESTENV_DIR);
-  const kc = path.relative(process.cwd(), cur.kubeconfigPath) || cur.kubeconfigPath;
+  const kcPath = fs.existsSync(KUBECONFIG) ? KUBECONFIG : cur.kubeconfigPath;
+  const kc = path.relative(process.cwd(), kcPath) || kcPath;
   console.log(`
 Cluster ${cur.version} (${cur.serverVersion}) is up at ${cur.server}${cur.controllerManager ? ' with kube-controller-manager' : ''}.
 
-  kubeconfig: ${cur.kubeconfigPath}
+  kubeconfig: ${kcPath}
   contexts:   admin (current), viewer, rbac-manager, restricted-user, dashboard
 
 Point the dashboard at it:
   npm start -- --kubeconfig ${kc}
-  (or KUBECONFIG=${cur.kubeconfigPath}; the 'dashboard' context is the dashboard's own ServiceAccount)
+  (or KUBECONFIG=${kcPath}; the 'dashboard' context is the dashboard's own ServiceAccount)
 
 With kubectl, if you have one:  kubectl --kubeconfig ${kc} --context viewer get pods -A
 Logs: ${path.join(cur.dir, 'logs')}
@@ -102,6 +105,7 @@ async function up(args: string[]): Promise<void> {
   if (cur) {
     await stopRunDir(cur.dir).catch(() => {});
     fs.rmSync(CURRENT, { force: true });
+    fs.rmSync(KUBECONFIG, { force: true });
   }
 
   const avail = binariesAvailable(version);
@@ -130,6 +134,8 @@ async function up(args: string[]): Promise<void> {
     controllerManager,
     startedAt: new Date().toISOString(),
   };
+  fs.copyFileSync(c.kubeconfigPath, KUBECONFIG);
+  fs.chmodSync(KUBECONFIG, 0o600);
   fs.writeFileSync(CURRENT, JSON.stringify(info, null, 2));
   console.error(`started in ${((Date.now() - t) / 1000).toFixed(1)} s`);
   printHowTo(info);
@@ -143,6 +149,7 @@ async function down(): Promise<void> {
   }
   await stopRunDir(cur.dir);
   fs.rmSync(CURRENT, { force: true });
+  fs.rmSync(KUBECONFIG, { force: true });
   console.log(`Stopped the ${cur.version} test cluster (${cur.server}) and removed ${cur.dir}.`);
 }
 

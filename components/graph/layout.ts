@@ -1,20 +1,6 @@
-import type { GraphEdge, GraphNode } from '@/lib/graph/types';
-
 /** Fixed node sizes: layout needs no DOM measurement, and the worker can run before anything renders. */
 export const NODE_WIDTH = 240;
 export const NODE_HEIGHT = 58;
-
-export interface LayoutRequest {
-  id: number;
-  nodes: Pick<GraphNode, 'id'>[];
-  edges: Pick<GraphEdge, 'id' | 'source' | 'target'>[];
-}
-
-export interface LayoutResponse {
-  id: number;
-  positions: Record<string, { x: number; y: number }>;
-  error?: string;
-}
 
 /** ELK's layered algorithm, left to right: PSP → role → binding → subject. */
 export const ELK_OPTIONS: Record<string, string> = {

@@ -1,38 +1,50 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
+import ELK from 'elkjs/lib/elk-api.js';
 import type { GraphEdge, GraphNode } from '@/lib/graph/types';
-import type { LayoutResponse } from './layout';
+import { ELK_OPTIONS, NODE_HEIGHT, NODE_WIDTH } from './layout';
+
+type Positions = Record<string, { x: number; y: number }>;
 
 /**
  * Positions for a graph, computed by ELK in a Web Worker. A result that arrives after the graph
- * changed again is dropped (ids), so a slow layout never paints a stale picture.
+ * changed again is dropped, so a slow layout never paints a stale picture.
  */
 export function useLayout(nodes: GraphNode[] | undefined, edges: GraphEdge[] | undefined) {
-  const workerRef = useRef<Worker | null>(null);
-  const seq = useRef(0);
-  const [state, setState] = useState<{ positions?: LayoutResponse['positions']; error?: string; pending: boolean; version: number }>({ pending: false, version: 0 });
+  const elkRef = useRef<InstanceType<typeof ELK> | null>(null);
+  const [state, setState] = useState<{ positions?: Positions; error?: string; pending: boolean; version: number }>({ pending: false, version: 0 });
 
   useEffect(() => {
-    const worker = new Worker(new URL('./layout.worker.ts', import.meta.url));
-    workerRef.current = worker;
+    const elk = new ELK({ workerFactory: () => new Worker(new URL('./elk.worker.ts', import.meta.url)) });
+    elkRef.current = elk;
     return () => {
-      worker.terminate();
-      workerRef.current = null;
+      elk.terminateWorker();
+      elkRef.current = null;
     };
   }, []);
 
   useEffect(() => {
-    const worker = workerRef.current;
-    if (!worker || !nodes || !edges) return;
-    const id = ++seq.current;
+    const elk = elkRef.current;
+    if (!elk || !nodes || !edges) return;
+    let current = true;
     setState((s) => ({ ...s, pending: true }));
-    const onMessage = (e: MessageEvent<LayoutResponse>) => {
-      if (e.data.id !== seq.current) return;
-      setState((s) => ({ positions: e.data.positions, error: e.data.error, pending: false, version: s.version + 1 }));
+    elk
+      .layout({
+        id: 'root',
+        layoutOptions: ELK_OPTIONS,
+        children: nodes.map((n) => ({ id: n.id, width: NODE_WIDTH, height: NODE_HEIGHT })),
+        edges: edges.map((e) => ({ id: e.id, sources: [e.source], targets: [e.target] })),
+      })
+      .then((result) => {
+        if (!current) return;
+        const positions: Positions = {};
+        for (const c of result.children ?? []) positions[c.id] = { x: c.x ?? 0, y: c.y ?? 0 };
+        setState((s) => ({ positions, pending: false, version: s.version + 1 }));
+      })
+      .catch((err: Error) => current && setState((s) => ({ ...s, error: err.message, pending: false })));
+    return () => {
+      current = false;
     };
-    worker.addEventListener('message', onMessage);
-    worker.postMessage({ id, nodes: nodes.map((n) => ({ id: n.id })), edges: edges.map((e) => ({ id: e.id, source: e.source, target: e.target })) });
-    return () => worker.removeEventListener('message', onMessage);
   }, [nodes, edges]);
 
   return state;

@@ -24,7 +24,7 @@ export function SourceHeader({ source }: { source: SourceInfo }) {
         {source.readOnly && <span className="rounded bg-slate-700 px-2 py-0.5 text-xs font-bold uppercase text-white">read-only</span>}
         <span className="text-slate-500">{KIND_LABEL[source.kind]}:</span>
         <span className="max-w-72 truncate font-medium" title={source.name}>{source.name}</span>
-        <span className="text-slate-500">· {source.serverVersion ?? 'version unknown'}</span>
+        {source.serverVersion ? <span className="text-slate-500">· {source.serverVersion}</span> : source.kind === 'live' ? <span className="text-slate-500">· version unknown</span> : null}
         <span className={source.kind === 'live' && source.state === 'live' ? 'text-emerald-700' : 'text-slate-500'}>· {state}</span>
       </div>
     </header>
