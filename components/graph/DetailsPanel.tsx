@@ -20,6 +20,7 @@ export function DetailsPanel({ id, onClose, onFocus, onSelect }: Props) {
 
   useEffect(() => {
     let live = true;
+    setTab('details');
     setView(undefined);
     setError(undefined);
     api.object(id).then((v) => live && setView(v)).catch((e) => live && setError(e));

@@ -13,6 +13,9 @@ export function GraphToolbar({ cluster, query, onChange }: Props) {
   const [q, setQ] = useState(query.q ?? '');
   const [subject, setSubject] = useState(query.subject ?? '');
   const [pspNames, setPspNames] = useState<string[]>([]);
+  // Local echo of the URL state, so a control responds at once while the URL update is in flight.
+  const [wildcard, setWildcard] = useState(query.wildcard !== false);
+  useEffect(() => setWildcard(query.wildcard !== false), [query.wildcard]);
 
   useEffect(() => setQ(query.q ?? ''), [query.q]);
   useEffect(() => setSubject(query.subject ?? ''), [query.subject]);
@@ -59,7 +62,10 @@ export function GraphToolbar({ cluster, query, onChange }: Props) {
       </label>
       <input aria-label="Filter by subject" data-testid="filter-subject" className={`${input} w-48`} placeholder="Subject name…" value={subject} onChange={(e) => setSubject(e.target.value)} />
       <label className="flex items-center gap-1 text-sm text-slate-600">
-        <input type="checkbox" data-testid="filter-wildcard" checked={query.wildcard !== false} onChange={(e) => onChange({ wildcard: e.target.checked ? undefined : 'false' })} />
+        <input type="checkbox" data-testid="filter-wildcard" checked={wildcard} onChange={(e) => {
+          setWildcard(e.target.checked);
+          onChange({ wildcard: e.target.checked ? undefined : 'false' });
+        }} />
         wildcard grants
       </label>
       {query.focus && (
