@@ -241,7 +241,7 @@ function isZombie(pid: number): boolean {
   }
 }
 
-async function killOwned(pid: number, dir: string, graceMs = 5000): Promise<void> {
+async function killOwned(pid: number, dir: string, graceMs = 2000): Promise<void> {
   if (!ownedBy(pid, dir)) return;
   try {
     process.kill(pid, 'SIGTERM');
@@ -393,10 +393,11 @@ export async function stopRunDir(dir: string): Promise<void> {
         /* gone */
       }
     }
-    // controller manager and apiserver before etcd
-    const order = ['kube-controller-manager', 'kube-apiserver', 'etcd'];
-    const names = Object.keys(st.pids).sort((a, b) => order.indexOf(a) - order.indexOf(b));
-    for (const name of names) await killOwned(st.pids[name], dir);
+    // controller manager and apiserver (whose graceful shutdown can take many seconds while
+    // watches are open: 2 s, then SIGKILL) before etcd
+    const { etcd, ...rest } = st.pids;
+    await Promise.all(Object.values(rest).map((pid) => killOwned(pid, dir)));
+    if (etcd) await killOwned(etcd, dir, 5000);
   }
   fs.rmSync(dir, { recursive: true, force: true });
 }

@@ -1,0 +1,37 @@
+// npm run bench: times the read path on a large generated cluster. Prints figures; asserts nothing.
+import { buildGraph } from '../lib/graph/build-graph';
+import { resolvePspRelations } from '../lib/rbac/relations';
+import { buildModel } from '../lib/sources/to-model';
+import { renderTree } from '../lib/tree/render-tree';
+import { generateLargeCluster, LARGE_CLUSTER } from '../lib/testing/large-cluster';
+
+function time<T>(label: string, runs: number, fn: () => T): T {
+  let result!: T;
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    const t0 = performance.now();
+    result = fn();
+    samples.push(performance.now() - t0);
+  }
+  samples.sort((a, b) => a - b);
+  const median = samples[Math.floor(samples.length / 2)];
+  console.log(`${label.padEnd(48)} median ${median.toFixed(1).padStart(7)} ms   min ${samples[0].toFixed(1).padStart(7)} ms   (${runs} runs)`);
+  return result;
+}
+
+const raw = generateLargeCluster();
+console.log(`Large cluster: ${Object.entries(LARGE_CLUSTER).map(([k, v]) => `${v} ${k}`).join(', ')} (${raw.length} objects)\n`);
+const source = { kind: 'snapshot' as const, name: 'bench', pspApiServed: true, state: 'static' as const, readOnly: true };
+const objects = raw.map((object, i) => ({ object, where: `object ${i}` }));
+
+const model = time('model (raw objects → ClusterModel)', 10, () => buildModel({ objects, source, computeAggregation: true }));
+const rel = time('relations (PSP ↔ role ↔ binding ↔ subject)', 10, () => resolvePspRelations(model));
+const graph = time('graph JSON, whole cluster (relations cached)', 10, () => JSON.stringify(buildGraph(model, {}, rel)));
+time('graph JSON, cold (relations + graph + JSON)', 10, () => JSON.stringify(buildGraph(model)));
+time('graph JSON, filtered to one namespace', 10, () => JSON.stringify(buildGraph(model, { namespace: 'ns-042' }, rel)));
+time('graph JSON, search "sa-77"', 10, () => JSON.stringify(buildGraph(model, { q: 'sa-77' }, rel)));
+const tree = time('psp-util tree text', 10, () => renderTree(model, {}, rel));
+
+const parsed = JSON.parse(graph);
+console.log(`\nGraph: ${parsed.total} nodes before trimming; sent ${parsed.nodes.length} nodes and ${parsed.edges.length} edges (${(graph.length / 1024).toFixed(0)} KiB), ${parsed.hidden} in collapsed groups.`);
+console.log(`Relations: ${rel.roles.length} PSP-granting roles; ${rel.warnings.length} warnings. Tree: ${tree.split('\n').length} lines.`);

@@ -1,0 +1,100 @@
+import type { RawObject } from '../sources/to-model';
+
+/**
+ * A large cluster for benchmarks, shaped like the big real one in landscape.md: 50 PSPs,
+ * 720 ClusterRoles, 1,370 Roles, 680 ClusterRoleBindings, 4,500 RoleBindings, 10,000
+ * ServiceAccounts, 500 namespaces. Deterministic: the same seed gives the same objects.
+ */
+export interface LargeClusterSize {
+  psps: number;
+  clusterRoles: number;
+  roles: number;
+  clusterRoleBindings: number;
+  roleBindings: number;
+  serviceAccounts: number;
+  namespaces: number;
+}
+
+export const LARGE_CLUSTER: LargeClusterSize = {
+  psps: 50, clusterRoles: 720, roles: 1370, clusterRoleBindings: 680, roleBindings: 4500, serviceAccounts: 10_000, namespaces: 500,
+};
+
+function prng(seed: number) {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const RBAC = 'rbac.authorization.k8s.io/v1';
+
+export function generateLargeCluster(size: LargeClusterSize = LARGE_CLUSTER, seed = 42): RawObject[] {
+  const rnd = prng(seed);
+  const pick = <T,>(list: T[]) => list[Math.floor(rnd() * list.length)];
+  const objs: RawObject[] = [];
+  const ns = Array.from({ length: size.namespaces }, (_, i) => `ns-${String(i).padStart(3, '0')}`);
+  for (const n of ns) objs.push({ apiVersion: 'v1', kind: 'Namespace', metadata: { name: n } });
+  const sasByNs = new Map<string, string[]>(ns.map((n) => [n, []]));
+  for (let i = 0; i < size.serviceAccounts; i++) {
+    const n = ns[i % ns.length];
+    const name = i < ns.length ? 'default' : `sa-${i}`;
+    sasByNs.get(n)!.push(name);
+    objs.push({ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name, namespace: n } });
+  }
+  const psps = Array.from({ length: size.psps }, (_, i) => `psp-${String(i).padStart(2, '0')}`);
+  psps.forEach((name, i) => {
+    const privileged = i % 5 === 0;
+    objs.push({
+      apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name },
+      spec: privileged
+        ? { privileged: true, hostNetwork: true, volumes: ['*'], allowedCapabilities: ['*'], runAsUser: { rule: 'RunAsAny' }, seLinux: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' } }
+        : { privileged: false, allowPrivilegeEscalation: false, requiredDropCapabilities: ['ALL'], volumes: ['configMap', 'secret', 'emptyDir', 'projected'], runAsUser: { rule: 'MustRunAsNonRoot' }, seLinux: { rule: 'RunAsAny' }, fsGroup: { rule: 'MustRunAs', ranges: [{ min: 1, max: 65535 }] }, supplementalGroups: { rule: 'MustRunAs', ranges: [{ min: 1, max: 65535 }] } },
+    });
+  });
+  const useRule = (names: string[]) => ({ apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: ['use'], resourceNames: names });
+  const ordinary = () => ({ apiGroups: [pick(['', 'apps', 'batch', 'networking.k8s.io'])], resources: [pick(['pods', 'deployments', 'jobs', 'services', 'configmaps'])], verbs: ['get', 'list', 'watch'] });
+  const clusterRoles: string[] = [];
+  for (let i = 0; i < size.clusterRoles; i++) {
+    const name = `cr-${i}`;
+    clusterRoles.push(name);
+    const kind = i % 6; // one in six grants PSPs; a few grant everything
+    const rules = i < 4 ? [{ apiGroups: ['*'], resources: ['*'], verbs: ['*'] }]
+      : kind === 0 ? [ordinary(), useRule([pick(psps), pick(psps)])]
+      : [ordinary(), ordinary()];
+    objs.push({ apiVersion: RBAC, kind: 'ClusterRole', metadata: { name }, rules });
+  }
+  const rolesByNs = new Map<string, string[]>(ns.map((n) => [n, []]));
+  for (let i = 0; i < size.roles; i++) {
+    const n = pick(ns);
+    const name = `role-${i}`;
+    rolesByNs.get(n)!.push(name);
+    const rules = i % 4 === 0 ? [useRule([pick(psps)])] : [ordinary()];
+    objs.push({ apiVersion: RBAC, kind: 'Role', metadata: { name, namespace: n }, rules });
+  }
+  const subject = (n: string) => {
+    const r = rnd();
+    if (r < 0.7) return { kind: 'ServiceAccount', name: pick(sasByNs.get(n)!), namespace: n };
+    if (r < 0.85) return { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: `system:serviceaccounts:${n}` };
+    return { kind: 'User', apiGroup: 'rbac.authorization.k8s.io', name: `user-${Math.floor(rnd() * 300)}@example.com` };
+  };
+  for (let i = 0; i < size.clusterRoleBindings; i++) {
+    const subjects = Array.from({ length: 1 + Math.floor(rnd() * 5) }, () => subject(pick(ns)));
+    objs.push({ apiVersion: RBAC, kind: 'ClusterRoleBinding', metadata: { name: `crb-${i}` }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: pick(clusterRoles) }, subjects });
+  }
+  for (let i = 0; i < size.roleBindings; i++) {
+    const n = pick(ns);
+    const local = rolesByNs.get(n)!;
+    const toRole = local.length > 0 && rnd() < 0.5;
+    const subjects = Array.from({ length: 1 + Math.floor(rnd() * 4) }, () => subject(n));
+    objs.push({
+      apiVersion: RBAC, kind: 'RoleBinding', metadata: { name: `rb-${i}`, namespace: n },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: toRole ? 'Role' : 'ClusterRole', name: toRole ? pick(local) : pick(clusterRoles) },
+      subjects,
+    });
+  }
+  return objs;
+}
