@@ -66,14 +66,16 @@ export class Reflector {
           continue;
         }
         backoff = 250;
-        await this.watchUntilExpired();
+        // A watch cut off right after a good LIST must not spin: pause a moment before listing again.
+        if ((await this.watchUntilExpired()) === 'broken') await sleep(200);
       } catch (e) {
         if (this.stopped) return;
         const error = isAppError(e) ? e : new AppError('internal', `Reading ${this.def.resource} failed: ${(e as Error).message}`);
         this.setState({ phase: 'failed', error });
         this.resolveFirstSync();
-        // Permissions and credentials do not fix themselves quickly; a dropped connection may.
-        const wait = error.code === 'forbidden' || error.code === 'unauthorized' ? 10_000 : backoff;
+        // Permissions and credentials change by someone's hand: look again every few seconds, so a
+        // fixed RBAC rule shows without a restart. A dropped connection is retried sooner.
+        const wait = error.code === 'forbidden' || error.code === 'unauthorized' ? 3_000 : backoff;
         await sleep(wait);
         backoff = Math.min(backoff * 2, MAX_BACKOFF_MS);
       }
@@ -113,8 +115,8 @@ export class Reflector {
     this.setState({ phase: 'synced' });
   }
 
-  /** Watches until the server closes the watch; returns to list again only after 410 Gone. */
-  private async watchUntilExpired() {
+  /** Watches until 410 Gone or a dropped connection, after which the caller lists again. */
+  private async watchUntilExpired(): Promise<'expired' | 'broken' | 'stopped'> {
     while (!this.stopped) {
       const q = new URLSearchParams({ watch: 'true', allowWatchBookmarks: 'true', timeoutSeconds: String(240 + Math.floor(Math.random() * 60)) });
       if (this.resourceVersion) q.set('resourceVersion', this.resourceVersion);
@@ -122,7 +124,7 @@ export class Reflector {
       this.current = res;
       if (res.statusCode === 410) {
         res.destroy();
-        return;
+        return 'expired';
       }
       if ((res.statusCode ?? 0) < 200 || (res.statusCode ?? 0) > 299) {
         const chunks: Buffer[] = [];
@@ -132,10 +134,12 @@ export class Reflector {
         });
       }
       const outcome = await this.consume(res);
-      if (outcome === 'expired') return;
-      if (outcome === 'broken') throw new AppError('unreachable', `The watch of ${this.def.resource} was cut off`);
+      // Expired, or the connection dropped: list again. If the server is gone, that LIST fails
+      // and says why (connection refused, timeout), which is what the user needs to read.
+      if (outcome === 'expired' || outcome === 'broken') return outcome;
       // 'ended': the server closed a healthy watch at its timeout; watch again from where we are.
     }
+    return 'stopped';
   }
 
   private consume(res: IncomingMessage): Promise<'ended' | 'expired' | 'broken'> {

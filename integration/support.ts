@@ -1,0 +1,75 @@
+import { readFileSync } from 'node:fs';
+import { binariesAvailable, type ClusterVersion, type TestCluster } from '../testenv/cluster';
+import { RESOURCES, collectionPath } from '../lib/sources/resources';
+import { parseSnapshotText } from '../lib/sources/snapshot-parse';
+import type { RawObject } from '../lib/sources/to-model';
+import { DEMO_PATH } from '../lib/testing/demo';
+
+/**
+ * Whether the integration tier can run: with CI=true missing binaries fail the run (never a silent
+ * skip); on a laptop without them the tests skip with a message naming what is missing.
+ */
+export function clusterAvailable(version: ClusterVersion): boolean {
+  const a = binariesAvailable(version);
+  if (a.ok) return true;
+  const msg = `integration tests need the ${version} control plane: ${a.missing.join('; ')} (run: bash testenv/build.sh)`;
+  if (process.env.CI) throw new Error(msg);
+  console.warn(`\n*** SKIPPING ${msg} ***\n`);
+  return false;
+}
+
+const ORDER = ['Namespace', 'ServiceAccount', 'PodSecurityPolicy', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding'];
+
+/** The collection an object is created in. */
+export function createPath(obj: RawObject): string {
+  const def = RESOURCES.find((r) => r.kind === obj.kind);
+  if (!def) throw new Error(`no resource for kind ${obj.kind}`);
+  const ns = (obj.metadata as { namespace?: string }).namespace;
+  const base = collectionPath(def);
+  if (!ns) return base;
+  const [prefix, resource] = [base.slice(0, base.lastIndexOf('/')), def.resource];
+  return `${prefix}/namespaces/${ns}/${resource}`;
+}
+
+/** Creates objects as admin, in dependency order; an object that already exists is left as it is. */
+export async function createObjects(cluster: TestCluster, objects: RawObject[]): Promise<void> {
+  const rank = (o: RawObject) => (ORDER.includes(o.kind!) ? ORDER.indexOf(o.kind!) : ORDER.length);
+  for (const obj of [...objects].sort((a, b) => rank(a) - rank(b))) {
+    const res = await cluster.request('admin', 'POST', createPath(obj), obj);
+    if (res.status !== 201 && res.status !== 409) {
+      throw new Error(`creating ${obj.kind} ${(obj.metadata as { name: string }).name}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
+    }
+  }
+}
+
+export function demoObjects(): RawObject[] {
+  return parseSnapshotText(readFileSync(DEMO_PATH, 'utf8'), 'eks-cluster.yaml').map((o) => o.object);
+}
+
+/** Everything the dashboard reads, listed as admin: what `kubectl get … -A -o yaml` would save. */
+export async function snapshotOf(cluster: TestCluster): Promise<RawObject[]> {
+  const out: RawObject[] = [];
+  for (const def of RESOURCES) {
+    const res = await cluster.request('admin', 'GET', collectionPath(def));
+    if (res.status === 404) continue;
+    if (res.status !== 200) throw new Error(`listing ${def.resource}: HTTP ${res.status}`);
+    const apiVersion = def.group ? `${def.group}/${def.version}` : def.version;
+    for (const item of res.body.items) out.push({ ...item, kind: def.kind, apiVersion });
+  }
+  return out;
+}
+
+export async function until<T>(what: string, timeoutMs: number, fn: () => Promise<T | undefined>): Promise<{ value: T; ms: number }> {
+  const t0 = Date.now();
+  let last: unknown;
+  while (Date.now() - t0 < timeoutMs) {
+    try {
+      const v = await fn();
+      if (v !== undefined) return { value: v, ms: Date.now() - t0 };
+    } catch (e) {
+      last = e;
+    }
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
+}
