@@ -626,7 +626,7 @@ export async function startCluster(opts: StartOptions): Promise<TestCluster> {
   };
 
   const fail = async (msg: string, logName?: string): Promise<never> => {
-    const detail = logName ? `\n--- last lines of ${path.join(dir, 'logs', logName + '.log')} ---\n${tail(path.join(dir, 'logs', logName + '.log'))}` : '';
+    const detail = logName ? `\n--- last lines of ${logName}.log (the run dir ${dir} is removed) ---\n${tail(path.join(dir, 'logs', logName + '.log'))}` : '';
     await stopRunDir(dir).catch(() => {});
     live.delete(liveEntry);
     throw new Error(`testenv: ${msg}${detail}`);
