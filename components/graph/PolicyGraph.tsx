@@ -33,6 +33,7 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
   const selected = params.get('node') ?? undefined;
   const [graph, setGraph] = useState<GraphView>();
   const [error, setError] = useState<ApiError>();
+  const revision = useClusterRevision(cluster);
 
   const setParams = useCallback(
     (changes: Record<string, string | undefined>) => {
@@ -59,7 +60,7 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
         if (!ctrl.signal.aborted) setError(e instanceof ApiError ? e : new ApiError('internal', String(e), 0));
       });
     return () => ctrl.abort();
-  }, [query]);
+  }, [query, revision]);
 
   const layout = useLayout(graph?.nodes, graph?.edges);
 
@@ -165,4 +166,23 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
       {graph && graph.warnings.length > 0 && <WarningList warnings={graph.warnings} />}
     </div>
   );
+}
+
+/**
+ * The live cluster's revision, polled: when a watch changed the cache, the graph is fetched again.
+ * A failed poll (the cluster went away) shows as a revision change too, so the error appears.
+ */
+function useClusterRevision(cluster: ClusterView): string {
+  const [revision, setRevision] = useState(String(cluster.revision));
+  useEffect(() => {
+    if (cluster.source.kind !== 'live') return;
+    const t = setInterval(() => {
+      api
+        .cluster()
+        .then((c) => setRevision(String(c.revision)))
+        .catch((e) => setRevision(`error:${e instanceof ApiError ? e.code : 'network'}`));
+    }, 3000);
+    return () => clearInterval(t);
+  }, [cluster.source.kind]);
+  return revision;
 }

@@ -34,6 +34,7 @@ async function request<T>(path: string, init?: RequestInit, as: 'json' | 'text' 
 
 export interface ClusterView {
   source: SourceInfo;
+  revision: number;
   counts: Record<string, number>;
   namespaces: string[];
   warnings: ModelWarning[];

@@ -31,6 +31,7 @@ export async function clusterView() {
   const { model, rel } = await current();
   return {
     source: model.source,
+    revision: getSource().revision(),
     counts: {
       podSecurityPolicies: model.psps.length,
       clusterRoles: model.clusterRoles.length,

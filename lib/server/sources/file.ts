@@ -31,6 +31,7 @@ async function snapshotFiles(target: string): Promise<string[]> {
  */
 export class FileSource implements ClusterSource {
   private cache?: { stamp: string; model: ClusterModel };
+  private reads = 0;
 
   constructor(
     private readonly target: string,
@@ -66,7 +67,12 @@ export class FileSource implements ClusterSource {
       throw e;
     }
     this.cache = { stamp, model };
+    this.reads++;
     return model;
+  }
+
+  revision(): number {
+    return this.reads;
   }
 
   close() {}

@@ -58,10 +58,14 @@ export class LiveSource implements ClusterSource {
     };
   }
 
+  revision(): number {
+    return this.reflectors.reduce((n, r) => n + r.generation, 0);
+  }
+
   async readModel(): Promise<ClusterModel> {
     await Promise.race([this.start(), new Promise((r) => setTimeout(r, FIRST_SYNC_TIMEOUT_MS).unref?.())]);
     this.throwIfUnusable();
-    const generation = this.reflectors.reduce((n, r) => n + r.generation, 0);
+    const generation = this.revision();
     if (this.memo?.generation === generation) return this.memo.model;
     const warnings: ModelWarning[] = [];
     for (const r of this.reflectors) {

@@ -22,6 +22,9 @@ class FailedSource implements ClusterSource {
   readModel(): Promise<ClusterModel> {
     return Promise.reject(this.error);
   }
+  revision() {
+    return 0;
+  }
   close() {}
 }
 
