@@ -97,7 +97,7 @@ build_one() {
   mkdir -p "$out"
   echo "build.sh: building $c $v with GOTOOLCHAIN=$tc -> $out/$bin (a cold kube-apiserver build takes many minutes on 2 cores)"
   start=$SECONDS
-  if ! (cd "$dir" && GOTOOLCHAIN="$tc" go build -trimpath -p 2 -ldflags="$flags" -o "$out/$bin.tmp" . 2>&1 | tee "$out/build.log"; exit "${PIPESTATUS[0]}"); then
+  if ! (cd "$dir" && GOTOOLCHAIN="$tc" go build -trimpath -buildvcs=false -p 2 -ldflags="$flags" -o "$out/$bin.tmp" . 2>&1 | tee "$out/build.log"; exit "${PIPESTATUS[0]}"); then
     rm -f "$out/$bin.tmp"
     die "$c $v: go build failed after $((SECONDS - start)) s (log: $out/build.log)"
   fi
