@@ -43,7 +43,7 @@ describe('planAttach', () => {
     const plan = asPlan(attach(existing, { psp: 'p', subjects: [sa('kube-system', 'aws-node')] }));
     expect(plan.operations).toHaveLength(1);
     expect(plan.operations[0]).toMatchObject({ action: 'update', kind: 'ClusterRoleBinding' });
-    expect((plan.operations[0].object as { subjects: unknown[] }).subjects).toEqual([{ kind: 'Group', name: 'eks' }, { kind: 'ServiceAccount', name: 'aws-node', namespace: 'kube-system' }]);
+    expect((plan.operations[0].object as unknown as { subjects: unknown[] }).subjects).toEqual([{ kind: 'Group', name: 'eks' }, { kind: 'ServiceAccount', name: 'aws-node', namespace: 'kube-system' }]);
     // The stored subject lacks apiGroup; psp-util would not recognise it (whole-struct equality).
     const again = asPlan(attach(existing, { psp: 'p', subjects: [group('eks')] }));
     expect(again.operations).toEqual([]);
@@ -55,7 +55,7 @@ describe('planAttach', () => {
     expect(() => attach(tampered, { psp: 'p', subjects: [group('g')] })).toThrow(/rules are not the single "use p" rule/);
     const repaired = asPlan(attach(tampered, { psp: 'p', subjects: [group('g')], repair: true }));
     expect(repaired.operations[0]).toMatchObject({ action: 'update', kind: 'ClusterRole' });
-    expect((repaired.operations[0].object as { rules: unknown[] }).rules).toEqual([useRule('p')]);
+    expect((repaired.operations[0].object as unknown as { rules: unknown[] }).rules).toEqual([useRule('p')]);
   });
 
   it('grants per namespace with a RoleBinding to the same ClusterRole', () => {
@@ -93,7 +93,7 @@ describe('planDetach and planClean', () => {
     const plan = planDetach({ psp: 'p', subjects: [group('eks'), sa('kube-system', 'coredns')] }, managedStateFromModel(model, 'p'));
     expect(plan.operations).toHaveLength(1);
     expect(plan.operations[0]).toMatchObject({ action: 'update' });
-    expect((plan.operations[0].object as { subjects: unknown[] }).subjects).toEqual([]);
+    expect((plan.operations[0].object as unknown as { subjects: unknown[] }).subjects).toEqual([]);
     expect(planDetach({ psp: 'p', subjects: [group('other')] }, managedStateFromModel(model, 'p')).noop).toMatch(/not attached/);
   });
   it('clean deletes the bindings and the role, never the PSP', () => {

@@ -29,3 +29,12 @@ export function parseQuery<S extends z.ZodType>(req: Request, schema: S): z.infe
   }
   return r.data;
 }
+
+/** Validates a parsed body against a schema; a mismatch is a 400 naming the fields. */
+export function parseBody<S extends z.ZodType>(body: unknown, schema: S): z.infer<S> {
+  const r = schema.safeParse(body);
+  if (!r.success) {
+    throw new AppError('invalid', `Invalid request: ${r.error.issues.map((i) => `${i.path.join('.') || 'body'}: ${i.message}`).join('; ')}`);
+  }
+  return r.data;
+}

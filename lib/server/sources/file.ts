@@ -3,9 +3,11 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { AppError } from '../../errors';
 import type { ClusterModel, SourceInfo } from '../../model/types';
-import { modelFromSnapshotFiles } from '../../sources/snapshot-parse';
-import { InvalidObjectError } from '../../sources/to-model';
-import type { ClusterSource } from './source';
+import { performedOf, type Change, type ChangeResult } from '../../plan/change';
+import { applyPlanToStore, netChanges, toStore } from '../../plan/in-memory';
+import { parseSnapshotText } from '../../sources/snapshot-parse';
+import { buildModel, InvalidObjectError, type RawObject } from '../../sources/to-model';
+import type { ClusterSource, PendingChanges } from './source';
 
 const SNAPSHOT_EXTENSIONS = ['.yaml', '.yml', '.json'];
 
@@ -26,11 +28,16 @@ async function snapshotFiles(target: string): Promise<string[]> {
 }
 
 /**
- * A snapshot file or directory (what `kubectl get -o yaml|json` prints), or the bundled demo. Read
- * when first asked, and again when a file changed on disk; never written to.
+ * A snapshot file or directory (what `kubectl get -o yaml|json` prints), or the bundled demo.
+ * Read when first asked, and again when a file changed on disk. Changes apply to an in-memory copy
+ * and are kept as pending changes to export; the files are never written.
  */
 export class FileSource implements ClusterSource {
-  private cache?: { stamp: string; model: ClusterModel };
+  private base?: { stamp: string; store: Map<string, RawObject> };
+  private current?: Map<string, RawObject>;
+  private history: PendingChanges['history'] = [];
+  private model?: ClusterModel;
+  private version = 0;
   private reads = 0;
 
   constructor(
@@ -41,38 +48,65 @@ export class FileSource implements ClusterSource {
   ) {}
 
   info(): SourceInfo {
-    return {
-      kind: this.kind,
-      name: this.kind === 'demo' ? 'demo' : this.target,
-      serverVersion: this.cache?.model.source.serverVersion,
-      pspApiServed: true,
-      state: 'static',
-      readOnly: this.readOnly,
-      note: this.note,
-    };
+    return { kind: this.kind, name: this.kind === 'demo' ? 'demo' : this.target, pspApiServed: true, state: 'static', readOnly: this.readOnly, note: this.note };
   }
 
-  async readModel(): Promise<ClusterModel> {
+  private async load(): Promise<void> {
     const files = await snapshotFiles(this.target);
     if (files.length === 0) throw new AppError('source_error', `Snapshot directory ${this.target} holds no .yaml, .yml or .json file`);
     const stats = await Promise.all(files.map((f) => stat(f)));
     const stamp = files.map((f, i) => `${f}:${stats[i].mtimeMs}:${stats[i].size}`).join('|');
-    if (this.cache?.stamp === stamp) return this.cache.model;
+    if (this.base?.stamp === stamp) return;
+    // With changes pending, the files stay as they were read: the changes were planned against them.
+    if (this.base && this.current) return;
     const texts = await Promise.all(files.map(async (f) => ({ name: path.relative(process.cwd(), f) || f, text: await readFile(f, 'utf8') })));
-    let model: ClusterModel;
+    let objects: RawObject[];
     try {
-      model = modelFromSnapshotFiles(texts, this.info());
+      objects = texts.flatMap((t) => parseSnapshotText(t.text, t.name)).map((o) => o.object);
+      this.toModel(objects.map((object) => ({ object, where: 'x' }))); // validate before accepting
     } catch (e) {
       if (e instanceof InvalidObjectError) throw new AppError('source_error', `The snapshot cannot be read: ${e.message}`);
       throw e;
     }
-    this.cache = { stamp, model };
-    this.reads++;
-    return model;
+    this.base = { stamp, store: toStore(objects) };
+    this.model = undefined;
+  }
+
+  private toModel(objects: { object: RawObject; where: string }[]): ClusterModel {
+    return buildModel({ objects, source: this.info(), computeAggregation: true });
+  }
+
+  async readModel(): Promise<ClusterModel> {
+    await this.load();
+    if (!this.model) {
+      const store = this.current ?? this.base!.store;
+      this.model = this.toModel([...store.values()].map((object) => ({ object, where: `${object.kind} ${(object.metadata as { name?: string }).name}` })));
+      this.reads++;
+    }
+    return this.model;
   }
 
   revision(): number {
     return this.reads;
+  }
+
+  async applyChange(change: Change, opts: { dryRun: boolean }): Promise<ChangeResult> {
+    const plan = change.plan(await this.readModel());
+    if (plan.noop || opts.dryRun) return { plan, dryRun: true, performed: [], attempts: 1 };
+    this.current = applyPlanToStore(this.current ?? this.base!.store, plan, () => `${this.kind}-${++this.version}`);
+    this.history.push({ summary: plan.summary, at: new Date().toISOString(), operations: plan.operations.length });
+    this.model = undefined;
+    return { plan, dryRun: false, performed: plan.operations.map(performedOf), attempts: 1 };
+  }
+
+  pending(): PendingChanges {
+    return { history: [...this.history], changes: this.base && this.current ? netChanges(this.base.store, this.current) : { apply: [], delete: [] } };
+  }
+
+  discardPending() {
+    this.current = undefined;
+    this.history = [];
+    this.model = undefined;
   }
 
   close() {}

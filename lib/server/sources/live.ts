@@ -3,7 +3,9 @@ import { AppError, type MissingPermission } from '../../errors';
 import type { ClusterModel, ModelWarning, SourceInfo } from '../../model/types';
 import { RESOURCES } from '../../sources/resources';
 import { buildModel } from '../../sources/to-model';
-import type { KubeConnection } from '../kube/connection';
+import type { Identity, KubeConnection } from '../kube/connection';
+import type { Change, ChangeResult } from '../../plan/change';
+import { applyChangeLive } from '../apply';
 import { Reflector } from '../kube/reflector';
 import type { ClusterSource } from './source';
 
@@ -103,6 +105,10 @@ export class LiveSource implements ClusterSource {
       });
     }
     throw first;
+  }
+
+  applyChange(change: Change, opts: { dryRun: boolean; identity: Identity }): Promise<ChangeResult> {
+    return applyChangeLive(this.conn, opts.identity, () => this.readModel(), change, opts);
   }
 
   close() {

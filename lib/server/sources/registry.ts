@@ -25,6 +25,9 @@ class FailedSource implements ClusterSource {
   revision() {
     return 0;
   }
+  applyChange(): Promise<never> {
+    return Promise.reject(this.error);
+  }
   close() {}
 }
 
@@ -39,8 +42,8 @@ export function createSource(config: ServerConfig): ClusterSource {
 function openSource(config: ServerConfig): ClusterSource {
   switch (config.source.kind) {
     case 'snapshot':
-      // A snapshot is a record of a cluster, not the cluster: nothing can be written to it.
-      return new FileSource(config.source.path, 'snapshot', true);
+      // Changes to a snapshot stay in memory as pending changes, exported for kubectl or GitOps.
+      return new FileSource(config.source.path, 'snapshot', config.readOnly);
     case 'demo':
       return new FileSource(DEMO_SNAPSHOT, 'demo', config.readOnly,
         config.source.reason === 'no-kubeconfig' ? 'No kubeconfig was found, so the bundled demo cluster is shown.' : undefined);

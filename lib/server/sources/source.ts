@@ -1,4 +1,14 @@
 import type { ClusterModel, SourceInfo } from '../../model/types';
+import type { Change, ChangeResult } from '../../plan/change';
+import type { NetChanges } from '../../plan/in-memory';
+import type { Identity } from '../kube/connection';
+
+export interface PendingChanges {
+  /** The plans applied to the in-memory copy, in order. */
+  history: { summary: string; at: string; operations: number }[];
+  /** What they amount to, object by object. */
+  changes: NetChanges;
+}
 
 /** Where the cluster model comes from. Every implementation reshapes raw objects through buildModel. */
 export interface ClusterSource {
@@ -7,5 +17,13 @@ export interface ClusterSource {
   readModel(): Promise<ClusterModel>;
   /** Changes whenever what readModel would return changes; the browser polls it to follow the cluster. */
   revision(): number;
+  /**
+   * Plans and carries out a change: on a live cluster as `identity` (dry run first), on a file
+   * source in its in-memory copy. With dryRun nothing is written.
+   */
+  applyChange(change: Change, opts: { dryRun: boolean; identity: Identity }): Promise<ChangeResult>;
+  /** File sources: the changes made in memory, not yet in any cluster. */
+  pending?(): PendingChanges;
+  discardPending?(): void;
   close(): void;
 }

@@ -1,0 +1,52 @@
+import 'server-only';
+import { AppError } from '@/lib/errors';
+import { isValidCsrfToken } from '@/lib/server/csrf';
+import { isAllowedHost } from '@/lib/server/hosts';
+import { OWN_IDENTITY, type Identity } from '@/lib/server/kube/connection';
+import { getConfig } from '@/lib/server/sources/registry';
+
+/**
+ * Checks every mutating request before it reads its body: read-only mode, the Host (DNS rebinding),
+ * a browser Origin other than ours, and the CSRF token. Checked here as well as in proxy.ts, so a
+ * handler is safe however it is reached.
+ */
+export function guardMutation(req: Request): void {
+  if (getConfig().readOnly) throw new AppError('read_only', 'The dashboard runs read-only (--read-only or PSPD_READ_ONLY): changes are refused.');
+  const host = req.headers.get('host');
+  if (!isAllowedHost(host)) throw new AppError('forbidden', `Host "${host ?? ''}" is not allowed.`);
+  const origin = req.headers.get('origin');
+  if (origin) {
+    let originHost = '';
+    try {
+      originHost = new URL(origin).host;
+    } catch {
+      /* "null" or garbage: refused below */
+    }
+    if (originHost !== host) throw new AppError('forbidden', `Cross-origin request refused (Origin ${origin} is not this dashboard).`);
+  }
+  if (!isValidCsrfToken(req.headers.get('x-csrf-token'))) {
+    throw new AppError('forbidden', 'Missing or wrong CSRF token: send the token from GET /api/v1/csrf in the x-csrf-token header.');
+  }
+}
+
+/**
+ * Who a write acts as. Run locally, the kubeconfig's user. Run in a cluster, this is where the
+ * signed-in user's token or a trusted proxy's impersonation headers come in: never the dashboard's
+ * own service account.
+ */
+export function writeIdentity(_req: Request): Identity {
+  return OWN_IDENTITY;
+}
+
+/** Parses a JSON body; anything else is a 400. */
+export async function readJson(req: Request): Promise<unknown> {
+  const type = req.headers.get('content-type') ?? '';
+  if (!type.toLowerCase().startsWith('application/json')) throw new AppError('invalid', 'Send the body as JSON (Content-Type: application/json).');
+  const text = await req.text();
+  if (text.length > 1_000_000) throw new AppError('invalid', 'The body is larger than 1 MB.');
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new AppError('invalid', `The body is not valid JSON: ${(e as Error).message}`);
+  }
+}

@@ -1,0 +1,28 @@
+import { handle, parseQuery } from '../../_http/respond';
+import { guardMutation } from '../../_http/guard';
+import { z } from 'zod';
+import { discardPending, pendingView } from '@/lib/server/mutations';
+
+export const dynamic = 'force-dynamic';
+
+const querySchema = z.strictObject({ format: z.enum(['json', 'yaml', 'kubectl']).optional() });
+
+/** Demo and snapshot: the changes made in memory, as JSON, one YAML file, or kubectl commands. */
+export function GET(req: Request) {
+  return handle(() => {
+    const { format } = parseQuery(req, querySchema);
+    const view = pendingView();
+    if (format === 'yaml') return new Response(view.yaml, { headers: { 'Content-Type': 'application/yaml; charset=utf-8', 'Content-Disposition': 'attachment; filename="psp-dashboard-changes.yaml"' } });
+    if (format === 'kubectl') return new Response(view.kubectl, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
+    return Response.json(view);
+  });
+}
+
+/** Forget the pending changes: back to the files as read. */
+export function DELETE(req: Request) {
+  return handle(() => {
+    guardMutation(req);
+    discardPending();
+    return Response.json(pendingView());
+  });
+}
