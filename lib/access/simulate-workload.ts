@@ -1,0 +1,68 @@
+import { applyApiDefaults, applyServiceAccountAdmission } from '../admission/api-defaults';
+import type { Pod } from '../admission/pod';
+import { selectPolicy, type SelectionResult } from '../admission/select-policy';
+import type { ClusterModel, Workload } from '../model/types';
+import { canUse, indexAccess } from './can-use';
+import { controllerIdentity, podServiceAccountIdentity, type ControllerOptions, type Identity } from './identity';
+
+/**
+ * A workload's pods through admission: the pod template as its controller submits it, the pod's
+ * service account, and the controller (or, for a bare Pod, the given requester) as the requester.
+ */
+
+export interface SimulateOptions extends ControllerOptions {
+  /** The requester for a bare Pod (a workload's requester is its controller). */
+  requester?: Identity;
+  /** Apply the ServiceAccount admission step (default true), as the API server does before PSP. */
+  serviceAccountAdmission?: boolean;
+}
+
+export interface WorkloadSimulation extends SelectionResult {
+  namespace: string;
+  serviceAccount?: string;
+  requester?: Identity;
+  /** The pod as submitted to PSP (after API defaulting and the ServiceAccount step). */
+  submittedPod: Pod;
+}
+
+/** The pod a workload's controller creates (or the Pod itself). */
+export function podOfWorkload(w: Workload): Pod {
+  const ns = w.metadata.namespace ?? 'default';
+  if (w.kind === 'Pod') return { apiVersion: 'v1', kind: 'Pod', metadata: { ...w.metadata, namespace: ns }, spec: structuredClone(w.spec) as Pod['spec'] };
+  const template = w.kind === 'CronJob' ? w.spec?.jobTemplate?.spec?.template : w.spec?.template;
+  const meta = template?.metadata ?? {};
+  return {
+    apiVersion: 'v1', kind: 'Pod',
+    metadata: { generateName: `${w.metadata.name}-`, namespace: ns, ...(meta.labels ? { labels: { ...meta.labels } } : {}), ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}) },
+    spec: structuredClone(template?.spec ?? { containers: [] }),
+  };
+}
+
+/** API defaulting, then the ServiceAccount admission step, as the API server runs them before PSP. */
+export function prepareForAdmission(model: Pick<ClusterModel, 'serviceAccounts'>, pod: Pod, serviceAccountAdmission = true): Pod {
+  const defaulted = applyApiDefaults(pod);
+  if (!serviceAccountAdmission) return defaulted;
+  const ns = pod.metadata.namespace ?? 'default';
+  const saName = defaulted.spec.serviceAccountName || 'default';
+  const sa = model.serviceAccounts.find((s) => s.metadata.namespace === ns && s.metadata.name === saName) as { automountServiceAccountToken?: boolean } | undefined;
+  return applyServiceAccountAdmission(defaulted, { serviceAccountAutomount: sa?.automountServiceAccountToken });
+}
+
+export function simulatePod(model: ClusterModel, pod: Pod, requester: Identity | undefined, opts: { serviceAccountAdmission?: boolean; mutationAllowed?: boolean } = {}): WorkloadSimulation {
+  const namespace = pod.metadata.namespace ?? 'default';
+  const submittedPod = prepareForAdmission(model, { ...pod, metadata: { ...pod.metadata, namespace } }, opts.serviceAccountAdmission ?? true);
+  const index = indexAccess(model);
+  const saName = submittedPod.spec.serviceAccountName || undefined;
+  const sa = saName ? podServiceAccountIdentity(namespace, saName) : undefined;
+  const result = selectPolicy({
+    pod: submittedPod, namespace, psps: model.psps, mutationAllowed: opts.mutationAllowed,
+    // The service account is asked first, then the requester; either suffices.
+    isAuthorized: (psp) => (!!sa && canUse(index, sa, psp, namespace, { firstOnly: true }).allowed) || (!!requester && canUse(index, requester, psp, namespace, { firstOnly: true }).allowed),
+  });
+  return { ...result, namespace, serviceAccount: saName, requester, submittedPod };
+}
+
+export function simulateWorkload(model: ClusterModel, workload: Workload, opts: SimulateOptions = {}): WorkloadSimulation {
+  const requester = workload.kind === 'Pod' ? opts.requester : controllerIdentity(workload.kind, opts);
+  return simulatePod(model, podOfWorkload(workload), requester, { serviceAccountAdmission: opts.serviceAccountAdmission });
+}
