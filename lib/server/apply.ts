@@ -109,6 +109,7 @@ export async function applyChangeLive(conn: KubeConnection, identity: Identity, 
       for (const op of plan.operations) await write(conn, identity, op, true);
     } catch (e) {
       if (isAppError(e) && e.code === 'conflict' && attempt < MAX_ATTEMPTS) {
+        await sleep(Math.random() * 20 * attempt);
         model = await refresh(conn, model, plan.operations);
         continue;
       }

@@ -21,6 +21,7 @@ export class LiveSource implements ClusterSource {
   private versionFetch?: Promise<void>;
   private started?: Promise<void>;
   private memo?: { generation: number; model: ClusterModel };
+  private writes: Promise<void> = Promise.resolve();
 
   constructor(private readonly conn: KubeConnection, private readonly readOnly: boolean) {
     this.reflectors = RESOURCES.map((def) => new Reflector(conn, def, () => this.onChange()));
@@ -107,8 +108,15 @@ export class LiveSource implements ClusterSource {
     throw first;
   }
 
+  /**
+   * Changes from this process go one at a time: concurrent requests for the same binding would
+   * otherwise only defeat each other's preconditions. Writers elsewhere still meet the
+   * resourceVersion preconditions and the conflict retry.
+   */
   applyChange(change: Change, opts: { dryRun: boolean; identity: Identity }): Promise<ChangeResult> {
-    return applyChangeLive(this.conn, opts.identity, () => this.readModel(), change, opts);
+    const run = this.writes.then(() => applyChangeLive(this.conn, opts.identity, () => this.readModel(), change, opts));
+    this.writes = run.then(() => undefined, () => undefined);
+    return run;
   }
 
   close() {
