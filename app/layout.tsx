@@ -1,6 +1,6 @@
 import './globals.css';
 import type { Metadata } from 'next';
-import { SourceHeader } from '@/components/ui/SourceHeader';
+import { ReadOnlyBanner, SourceHeader } from '@/components/ui/SourceHeader';
 import { getSource } from '@/lib/server/sources/registry';
 
 export const metadata: Metadata = {
@@ -16,6 +16,7 @@ export default function RootLayout({ children }: { children: React.ReactNode }) 
     <html lang="en">
       <body>
         <SourceHeader source={source} />
+        {source.readOnly && <ReadOnlyBanner />}
         {children}
       </body>
     </html>

@@ -1,6 +1,8 @@
 import { ServerError } from '@/components/ui/ServerError';
 import { PspTable } from '@/components/psp/PspTable';
 import { pspTableView } from '@/lib/server/views';
+import { PspActions } from '@/components/psp/PspActions';
+import { getSource } from '@/lib/server/sources/registry';
 
 export const dynamic = 'force-dynamic';
 
@@ -19,7 +21,10 @@ export default async function PspsPage() {
           This cluster has no PodSecurityPolicy API; it was removed in v1.25.
         </p>
       ) : (
-        <PspTable rows={view.psps} />
+        <>
+          {!getSource().info().readOnly && <PspActions names={view.psps.map((p) => p.name)} />}
+          <PspTable rows={view.psps} />
+        </>
       )}
     </main>
   );

@@ -1,6 +1,8 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { api, ApiError, type ObjectView } from '@/lib/client/api';
+import { api, ApiError, type ChangeRequest, type ObjectView } from '@/lib/client/api';
+import { ChangeDialog } from '../changes/ChangeDialog';
+import { AttachForm } from '../changes/AttachForm';
 import { KIND_STYLE } from './kind-style';
 import type { GraphNodeKind } from '@/lib/graph/types';
 import { ErrorNotice } from '../ui/ErrorNotice';
@@ -10,13 +12,21 @@ interface Props {
   onClose: () => void;
   onFocus: (id: string) => void;
   onSelect: (id: string) => void;
+  /** No forms at all in read-only mode: the server would refuse them anyway. */
+  readOnly: boolean;
+  namespaces: string[];
+  /** Something was written: the graph and this panel fetch again. */
+  onChanged: () => void;
+  revision: number;
 }
 
 /** The side panel: details of the selected node, fetched by id, and its YAML. */
-export function DetailsPanel({ id, onClose, onFocus, onSelect }: Props) {
+export function DetailsPanel({ id, onClose, onFocus, onSelect, readOnly, namespaces, onChanged, revision }: Props) {
   const [view, setView] = useState<ObjectView>();
   const [error, setError] = useState<ApiError>();
   const [tab, setTab] = useState<'details' | 'yaml'>('details');
+  const [dialog, setDialog] = useState<{ title: string; request: ChangeRequest }>();
+  const open = (title: string, request: ChangeRequest) => setDialog({ title, request });
 
   useEffect(() => {
     let live = true;
@@ -27,7 +37,7 @@ export function DetailsPanel({ id, onClose, onFocus, onSelect }: Props) {
     return () => {
       live = false;
     };
-  }, [id]);
+  }, [id, revision]);
 
   const style = KIND_STYLE[(view?.kind ?? 'User') as GraphNodeKind];
   return (
@@ -50,6 +60,10 @@ export function DetailsPanel({ id, onClose, onFocus, onSelect }: Props) {
       <div className="min-h-0 flex-1 overflow-auto p-3 text-sm">
         {error && <ErrorNotice error={error} />}
         {view && tab === 'details' && <Details view={view} onSelect={onSelect} />}
+        {view && tab === 'details' && !readOnly && <Actions view={view} namespaces={namespaces} open={open} />}
+        {dialog && (
+          <ChangeDialog title={dialog.title} request={dialog.request} onClose={() => setDialog(undefined)} onApplied={() => onChanged()} />
+        )}
         {view && tab === 'yaml' && (
           <pre className="whitespace-pre-wrap break-all rounded bg-slate-900 p-3 font-mono text-xs text-slate-100" data-testid="details-yaml">{view.yaml}</pre>
         )}
@@ -150,4 +164,67 @@ function Details({ view, onSelect }: { view: ObjectView; onSelect: (id: string) 
       )}
     </div>
   );
+}
+
+const button = 'rounded border border-slate-300 bg-white px-2 py-1 text-sm hover:bg-slate-50';
+const danger = 'rounded border border-red-300 bg-white px-2 py-1 text-sm text-red-700 hover:bg-red-50';
+
+/** What can be done from here. Every action previews a plan before anything is written. */
+function Actions({ view, namespaces, open }: { view: ObjectView; namespaces: string[]; open: (title: string, req: ChangeRequest) => void }) {
+  const [attaching, setAttaching] = useState(false);
+  if (view.missing) return null;
+  const enc = encodeURIComponent;
+  switch (view.kind) {
+    case 'PodSecurityPolicy':
+      return (
+        <Section title="Change">
+          <div className="flex flex-wrap gap-2">
+            <button className={button} data-testid="action-attach" onClick={() => setAttaching((a) => !a)}>Attach to…</button>
+            <button className={button} data-testid="action-clean" onClick={() => open(`Clean ${view.name}`, { method: 'POST', path: '/api/v1/clean', body: { psp: view.name } })}>Clean psp-util grants</button>
+            <button className={danger} data-testid="action-delete-psp" onClick={() => open(`Delete PodSecurityPolicy ${view.name}`, { method: 'DELETE', path: `/api/v1/psps/${enc(view.name)}` })}>Delete PSP</button>
+          </div>
+          {attaching && <div className="mt-2"><AttachForm psp={view.name} namespaces={namespaces} onSubmit={open} /></div>}
+        </Section>
+      );
+    case 'ClusterRoleBinding':
+    case 'RoleBinding': {
+      const ns = view.kind === 'RoleBinding' ? `?namespace=${enc(view.namespace ?? '')}` : '';
+      return (
+        <Section title="Change">
+          <ul className="mb-2 space-y-1" data-testid="binding-subjects">
+            {(view.subjects ?? []).map((s, i) => (
+              <li key={i} className="flex items-center gap-2">
+                <span className="flex-1">{s.kind} {s.namespace ? `${s.namespace}/` : ''}{s.name}</span>
+                <button className={danger} data-testid="action-remove-subject" onClick={() => open(`Remove ${s.kind} ${s.name} from ${view.name}`, {
+                  method: 'DELETE', path: `/api/v1/bindings/${view.kind}/${enc(view.name)}/subjects${ns}`,
+                  body: { subject: s.kind === 'ServiceAccount' ? { kind: s.kind, name: s.name, namespace: s.namespace ?? view.namespace } : { kind: s.kind, name: s.name } },
+                })}>Remove</button>
+              </li>
+            ))}
+          </ul>
+          <button className={danger} data-testid="action-delete-binding" onClick={() => open(`Delete ${view.kind} ${view.name}`, { method: 'DELETE', path: `/api/v1/bindings/${view.kind}/${enc(view.name)}${ns}` })}>Delete binding</button>
+        </Section>
+      );
+    }
+    case 'Group':
+    case 'User':
+    case 'ServiceAccount': {
+      const managed = (view.uses ?? []).filter((u) => u.binding.split('/').pop() === `psp-util.${u.psp}` && !u.wildcard);
+      if (managed.length === 0) return null;
+      const subject = view.kind === 'ServiceAccount' ? { kind: view.kind, name: view.name, namespace: view.namespace } : { kind: view.kind, name: view.name };
+      return (
+        <Section title="Change">
+          <div className="flex flex-wrap gap-2">
+            {managed.map((u) => (
+              <button key={u.binding} className={danger} data-testid="action-detach" onClick={() => open(`Detach ${u.psp} from ${view.name}`, { method: 'POST', path: '/api/v1/detach', body: { psp: u.psp, subject, ...(u.namespace ? { namespace: u.namespace } : {}) } })}>
+                Detach from {u.psp}{u.namespace ? ` (in ${u.namespace})` : ''}
+              </button>
+            ))}
+          </div>
+        </Section>
+      );
+    }
+    default:
+      return null;
+  }
 }

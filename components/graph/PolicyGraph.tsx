@@ -34,6 +34,7 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
   const [graph, setGraph] = useState<GraphView>();
   const [error, setError] = useState<ApiError>();
   const revision = useClusterRevision(cluster);
+  const [localRevision, setLocalRevision] = useState(0);
 
   const setParams = useCallback(
     (changes: Record<string, string | undefined>) => {
@@ -60,7 +61,7 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
         if (!ctrl.signal.aborted) setError(e instanceof ApiError ? e : new ApiError('internal', String(e), 0));
       });
     return () => ctrl.abort();
-  }, [query, revision]);
+  }, [query, revision, localRevision]);
 
   const layout = useLayout(graph?.nodes, graph?.edges);
 
@@ -161,7 +162,18 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
             </div>
           )}
         </div>
-        {selected && <DetailsPanel id={selected} onClose={() => setParams({ node: undefined })} onFocus={(id) => setParams({ focus: id })} onSelect={(id) => setParams({ node: id })} />}
+        {selected && (
+          <DetailsPanel
+            id={selected}
+            onClose={() => setParams({ node: undefined })}
+            onFocus={(id) => setParams({ focus: id })}
+            onSelect={(id) => setParams({ node: id })}
+            readOnly={cluster.source.readOnly}
+            namespaces={cluster.namespaces}
+            revision={localRevision}
+            onChanged={() => setLocalRevision((r) => r + 1)}
+          />
+        )}
       </div>
       {graph && graph.warnings.length > 0 && <WarningList warnings={graph.warnings} />}
     </div>

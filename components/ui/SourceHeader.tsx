@@ -4,6 +4,14 @@ import type { SourceInfo } from '@/lib/model/types';
 const KIND_LABEL: Record<SourceInfo['kind'], string> = { live: 'Live cluster', snapshot: 'Snapshot', demo: 'Demo cluster' };
 
 /** Which cluster this is, which version, and whether what is shown is live. Always visible. */
+export function ReadOnlyBanner() {
+  return (
+    <div role="status" data-testid="read-only-banner" className="border-b border-slate-300 bg-slate-100 px-4 py-1.5 text-sm text-slate-700">
+      Read-only mode: this dashboard shows the cluster and changes nothing. Every change is refused by the server.
+    </div>
+  );
+}
+
 export function SourceHeader({ source }: { source: SourceInfo }) {
   const state =
     source.kind !== 'live' ? 'static file' : source.state === 'live' ? 'live · watching' : source.state === 'syncing' ? 'syncing…' : source.state;
@@ -14,6 +22,7 @@ export function SourceHeader({ source }: { source: SourceInfo }) {
         <Link href="/" className="text-slate-700 hover:text-indigo-700">Graph</Link>
         <Link href="/psps" className="text-slate-700 hover:text-indigo-700">PSPs</Link>
         <Link href="/tree" className="text-slate-700 hover:text-indigo-700">Tree</Link>
+        {source.kind !== 'live' && !source.readOnly && <Link href="/changes" className="text-slate-700 hover:text-indigo-700" data-testid="nav-changes">Changes</Link>}
       </nav>
       <div className="ml-auto flex items-center gap-2 text-sm" data-testid="source-info" data-source-kind={source.kind}>
         {source.kind === 'demo' && (

@@ -62,7 +62,58 @@ export function graphQueryString(q: GraphQuery): string {
   return s ? `?${s}` : '';
 }
 
+export interface ChangeView {
+  summary: string;
+  noop?: string;
+  warnings: string[];
+  dryRun: boolean;
+  serverDryRun: boolean;
+  attempts: number;
+  performed: { action: string; kind: string; name: string; namespace?: string }[];
+  operations: { action: string; kind: string; name: string; namespace?: string; diff: string }[];
+}
+
+export interface PendingView {
+  supported: boolean;
+  history: { summary: string; at: string; operations: number }[];
+  apply: unknown[];
+  delete: { kind: string; name: string; namespace?: string }[];
+  yaml: string;
+  kubectl: string;
+}
+
+/** A mutating request: the same call previews (dryRun) and applies. */
+export interface ChangeRequest {
+  method: 'POST' | 'PUT' | 'DELETE';
+  path: string;
+  body?: Record<string, unknown>;
+}
+
+let csrf: Promise<string> | undefined;
+function csrfToken(): Promise<string> {
+  csrf ??= request<{ token: string }>('/api/v1/csrf').then((r) => r.token).catch((e) => {
+    csrf = undefined;
+    throw e;
+  });
+  return csrf;
+}
+
+async function change(req: ChangeRequest, dryRun: boolean): Promise<ChangeView> {
+  const url = new URL(req.path, 'http://x');
+  if (dryRun) url.searchParams.set('dryRun', 'true');
+  return request<ChangeView>(url.pathname + url.search, {
+    method: req.method,
+    headers: { 'Content-Type': 'application/json', 'x-csrf-token': await csrfToken() },
+    body: req.body ? JSON.stringify(req.body) : undefined,
+  });
+}
+
 export const api = {
+  preview: (req: ChangeRequest) => change(req, true),
+  apply: (req: ChangeRequest) => change(req, false),
+  pending: () => request<PendingView>('/api/v1/pending'),
+  workloads: (namespace: string) => request<{ kind: string; name: string; serviceAccount: string }[]>(`/api/v1/workloads?namespace=${encodeURIComponent(namespace)}`),
+  discardPending: async () => request<PendingView>('/api/v1/pending', { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
   cluster: () => request<ClusterView>('/api/v1/cluster'),
   psps: () => request<{ pspApiServed: boolean; psps: PspRow[] }>('/api/v1/psps'),
   graph: (q: GraphQuery, signal?: AbortSignal) => request<GraphView>(`/api/v1/graph${graphQueryString(q)}`, { signal }),

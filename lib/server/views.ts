@@ -9,6 +9,7 @@ import { pspRow } from '../psp/privileged-settings';
 import { compareNames } from '../rbac/grants';
 import { resolvePspRelations, type PspRelations } from '../rbac/relations';
 import { renderTree } from '../tree/render-tree';
+import { serviceAccountOfWorkload } from '../plan/requests';
 import { getSource } from './sources/registry';
 
 /**
@@ -69,4 +70,13 @@ export async function objectView(id: string) {
   const details = objectDetails(model, rel, id);
   if (!details) throw new AppError('not_found', `Nothing named ${id} is known in this cluster`);
   return { ...details, yaml: details.object ? stringify(details.object, { lineWidth: 0 }) : undefined };
+}
+
+export async function workloadsView(namespace?: string) {
+  const { model } = await current();
+  return model.workloads
+    .filter((w) => !namespace || w.metadata.namespace === namespace)
+    .filter((w) => !(w.metadata.ownerReferences ?? []).some((o) => o.controller))
+    .map((w) => ({ kind: w.kind, name: w.metadata.name, namespace: w.metadata.namespace, serviceAccount: serviceAccountOfWorkload(w) }))
+    .sort((a, b) => compareNames(`${a.kind}/${a.name}`, `${b.kind}/${b.name}`));
 }

@@ -130,7 +130,8 @@ describe('guards and bad input', () => {
   });
 
   it('refuses a wrong Host, a foreign Origin and a missing or wrong CSRF token', async () => {
-    for (const headers of [{ host: 'evil.example:3000' }, { origin: 'http://evil.example' }, { origin: 'null' }, { 'x-csrf-token': '' }, { 'x-csrf-token': 'wrong' }]) {
+    const variants: Record<string, string>[] = [{ host: 'evil.example:3000' }, { origin: 'http://evil.example' }, { origin: 'null' }, { 'x-csrf-token': '' }, { 'x-csrf-token': 'wrong' }];
+    for (const headers of variants) {
       const res = await call(attach, 'POST', '/api/v1/attach', body, { headers });
       expect(res.status, JSON.stringify(headers)).toBe(403);
     }

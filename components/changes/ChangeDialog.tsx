@@ -1,0 +1,127 @@
+'use client';
+import { useCallback, useEffect, useState } from 'react';
+import { api, ApiError, type ChangeRequest, type ChangeView } from '@/lib/client/api';
+import { ErrorNotice } from '../ui/ErrorNotice';
+
+interface Props {
+  title: string;
+  request: ChangeRequest;
+  onClose: () => void;
+  onApplied: (result: ChangeView) => void;
+}
+
+/**
+ * Every change goes through here: a preview (the plan as a YAML diff, from a dry run), the
+ * acknowledgements the server asks for, then Apply. Nothing is written before Apply.
+ */
+export function ChangeDialog({ title, request, onClose, onApplied }: Props) {
+  const [acknowledge, setAcknowledge] = useState<{ field: string; reason: string } | null>(null);
+  const [accepted, setAccepted] = useState(false);
+  const [plan, setPlan] = useState<ChangeView>();
+  const [error, setError] = useState<ApiError>();
+  const [busy, setBusy] = useState(false);
+  const [result, setResult] = useState<ChangeView>();
+
+  const effective = useCallback((): ChangeRequest => {
+    if (!acknowledge || !accepted) return request;
+    if (acknowledge.field === 'confirm' && request.method === 'DELETE' && !request.body) {
+      const url = new URL(request.path, 'http://x');
+      url.searchParams.set('confirm', 'true');
+      return { ...request, path: url.pathname + url.search };
+    }
+    return { ...request, body: { ...request.body, [acknowledge.field]: true } };
+  }, [request, acknowledge, accepted]);
+
+  useEffect(() => {
+    let live = true;
+    setPlan(undefined);
+    setError(undefined);
+    api
+      .preview(effective())
+      .then((p) => live && setPlan(p))
+      .catch((e: ApiError) => {
+        if (!live) return;
+        const field = e.details?.field as string | undefined;
+        if (e.status === 409 && field && !accepted) setAcknowledge({ field, reason: e.message });
+        else setError(e);
+      });
+    return () => {
+      live = false;
+    };
+  }, [effective, accepted]);
+
+  const apply = async () => {
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await api.apply(effective());
+      setResult(r);
+      onApplied(r);
+    } catch (e) {
+      setError(e as ApiError);
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/40 p-6" role="dialog" aria-modal="true" aria-label={title} data-testid="change-dialog">
+      <div className="flex max-h-full w-[760px] flex-col rounded-lg bg-white shadow-xl">
+        <div className="flex items-center border-b border-slate-200 px-4 py-3">
+          <h2 className="text-lg font-semibold">{title}</h2>
+          <button className="ml-auto rounded px-2 text-xl text-slate-500 hover:bg-slate-100" aria-label="Close" onClick={onClose}>×</button>
+        </div>
+        <div className="min-h-0 flex-1 space-y-3 overflow-auto p-4 text-sm">
+          {acknowledge && (
+            <div className="rounded border border-red-300 bg-red-50 p-3 text-red-900" data-testid="acknowledge">
+              <p className="font-semibold">{acknowledge.field === 'acknowledgeRisk' ? 'This grant reaches far' : 'This binding is not managed by the dashboard'}</p>
+              <p className="mt-1">{acknowledge.reason}</p>
+              <label className="mt-2 flex items-center gap-2 font-medium">
+                <input type="checkbox" data-testid="acknowledge-checkbox" checked={accepted} onChange={(e) => setAccepted(e.target.checked)} />
+                {acknowledge.field === 'acknowledgeRisk' ? 'I understand the risk; grant it anyway' : 'Yes, change this binding'}
+              </label>
+            </div>
+          )}
+          {error && <ErrorNotice error={error} />}
+          {!plan && !error && (!acknowledge || accepted) && <p className="text-slate-500">Planning…</p>}
+          {plan && !result && (
+            <div data-testid="plan-preview">
+              <p className="font-medium">{plan.summary}</p>
+              {plan.noop && <p className="mt-2 rounded bg-slate-100 p-2 text-slate-700" data-testid="plan-noop">{plan.noop}</p>}
+              {plan.serverDryRun && <p className="mt-1 text-emerald-700">The API server accepted this plan in a dry run.</p>}
+              {plan.warnings.map((w) => <p key={w} className="mt-2 rounded border border-amber-300 bg-amber-50 p-2 text-amber-900">⚠ {w}</p>)}
+              {plan.operations.map((op, i) => (
+                <pre key={i} className="mt-2 overflow-auto rounded bg-slate-900 p-3 font-mono text-xs leading-5 text-slate-100" data-testid="plan-operation">
+                  {op.diff.split('\n').map((line, j) => (
+                    <div key={j} className={line.startsWith('+ ') ? 'text-emerald-300' : line.startsWith('- ') ? 'text-red-300' : line.startsWith('#') ? 'font-semibold text-sky-300' : ''}>{line}</div>
+                  ))}
+                </pre>
+              ))}
+            </div>
+          )}
+          {result && (
+            <div className="rounded border border-emerald-300 bg-emerald-50 p-3 text-emerald-900" data-testid="change-result">
+              <p className="font-semibold">Done: {result.summary}</p>
+              <ul className="mt-1 list-disc pl-5">
+                {result.performed.map((p, i) => <li key={i}>{p.action} {p.kind} {p.namespace ? `${p.namespace}/` : ''}{p.name}</li>)}
+              </ul>
+            </div>
+          )}
+        </div>
+        <div className="flex justify-end gap-2 border-t border-slate-200 px-4 py-3">
+          <button className="rounded border border-slate-300 px-3 py-1.5" onClick={onClose}>{result ? 'Close' : 'Cancel'}</button>
+          {!result && (
+            <button
+              className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white disabled:opacity-40"
+              data-testid="apply-change"
+              disabled={!plan || !!plan.noop || busy || plan.operations.length === 0}
+              onClick={apply}
+            >
+              {busy ? 'Applying…' : `Apply ${plan?.operations.length ?? ''} change${plan?.operations.length === 1 ? '' : 's'}`}
+            </button>
+          )}
+        </div>
+      </div>
+    </div>
+  );
+}

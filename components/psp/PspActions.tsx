@@ -1,0 +1,93 @@
+'use client';
+import { useState } from 'react';
+import { useRouter } from 'next/navigation';
+import { parse } from 'yaml';
+import { api, type ChangeRequest } from '@/lib/client/api';
+import { ChangeDialog } from '../changes/ChangeDialog';
+
+const TEMPLATES = [
+  ['restricted', 'restricted: the EKS best-practice policy of the article (non-root, no privilege escalation, core volumes)'],
+  ['baseline', 'baseline: the Pod Security Standards baseline (no host access, default capabilities)'],
+  ['privileged', 'privileged: everything allowed, as eks.privileged'],
+] as const;
+
+/** Create, edit and delete PSPs. The YAML editor's text goes to the server, which validates it. */
+export function PspActions({ names }: { names: string[] }) {
+  const router = useRouter();
+  const [mode, setMode] = useState<'none' | 'template' | 'yaml'>('none');
+  const [template, setTemplate] = useState<string>('restricted');
+  const [name, setName] = useState('restricted');
+  const [yamlText, setYamlText] = useState('');
+  const [editing, setEditing] = useState<string>();
+  const [parseError, setParseError] = useState<string>();
+  const [dialog, setDialog] = useState<{ title: string; request: ChangeRequest }>();
+
+  const fromYaml = (text: string, make: (manifest: Record<string, unknown>) => { title: string; request: ChangeRequest }) => {
+    let manifest: unknown;
+    try {
+      manifest = parse(text);
+    } catch (e) {
+      setParseError(`The YAML does not parse: ${(e as Error).message.split('\n')[0]}`);
+      return;
+    }
+    if (!manifest || typeof manifest !== 'object' || Array.isArray(manifest)) {
+      setParseError('The YAML must be one PodSecurityPolicy object.');
+      return;
+    }
+    setParseError(undefined);
+    setDialog(make(manifest as Record<string, unknown>));
+  };
+
+  const edit = async (psp: string) => {
+    const view = await api.object(`PodSecurityPolicy//${psp}`);
+    setEditing(psp);
+    setYamlText(view.yaml ?? '');
+    setMode('yaml');
+  };
+
+  const input = 'rounded border border-slate-300 px-2 py-1 text-sm';
+  return (
+    <div className="mb-4 space-y-3" data-testid="psp-actions">
+      <div className="flex flex-wrap items-center gap-2">
+        <button className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white" data-testid="new-psp-template" onClick={() => { setMode('template'); setEditing(undefined); }}>New from template</button>
+        <button className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm" data-testid="new-psp-yaml" onClick={() => { setMode('yaml'); setEditing(undefined); setYamlText('apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: my-policy\nspec:\n  privileged: false\n  seLinux: {rule: RunAsAny}\n  runAsUser: {rule: MustRunAsNonRoot}\n  supplementalGroups: {rule: RunAsAny}\n  fsGroup: {rule: RunAsAny}\n  volumes: [configMap, secret, emptyDir, projected, downwardAPI, persistentVolumeClaim]\n'); }}>New from YAML</button>
+        {names.length > 0 && (
+          <span className="flex items-center gap-1 text-sm text-slate-600">
+            or
+            <select className={input} data-testid="psp-pick" defaultValue="" onChange={(e) => e.target.value && edit(e.target.value)}>
+              <option value="">edit…</option>
+              {names.map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+            <select className={input} data-testid="psp-delete-pick" defaultValue="" onChange={(e) => e.target.value && setDialog({ title: `Delete PodSecurityPolicy ${e.target.value}`, request: { method: 'DELETE', path: `/api/v1/psps/${encodeURIComponent(e.target.value)}` } })}>
+              <option value="">delete…</option>
+              {names.map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+          </span>
+        )}
+      </div>
+      {mode === 'template' && (
+        <form className="flex flex-wrap items-center gap-2 rounded border border-slate-200 bg-white p-3" data-testid="template-form" onSubmit={(e) => { e.preventDefault(); setDialog({ title: `Create PodSecurityPolicy ${name}`, request: { method: 'POST', path: '/api/v1/psps', body: { template, name } } }); }}>
+          <select className={input} data-testid="template-select" value={template} onChange={(e) => { setTemplate(e.target.value); setName(e.target.value); }}>
+            {TEMPLATES.map(([t, label]) => <option key={t} value={t}>{label}</option>)}
+          </select>
+          <input className={input} data-testid="template-name" value={name} onChange={(e) => setName(e.target.value)} aria-label="Name" required />
+          <button className="rounded bg-indigo-600 px-3 py-1 text-sm text-white" type="submit" data-testid="template-submit">Preview</button>
+        </form>
+      )}
+      {mode === 'yaml' && (
+        <form className="space-y-2 rounded border border-slate-200 bg-white p-3" onSubmit={(e) => {
+          e.preventDefault();
+          fromYaml(yamlText, (manifest) => editing
+            ? { title: `Edit PodSecurityPolicy ${editing}`, request: { method: 'PUT', path: `/api/v1/psps/${encodeURIComponent(editing)}`, body: { manifest } } }
+            : { title: 'Create PodSecurityPolicy', request: { method: 'POST', path: '/api/v1/psps', body: { manifest } } });
+        }}>
+          <p className="text-sm text-slate-600">{editing ? `Editing ${editing}` : 'A new PodSecurityPolicy'}: the server checks fields and types before anything is written.</p>
+          <textarea className="h-72 w-full rounded border border-slate-300 p-2 font-mono text-xs" data-testid="psp-yaml" value={yamlText} onChange={(e) => setYamlText(e.target.value)} spellCheck={false} />
+          {parseError && <p className="text-sm text-red-700" role="alert">{parseError}</p>}
+          <button className="rounded bg-indigo-600 px-3 py-1 text-sm text-white" type="submit" data-testid="yaml-submit">Preview</button>
+        </form>
+      )}
+      {dialog && <ChangeDialog title={dialog.title} request={dialog.request} onClose={() => setDialog(undefined)} onApplied={() => { setMode('none'); router.refresh(); }} />}
+    </div>
+  );
+}
