@@ -84,8 +84,17 @@ function seccompStrategy(annotations: Record<string, string>): Strategies['secco
   if (raw !== undefined) {
     allowed = new Set();
     for (const p of raw.split(',')) {
-      if (p === '*') allowAny = true;
-      else allowed.add(p);
+      if (p === '*') {
+        allowAny = true;
+        continue;
+      }
+      // Since seccomp went GA the deprecated docker/default is converted to runtime/default, so the
+      // plugin allows either wherever one of them is listed (checked on the v1.24 server).
+      if (p === 'docker/default' || p === 'runtime/default') {
+        allowed.add('docker/default');
+        allowed.add('runtime/default');
+      }
+      allowed.add(p);
     }
   }
   return { defaultProfile: annotations[SECCOMP_DEFAULT_ANNOTATION] ?? '', allowed, allowAny, allowedText: raw ?? '' };

@@ -1,0 +1,265 @@
+/**
+ * The admission engine against the real thing: kube-apiserver v1.24 with the PodSecurityPolicy
+ * admission plugin. Every scenario pod is created with `?dryRun=All` (admission runs, PSP included,
+ * nothing is stored) as an impersonated requester; the engine predicts the PSP the server writes to
+ * `kubernetes.io/psp`, or the refusal. Effective access is compared with SubjectAccessReview for
+ * every (identity, PSP, namespace) triple of the suite. Where the server and the engine disagree the
+ * server is right.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type TestCluster } from '../testenv/cluster';
+import { buildModel } from '../lib/sources/to-model';
+import type { ClusterModel } from '../lib/model/types';
+import type { Pod } from '../lib/admission/pod';
+import { PSP_ANNOTATION } from '../lib/admission/select-policy';
+import { semanticEqual } from '../lib/admission/diff';
+import { simulatePod, type WorkloadSimulation } from '../lib/access/simulate-workload';
+import { canUse, indexAccess } from '../lib/access/can-use';
+import { podServiceAccountIdentity, type Identity } from '../lib/access/identity';
+import { clusterAvailable, createObjects, snapshotOf, until } from './support';
+import { ALL_PSP_NAMES, NAMESPACES, PHASES, REQUESTERS, SECCOMP_OPTIONAL, aPod, setupObjects, type Scenario } from './admission-fixtures';
+
+const run = clusterAvailable('1.24');
+
+interface Outcome {
+  scenario: string;
+  predicted: WorkloadSimulation;
+  status: number;
+  actualPsp?: string;
+  message?: string;
+  returned?: Pod;
+}
+
+/** The fields PSP writes, from a pod as the server returns it (API defaults and seccomp sync left out). */
+function securityView(pod: Pod) {
+  const pick = (o: Record<string, unknown> | null | undefined, keys: string[]) =>
+    Object.fromEntries(keys.filter((k) => o?.[k] !== undefined && o?.[k] !== null).map((k) => [k, o![k]]));
+  const annotations = Object.fromEntries(
+    Object.entries(pod.metadata.annotations ?? {}).filter(([k]) => k === 'seccomp.security.alpha.kubernetes.io/pod' || k.startsWith('container.apparmor.security.beta.kubernetes.io/')),
+  );
+  return {
+    annotations,
+    runtimeClassName: pod.spec.runtimeClassName ?? undefined,
+    pod: pick(pod.spec.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'fsGroup', 'supplementalGroups', 'seLinuxOptions']),
+    containers: [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) =>
+      pick(c.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'seLinuxOptions', 'capabilities', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'privileged']),
+    ),
+  };
+}
+
+function impersonation(id: Identity): Record<string, string> {
+  // node:http sends an array header value as repeated headers, which is how Impersonate-Group takes several groups.
+  return { 'Impersonate-User': id.user, 'Impersonate-Group': id.groups as unknown as string };
+}
+
+/** The error list inside `…: unable to admit pod: [ … ]`. */
+function errorListOf(message: string): string | undefined {
+  const m = /unable to (?:admit|validate) pod: \[(.*)\]$/s.exec(message);
+  return m?.[1];
+}
+
+/** The same errors, in any PSP order (the plugin walks a Go map). */
+function sameErrors(predicted: string[], actualList: string): boolean {
+  return predicted.join(' ').length === actualList.length && predicted.every((e) => actualList.includes(e));
+}
+
+describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
+  let cluster: TestCluster;
+  const outcomes: Outcome[] = [];
+  const stats = { pods: 0, pspAgree: 0, rejectionsPredicted: 0, rejectionsReal: 0, errorListsCompared: 0, errorListsAgree: 0, mutationsCompared: 0, mutationsAgree: 0 };
+
+  async function readModel(): Promise<ClusterModel> {
+    return buildModel({
+      objects: (await snapshotOf(cluster)).map((object, i) => ({ object, where: `item ${i}` })),
+      source: { kind: 'snapshot', name: 'scenario cluster', pspApiServed: true, state: 'static', readOnly: true },
+      computeAggregation: false,
+    });
+  }
+
+  async function replacePsps(psps: object[]): Promise<void> {
+    const list = await cluster.request('admin', 'GET', '/apis/policy/v1beta1/podsecuritypolicies');
+    for (const p of list.body.items) {
+      const res = await cluster.request('admin', 'DELETE', `/apis/policy/v1beta1/podsecuritypolicies/${p.metadata.name}`);
+      expect(res.status).toBe(200);
+    }
+    for (const p of psps) {
+      const res = await cluster.request('admin', 'POST', '/apis/policy/v1beta1/podsecuritypolicies', p);
+      expect(res.status, res.text).toBe(201);
+    }
+  }
+
+  async function dryRunCreate(namespace: string, pod: Pod, id: Identity) {
+    return cluster.request('admin', 'POST', `/api/v1/namespaces/${namespace}/pods?dryRun=All`, pod, impersonation(id));
+  }
+
+  /**
+   * The plugin lists PSPs from its own informer; a probe PSP sorting first and admitting only a pod
+   * with its own seccomp profile tells when the informer has caught up with this phase.
+   */
+  function probePsp(tag: string) {
+    return {
+      apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy',
+      metadata: { name: `0-probe-${tag}`, annotations: { 'seccomp.security.alpha.kubernetes.io/allowedProfileNames': `localhost/probe-${tag}` } },
+      spec: { privileged: true, allowedCapabilities: ['*'], volumes: ['*'], hostNetwork: true, hostIPC: true, hostPID: true, hostPorts: [{ min: 0, max: 65535 }], runAsUser: { rule: 'RunAsAny' }, seLinux: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' } },
+    };
+  }
+
+  async function waitForProbe(tag: string): Promise<void> {
+    const probe = aPod(`probe-${tag}`, { annotations: { 'seccomp.security.alpha.kubernetes.io/pod': `localhost/probe-${tag}` } });
+    await until(`the PSP informer to see phase ${tag}`, 15_000, async () => {
+      const res = await dryRunCreate('default', probe, { user: 'admin', groups: ['system:masters'] });
+      return res.body?.metadata?.annotations?.[PSP_ANNOTATION] === `0-probe-${tag}` ? true : undefined;
+    });
+  }
+
+  async function runScenario(model: ClusterModel, sc: Scenario): Promise<Outcome> {
+    const requester = REQUESTERS[sc.by];
+    const pod = { ...sc.pod, metadata: { ...sc.pod.metadata, namespace: sc.namespace } };
+    const predicted = simulatePod(model, pod, requester);
+    const res = await dryRunCreate(sc.namespace, pod, requester);
+    return {
+      scenario: sc.name, predicted, status: res.status,
+      actualPsp: res.status === 201 ? res.body?.metadata?.annotations?.[PSP_ANNOTATION] : undefined,
+      message: res.status === 201 ? undefined : res.body?.message ?? res.text,
+      returned: res.status === 201 ? res.body : undefined,
+    };
+  }
+
+  beforeAll(async () => {
+    cluster = await startCluster({ version: '1.24' });
+    const objects = setupObjects();
+    await createObjects(cluster, objects.filter((o) => o.kind !== 'RuntimeClass'));
+    for (const rc of objects.filter((o) => o.kind === 'RuntimeClass')) {
+      const res = await cluster.request('admin', 'POST', '/apis/node.k8s.io/v1/runtimeclasses', rc);
+      expect([201, 409]).toContain(res.status);
+    }
+  });
+
+  afterAll(async () => {
+    await cluster?.stop();
+  });
+
+  PHASES.forEach((phase, index) => {
+    it(`phase ${index + 1}: ${phase.name}`, async () => {
+      const tag = String(index + 1);
+      await replacePsps([probePsp(tag), ...phase.psps]);
+      await waitForProbe(tag);
+      const model = await readModel();
+      const results = await Promise.all(phase.scenarios.map((sc) => runScenario(model, sc)));
+      const failures: string[] = [];
+      results.forEach((o, i) => {
+        const sc = phase.scenarios[i];
+        outcomes.push(o);
+        stats.pods++;
+        const p = o.predicted;
+        if (!p.allowed) stats.rejectionsPredicted++;
+        if (o.status !== 201) stats.rejectionsReal++;
+        const pspAgrees = p.allowed ? o.status === 201 && o.actualPsp === p.psp : o.status === 403 && /PodSecurityPolicy/.test(o.message ?? '');
+        if (pspAgrees) stats.pspAgree++;
+        else failures.push(`${sc.name}: predicted ${p.allowed ? p.psp : `refusal ${p.message}`}; server ${o.status === 201 ? `admitted with ${o.actualPsp}` : `${o.status} ${o.message}`}`);
+        if (!p.allowed && o.status === 403) {
+          stats.errorListsCompared++;
+          const list = errorListOf(o.message ?? '');
+          if (list !== undefined && sameErrors(p.errors, list)) stats.errorListsAgree++;
+          else failures.push(`${sc.name}: error list differs\n  predicted: ${p.message}\n  server:    ${o.message}`);
+        }
+        if (p.allowed && o.returned && o.actualPsp === p.psp) {
+          stats.mutationsCompared++;
+          const want = securityView(p.pod!);
+          const got = securityView(o.returned);
+          if (semanticEqual(want, got)) stats.mutationsAgree++;
+          else failures.push(`${sc.name}: mutated pod differs\n  predicted: ${JSON.stringify(want)}\n  server:    ${JSON.stringify(got)}`);
+        }
+        if (sc.expect?.psp) expect(o.actualPsp, `${sc.name}: the server's choice`).toBe(sc.expect.psp);
+        if (sc.expect?.rejected) expect(o.status, `${sc.name}: the server refuses it`).toBe(403);
+        if (sc.expect?.admitted) expect(o.status, `${sc.name}: the server admits it`).toBe(201);
+        if (sc.expect?.messageIncludes) expect(o.message, sc.name).toContain(sc.expect.messageIncludes);
+        if (process.env.SCENARIO_VERBOSE) console.log(`${sc.name}: ${o.status === 201 ? o.actualPsp : o.message}`);
+      });
+      expect(failures, failures.join('\n')).toEqual([]);
+    });
+  });
+
+  it('open point: a trailing comma in the seccomp allowedProfileNames annotation is refused by PSP validation', async () => {
+    const res = await cluster.request('admin', 'POST', '/apis/policy/v1beta1/podsecuritypolicies?dryRun=All', SECCOMP_OPTIONAL);
+    expect(res.status).toBe(422);
+    expect(res.body.message).toContain('metadata.annotations[seccomp.security.alpha.kubernetes.io/allowedProfileNames]: Invalid value: "": must be a valid seccomp profile');
+  });
+
+  it('with no PSP at all every pod is refused: "no providers available"', async () => {
+    await replacePsps([]);
+    const pod = aPod('no-providers');
+    const res = await until('the informer to see no PSPs', 15_000, async () => {
+      const r = await dryRunCreate('default', pod, { user: 'admin', groups: ['system:masters'] });
+      return r.status === 403 ? r : undefined;
+    });
+    const model = await readModel();
+    const predicted = simulatePod(model, { ...pod, metadata: { ...pod.metadata, namespace: 'default' } }, { user: 'admin', groups: ['system:masters'] });
+    expect(predicted.allowed).toBe(false);
+    expect(res.value.body.message).toBe(predicted.message);
+    expect(res.value.body.message).toBe('pods "no-providers" is forbidden: PodSecurityPolicy: no providers available to validate pod request');
+    stats.pods++;
+    stats.pspAgree++;
+    stats.rejectionsPredicted++;
+    stats.rejectionsReal++;
+  });
+
+  it('effective access agrees with SubjectAccessReview for every (identity, PSP, namespace) triple', async () => {
+    const model = await readModel();
+    const index = indexAccess(model);
+    const identities = new Map<string, Identity>();
+    for (const id of Object.values(REQUESTERS)) identities.set(id.user, id);
+    for (const phase of PHASES) {
+      for (const sc of phase.scenarios) {
+        const sa = sc.pod.spec.serviceAccountName || 'default';
+        const id = podServiceAccountIdentity(sc.namespace, sa);
+        identities.set(id.user, id);
+      }
+    }
+    const names = [...ALL_PSP_NAMES, 'does-not-exist'];
+    const triples = [...identities.values()].flatMap((id) => names.flatMap((psp) => NAMESPACES.map((ns) => ({ id, psp, ns }))));
+    const sar = async (id: Identity, psp: string, ns: string, group: string): Promise<boolean> => {
+      const res = await cluster.request('admin', 'POST', '/apis/authorization.k8s.io/v1/subjectaccessreviews', {
+        apiVersion: 'authorization.k8s.io/v1', kind: 'SubjectAccessReview',
+        spec: { user: id.user, groups: id.groups, resourceAttributes: { group, verb: 'use', resource: 'podsecuritypolicies', name: psp, namespace: ns } },
+      });
+      expect(res.status).toBe(201);
+      return res.body.status.allowed === true;
+    };
+    let agree = 0;
+    let allowedCount = 0;
+    let viaExtensionsOnly = 0;
+    const disagreements: string[] = [];
+    for (let i = 0; i < triples.length; i += 24) {
+      const batch = triples.slice(i, i + 24);
+      const answers = await Promise.all(batch.map(async ({ id, psp, ns }) => {
+        // The plugin asks for group policy, then extensions; either allows.
+        const [policy, extensions] = await Promise.all([sar(id, psp, ns, 'policy'), sar(id, psp, ns, 'extensions')]);
+        return { policy, extensions };
+      }));
+      batch.forEach(({ id, psp, ns }, j) => {
+        const server = answers[j].policy || answers[j].extensions;
+        if (answers[j].extensions && !answers[j].policy) viaExtensionsOnly++;
+        const engine = canUse(index, id, psp, ns).allowed;
+        if (server) allowedCount++;
+        if (server === engine) agree++;
+        else disagreements.push(`${id.user} ${JSON.stringify(id.groups)} use ${psp} in ${ns}: server ${server}, engine ${engine}`);
+      });
+    }
+    console.log(`[admission-scenarios] SubjectAccessReview: ${agree}/${triples.length} triples agree (${((100 * agree) / triples.length).toFixed(1)}%), ${allowedCount} allowed, ${viaExtensionsOnly} allowed only through the extensions group; ${identities.size} identities x ${names.length} PSP names x ${NAMESPACES.length} namespaces`);
+    expect(disagreements, disagreements.join('\n')).toEqual([]);
+    expect(viaExtensionsOnly).toBeGreaterThan(0);
+  });
+
+  it('prints the agreement figures', () => {
+    const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');
+    console.log(
+      `[admission-scenarios] ${stats.pods} pods: PSP/refusal agreement ${stats.pspAgree}/${stats.pods} (${pct(stats.pspAgree, stats.pods)}); ` +
+        `refusals predicted ${stats.rejectionsPredicted}, real ${stats.rejectionsReal}; ` +
+        `error lists identical (in any PSP order) ${stats.errorListsAgree}/${stats.errorListsCompared} (${pct(stats.errorListsAgree, stats.errorListsCompared)}); ` +
+        `mutated security fields identical ${stats.mutationsAgree}/${stats.mutationsCompared} (${pct(stats.mutationsAgree, stats.mutationsCompared)})`,
+    );
+    expect(stats.pods).toBeGreaterThanOrEqual(60);
+    expect(stats.pspAgree).toBe(stats.pods);
+  });
+});
