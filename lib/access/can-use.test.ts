@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import { aClusterRole, aClusterRoleBinding, aModel, aPsp, aRole, aRoleBinding, group, sa, useRule, user } from '../testing/builders';
+import { ALLOW_ALL, RUN_AS_ANY, aPod } from '../testing/pod-builders';
+import type { Workload } from '../model/types';
+import { canUse } from './can-use';
+import { identityOfSubject, usableBy, whoCanUse } from './effective-access';
+import { controllerIdentity, podServiceAccountIdentity, serviceAccountRequesterIdentity, userIdentity } from './identity';
+import { simulatePod, simulateWorkload } from './simulate-workload';
+
+const model = aModel({
+  psps: [aPsp('privileged', ALLOW_ALL), aPsp('restricted', { ...RUN_AS_ANY, volumes: ['secret'] })],
+  clusterRoles: [
+    aClusterRole('use-privileged', [useRule('privileged')]),
+    aClusterRole('use-restricted', [useRule('restricted')]),
+    aClusterRole('all-psps', [{ apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: ['use'] }]),
+    aClusterRole('ext', [{ apiGroups: ['extensions'], resources: ['podsecuritypolicies'], verbs: ['use'], resourceNames: ['privileged'] }]),
+    aClusterRole('singular', [{ apiGroups: ['policy'], resources: ['podsecuritypolicy', 'psp'], verbs: ['use'] }]),
+  ],
+  roles: [aRole('team-a', 'local-privileged', [useRule('privileged')])],
+  clusterRoleBindings: [
+    aClusterRoleBinding('ops', 'use-privileged', [group('ops'), sa(undefined, 'nobody')]),
+    aClusterRoleBinding('sas', 'use-restricted', [group('system:serviceaccounts')]),
+    aClusterRoleBinding('rs', 'ext', [sa('kube-system', 'replicaset-controller')]),
+    aClusterRoleBinding('singular', 'singular', [user('mallory')]),
+  ],
+  roleBindings: [
+    aRoleBinding('team-a', 'builder', { kind: 'Role', name: 'local-privileged' }, [sa(undefined, 'builder')]),
+    aRoleBinding('team-b', 'everything', { kind: 'ClusterRole', name: 'all-psps' }, [user('carol')]),
+    aRoleBinding('team-b', 'dangling', { kind: 'ClusterRole', name: 'missing' }, [user('dave')]),
+  ],
+});
+
+describe('canUse (the authorizer chain for verb use on podsecuritypolicies)', () => {
+  it.each([
+    ['system:masters may use everything, without a binding', userIdentity('root', ['system:masters']), 'privileged', 'x', true],
+    ['a group subject of a ClusterRoleBinding, in any namespace', userIdentity('bob', ['ops']), 'privileged', 'anywhere', true],
+    ['a ServiceAccount subject without namespace in a ClusterRoleBinding matches nobody', podServiceAccountIdentity('default', 'nobody'), 'privileged', 'default', false],
+    ['system:serviceaccounts covers every pod service account', podServiceAccountIdentity('team-z', 'app'), 'restricted', 'team-z', true],
+    ['a RoleBinding ServiceAccount subject without namespace means the binding namespace', podServiceAccountIdentity('team-a', 'builder'), 'privileged', 'team-a', true],
+    ['... and only for pods in that namespace', podServiceAccountIdentity('team-a', 'builder'), 'privileged', 'team-b', false],
+    ['the same account name in another namespace is another account', podServiceAccountIdentity('team-b', 'builder'), 'privileged', 'team-a', false],
+    ['empty resourceNames grant every PSP', userIdentity('carol'), 'restricted', 'team-b', true],
+    ['the extensions group still grants use', serviceAccountRequesterIdentity('kube-system', 'replicaset-controller'), 'privileged', 'team-c', true],
+    ['singular and short resource names grant nothing', userIdentity('mallory'), 'privileged', 'default', false],
+    ['a binding to a missing role grants nothing', userIdentity('dave'), 'privileged', 'team-b', false],
+    ['a user is not a pod service account', userIdentity('alice'), 'restricted', 'default', false],
+  ])('%s', (_what, identity, psp, ns, want) => {
+    expect(canUse(model, identity, psp, ns).allowed).toBe(want);
+  });
+
+  it('returns the chain subject → binding → role → rule', () => {
+    const r = canUse(model, podServiceAccountIdentity('team-a', 'builder'), 'privileged', 'team-a');
+    expect(r.chains).toEqual([{
+      via: 'rbac', subject: { kind: 'ServiceAccount', name: 'builder' },
+      binding: { kind: 'RoleBinding', namespace: 'team-a', name: 'builder' },
+      role: { kind: 'Role', namespace: 'team-a', name: 'local-privileged' },
+      ruleIndex: 0, rule: useRule('privileged'),
+    }]);
+  });
+
+  it('the pod service-account identity lacks system:authenticated; a requester has it', () => {
+    expect(podServiceAccountIdentity('ns', 'sa').groups).toEqual(['system:serviceaccounts', 'system:serviceaccounts:ns']);
+    expect(serviceAccountRequesterIdentity('ns', 'sa').groups).toContain('system:authenticated');
+    const authd = aModel({ ...model, clusterRoleBindings: [aClusterRoleBinding('all', 'use-privileged', [group('system:authenticated')])] });
+    expect(canUse(authd, podServiceAccountIdentity('ns', 'sa'), 'privileged', 'ns').allowed).toBe(false);
+    expect(canUse(authd, controllerIdentity('Deployment')!, 'privileged', 'ns').allowed).toBe(true);
+  });
+});
+
+describe('controller identities', () => {
+  it.each([
+    ['Deployment', 'system:serviceaccount:kube-system:replicaset-controller'],
+    ['ReplicaSet', 'system:serviceaccount:kube-system:replicaset-controller'],
+    ['StatefulSet', 'system:serviceaccount:kube-system:statefulset-controller'],
+    ['DaemonSet', 'system:serviceaccount:kube-system:daemon-set-controller'],
+    ['Job', 'system:serviceaccount:kube-system:job-controller'],
+    ['CronJob', 'system:serviceaccount:kube-system:job-controller'],
+  ] as const)('%s pods are created by %s', (kind, user) => {
+    expect(controllerIdentity(kind)).toEqual({ user, groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] });
+  });
+
+  it('without --use-service-account-credentials every controller is system:kube-controller-manager; a bare Pod has none', () => {
+    expect(controllerIdentity('DaemonSet', { useServiceAccountCredentials: false })).toEqual({ user: 'system:kube-controller-manager', groups: ['system:authenticated'] });
+    expect(controllerIdentity('Pod')).toBeUndefined();
+  });
+});
+
+describe('whoCanUse and usableBy', () => {
+  it('lists every subject with its scope, system:masters first', () => {
+    const who = whoCanUse(model, 'privileged').map((g) => [g.subject.kind, g.subject.namespace ?? '', g.subject.name, g.namespace ?? '*']);
+    expect(who).toEqual([
+      ['Group', '', 'system:masters', '*'],
+      ['Group', '', 'ops', '*'],
+      ['ServiceAccount', 'kube-system', 'replicaset-controller', '*'],
+      ['ServiceAccount', 'team-a', 'builder', 'team-a'],
+      ['User', '', 'carol', 'team-b'],
+    ]);
+  });
+
+  it('explains what the special groups cover', () => {
+    const who = whoCanUse(model, 'restricted').find((g) => g.subject.name === 'system:serviceaccounts');
+    expect(who?.covers).toMatch(/every service account/);
+  });
+
+  it('lists what a subject may use, cluster-wide or per namespace', () => {
+    expect(usableBy(model, identityOfSubject(user('carol'))).map((u) => [u.psp, u.clusterWide.length, u.namespaces.map((n) => n.namespace)])).toEqual([
+      ['privileged', 0, ['team-b']],
+      ['restricted', 0, ['team-b']],
+    ]);
+    expect(usableBy(model, identityOfSubject(sa('team-a', 'builder'))).map((u) => [u.psp, u.clusterWide.length, u.namespaces.map((n) => n.namespace)])).toEqual([
+      ['privileged', 0, ['team-a']],
+      ['restricted', 1, []],
+    ]);
+  });
+});
+
+describe('simulateWorkload', () => {
+  const deployment = (spec: Record<string, unknown>): Workload => ({
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'team-c' },
+    spec: { template: { metadata: { labels: { app: 'web' } }, spec } },
+  });
+
+  it('checks the pod service account OR the controller, never the Deployment author', () => {
+    const r = simulateWorkload(model, deployment({ containers: [{ name: 'app', image: 'x', securityContext: { privileged: true } }] }));
+    // The ReplicaSet controller may use privileged through the extensions-group grant.
+    expect(r.psp).toBe('privileged');
+    expect(r.requester?.user).toBe('system:serviceaccount:kube-system:replicaset-controller');
+    expect(r.serviceAccount).toBe('default');
+    const noController = simulateWorkload(model, deployment({ containers: [{ name: 'app', image: 'x', securityContext: { privileged: true } }] }), { useServiceAccountCredentials: false });
+    expect(noController.allowed).toBe(false);
+    expect(noController.message).toContain('pods "web-" is forbidden');
+  });
+
+  it('a plain pod gets restricted through its service account (the token projection passes as secret)', () => {
+    const r = simulatePod(model, aPod({ namespace: 'team-z' }), userIdentity('nobody'));
+    expect(r.psp).toBe('restricted');
+    expect(r.submittedPod.spec.volumes?.[0].name).toMatch(/^kube-api-access-/);
+  });
+});
