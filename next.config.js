@@ -10,4 +10,4 @@ const nextConfig = {
     { source: '/api/:path*', headers: [{ key: 'Cache-Control', value: 'no-store' }] },
   ],
 };
-module.exports = nextConfig;
+export default nextConfig;

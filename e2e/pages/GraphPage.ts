@@ -1,7 +1,8 @@
 import { expect, type Locator, type Page } from '@playwright/test';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 
-export const ARTIFACTS = path.join(__dirname, '..', 'artifacts');
+export const ARTIFACTS = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
 
 /** The graph page, as a user sees it: nodes by name, the side panel, the filters. */
 export class GraphPage {

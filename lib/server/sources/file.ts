@@ -62,8 +62,9 @@ export class FileSource implements ClusterSource {
     const texts = await Promise.all(files.map(async (f) => ({ name: path.relative(process.cwd(), f) || f, text: await readFile(f, 'utf8') })));
     let objects: RawObject[];
     try {
-      objects = texts.flatMap((t) => parseSnapshotText(t.text, t.name)).map((o) => o.object);
-      this.toModel(objects.map((object) => ({ object, where: 'x' }))); // validate before accepting
+      const parsed = texts.flatMap((t) => parseSnapshotText(t.text, t.name));
+      this.toModel(parsed); // validate before accepting, naming the file and document of a bad object
+      objects = parsed.map((o) => o.object);
     } catch (e) {
       if (e instanceof InvalidObjectError) throw new AppError('source_error', `The snapshot cannot be read: ${e.message}`);
       throw e;
