@@ -58,7 +58,14 @@ for (const project of ['unit', 'integration']) {
   countVitest(project, report, ok);
 }
 
-if (wanted('e2e')) {
+const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+if (wanted('e2e') && !existsSync(chromium)) {
+  const msg = `browser tests need Debian's Chromium at ${chromium} (apt-get install chromium fonts-noto-color-emoji; .ci/run does it)`;
+  if (process.env.CI) {
+    failed++;
+    failures.push(`e2e: ${msg}`);
+  } else console.warn(`\n*** SKIPPING e2e: ${msg} ***\n`);
+} else if (wanted('e2e')) {
   const report = path.join(out, 'e2e.json');
   rmSync(report, { force: true });
   const ok = run('e2e', bin('playwright'), ['test', '--reporter=list,json'], { PLAYWRIGHT_JSON_OUTPUT_NAME: report });
