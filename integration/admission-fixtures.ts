@@ -351,3 +351,51 @@ PHASES.push({
 
 /** Names of every PSP the suite creates, for the SubjectAccessReview comparison. */
 export const ALL_PSP_NAMES = [...new Set(PHASES.flatMap((p) => p.psps.map((x) => (x.metadata as { name: string }).name)))].sort();
+
+// ---------------------------------------------------------------------------------------------
+// Workloads created for real: their pods come from the controllers of kube-controller-manager.
+
+export interface WorkloadScenario {
+  kind: 'Deployment' | 'StatefulSet' | 'Job' | 'ReplicationController';
+  name: string;
+  namespace: string;
+  template: { annotations?: Record<string, string>; spec: Partial<Pod['spec']> & { containers?: Pod['spec']['containers'] } };
+  expect?: { psp?: string; rejected?: boolean };
+}
+
+export const WORKLOAD_PSPS = [PRIVILEGED, RESTRICTED, BASELINE, DEFAULTING, PERMISSIVE];
+
+const container = (securityContext?: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ name: 'app', image: IMAGE, ...(securityContext ? { securityContext } : {}), ...extra });
+
+export const WORKLOADS: WorkloadScenario[] = [
+  // The ReplicaSet controller may use `defaulting`; team-a's pods `baseline` and `restricted`.
+  { kind: 'Deployment', name: 'web-plain', namespace: 'team-a', template: { spec: { containers: [container()] } }, expect: { psp: 'baseline' } },
+  { kind: 'Deployment', name: 'web-seccomp', namespace: 'team-a', template: { annotations: RUNTIME_DEFAULT, spec: { containers: [container()] } }, expect: { psp: 'baseline' } },
+  { kind: 'Deployment', name: 'web-hostpath', namespace: 'team-a', template: { spec: { volumes: [{ name: 'h', hostPath: { path: '/etc' } }], containers: [container(undefined, { volumeMounts: [{ name: 'h', mountPath: '/h' }] })] } }, expect: { psp: 'defaulting' } },
+  { kind: 'Deployment', name: 'web-privileged', namespace: 'team-a', template: { spec: { containers: [container({ privileged: true })] } }, expect: { rejected: true } },
+  { kind: 'Deployment', name: 'web-privileged-sa', namespace: 'team-b', template: { spec: { serviceAccountName: 'privileged-sa', containers: [container({ privileged: true })] } }, expect: { psp: 'privileged' } },
+  // The Job controller may use `permissive` everywhere, so every Job pod gets it.
+  { kind: 'Job', name: 'batch-privileged', namespace: 'team-a', template: { spec: { restartPolicy: 'Never', containers: [container({ privileged: true })] } }, expect: { psp: 'permissive' } },
+  { kind: 'Job', name: 'batch-plain', namespace: 'team-c', template: { spec: { restartPolicy: 'Never', containers: [container()] } }, expect: { psp: 'permissive' } },
+  { kind: 'StatefulSet', name: 'db-privileged', namespace: 'team-a', template: { spec: { containers: [container({ privileged: true })] } }, expect: { rejected: true } },
+  { kind: 'StatefulSet', name: 'db-plain', namespace: 'team-b', template: { spec: { containers: [container()] } }, expect: { psp: 'permissive' } },
+  { kind: 'ReplicationController', name: 'legacy', namespace: 'team-c', template: { annotations: RUNTIME_DEFAULT, spec: { securityContext: { runAsUser: 1000 }, containers: [container()] } }, expect: { psp: 'restricted' } },
+  { kind: 'ReplicationController', name: 'legacy-root', namespace: 'team-c', template: { annotations: RUNTIME_DEFAULT, spec: { securityContext: { runAsUser: 0 }, containers: [container()] } }, expect: { rejected: true } },
+];
+
+/** The workload object and the collection it is created in. */
+export function workloadObject(w: WorkloadScenario): { path: string; object: RawObject } {
+  const labels = { 'scn-workload': w.name };
+  const template = { metadata: { labels, ...(w.template.annotations ? { annotations: w.template.annotations } : {}) }, spec: w.template.spec };
+  const meta = { name: w.name, namespace: w.namespace };
+  switch (w.kind) {
+    case 'Deployment':
+      return { path: `/apis/apps/v1/namespaces/${w.namespace}/deployments`, object: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: meta, spec: { replicas: 1, selector: { matchLabels: labels }, template } } };
+    case 'StatefulSet':
+      return { path: `/apis/apps/v1/namespaces/${w.namespace}/statefulsets`, object: { apiVersion: 'apps/v1', kind: 'StatefulSet', metadata: meta, spec: { replicas: 1, serviceName: w.name, selector: { matchLabels: labels }, template } } };
+    case 'Job':
+      return { path: `/apis/batch/v1/namespaces/${w.namespace}/jobs`, object: { apiVersion: 'batch/v1', kind: 'Job', metadata: meta, spec: { backoffLimit: 0, template } } };
+    case 'ReplicationController':
+      return { path: `/api/v1/namespaces/${w.namespace}/replicationcontrollers`, object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: meta, spec: { replicas: 1, selector: labels, template } } };
+  }
+}

@@ -13,11 +13,15 @@ import type { ClusterModel } from '../lib/model/types';
 import type { Pod } from '../lib/admission/pod';
 import { PSP_ANNOTATION } from '../lib/admission/select-policy';
 import { semanticEqual } from '../lib/admission/diff';
-import { simulatePod, type WorkloadSimulation } from '../lib/access/simulate-workload';
+import { simulatePod, simulateWorkload, type WorkloadSimulation } from '../lib/access/simulate-workload';
+import { selectPolicy } from '../lib/admission/select-policy';
 import { canUse, indexAccess } from '../lib/access/can-use';
 import { podServiceAccountIdentity, type Identity } from '../lib/access/identity';
 import { clusterAvailable, createObjects, snapshotOf, until } from './support';
-import { ALL_PSP_NAMES, NAMESPACES, PHASES, REQUESTERS, SECCOMP_OPTIONAL, aPod, setupObjects, type Scenario } from './admission-fixtures';
+import {
+  ALL_PSP_NAMES, DEFAULTING, NAMESPACES, PERMISSIVE, PHASES, REQUESTERS, RESTRICTED, SECCOMP_OPTIONAL, WORKLOADS, WORKLOAD_PSPS,
+  aPod, setupObjects, workloadObject, type Scenario,
+} from './admission-fixtures';
 
 const run = clusterAvailable('1.24');
 
@@ -66,7 +70,7 @@ function sameErrors(predicted: string[], actualList: string): boolean {
 describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
   let cluster: TestCluster;
   const outcomes: Outcome[] = [];
-  const stats = { pods: 0, pspAgree: 0, rejectionsPredicted: 0, rejectionsReal: 0, errorListsCompared: 0, errorListsAgree: 0, mutationsCompared: 0, mutationsAgree: 0 };
+  const stats = { pods: 0, pspAgree: 0, rejectionsPredicted: 0, rejectionsReal: 0, errorListsCompared: 0, errorListsAgree: 0, mutationsCompared: 0, mutationsAgree: 0, workloads: 0 };
 
   async function readModel(): Promise<ClusterModel> {
     return buildModel({
@@ -126,7 +130,7 @@ describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
   }
 
   beforeAll(async () => {
-    cluster = await startCluster({ version: '1.24' });
+    cluster = await startCluster({ version: '1.24', controllerManager: true });
     const objects = setupObjects();
     await createObjects(cluster, objects.filter((o) => o.kind !== 'RuntimeClass'));
     for (const rc of objects.filter((o) => o.kind === 'RuntimeClass')) {
@@ -178,6 +182,91 @@ describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
       });
       expect(failures, failures.join('\n')).toEqual([]);
     });
+  });
+
+  it('workloads created for real: the controllers\' pods get the predicted PSP, or the predicted FailedCreate', async () => {
+    await replacePsps([probePsp('w'), ...WORKLOAD_PSPS]);
+    await waitForProbe('w');
+    for (const w of WORKLOADS) {
+      const { path, object } = workloadObject(w);
+      const res = await cluster.request('admin', 'POST', path, object);
+      expect(res.status, res.text).toBe(201);
+    }
+    const model = await readModel();
+    const failures: string[] = [];
+    await Promise.all(WORKLOADS.map(async (w) => {
+      const workload = model.workloads.find((x) => x.kind === w.kind && x.metadata.namespace === w.namespace && x.metadata.name === w.name)
+        ?? { ...workloadObject(w).object, kind: w.kind } as never;
+      const predicted = simulateWorkload(model, workload);
+      // The pod, or the controller's FailedCreate event, whichever comes first.
+      const seen = await until(`a pod or a FailedCreate event of ${w.kind} ${w.name}`, 60_000, async () => {
+        const pods = await cluster.request('admin', 'GET', `/api/v1/namespaces/${w.namespace}/pods?labelSelector=scn-workload%3D${w.name}`);
+        if (pods.body.items?.length) return { psp: pods.body.items[0].metadata.annotations?.[PSP_ANNOTATION] as string };
+        const events = await cluster.request('admin', 'GET', `/api/v1/namespaces/${w.namespace}/events?fieldSelector=reason%3DFailedCreate`);
+        const event = events.body.items?.find((e: { involvedObject: { name: string }; message: string }) => e.involvedObject.name.startsWith(w.name) && e.message.includes('PodSecurityPolicy'));
+        return event ? { message: event.message as string } : undefined;
+      });
+      stats.pods++;
+      stats.workloads++;
+      if (!predicted.allowed) stats.rejectionsPredicted++;
+      if (seen.value.message) stats.rejectionsReal++;
+      const agrees = predicted.allowed ? seen.value.psp === predicted.psp : !!seen.value.message;
+      if (agrees) stats.pspAgree++;
+      else failures.push(`${w.kind} ${w.namespace}/${w.name}: predicted ${predicted.allowed ? predicted.psp : predicted.message}; server ${seen.value.psp ?? seen.value.message}`);
+      if (!predicted.allowed && seen.value.message) {
+        stats.errorListsCompared++;
+        const list = errorListOf(seen.value.message);
+        if (list !== undefined && sameErrors(predicted.errors, list)) stats.errorListsAgree++;
+        else failures.push(`${w.name}: error list differs\n  predicted: ${predicted.message}\n  server:    ${seen.value.message}`);
+      }
+      if (w.expect?.psp) expect(seen.value.psp, w.name).toBe(w.expect.psp);
+      if (w.expect?.rejected) expect(seen.value.message, w.name).toContain('PodSecurityPolicy');
+      if (process.env.SCENARIO_VERBOSE) console.log(`${w.kind} ${w.name}: ${seen.value.psp ?? seen.value.message}`);
+    }));
+    expect(failures, failures.join('\n')).toEqual([]);
+  });
+
+  it('UPDATE runs only Validate: a PSP that would have to mutate is skipped silently, and kubernetes.io/psp is not rewritten', async () => {
+    await replacePsps([probePsp('u1'), RESTRICTED]);
+    await waitForProbe('u1');
+    const created = await cluster.request('admin', 'POST', '/api/v1/namespaces/team-c/pods',
+      aPod('stored', { annotations: { 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' }, securityContext: { runAsUser: 1000 } }),
+      impersonation(REQUESTERS.dave));
+    expect(created.status, created.text).toBe(201);
+    expect(created.body.metadata.annotations[PSP_ANNOTATION]).toBe('restricted');
+    const stored: Pod = created.body;
+    const patch = { metadata: { labels: { touched: 'yes' } } };
+    const patched: Pod = { ...stored, metadata: { ...stored.metadata, labels: { ...(stored.metadata.labels ?? {}), touched: 'yes' } } };
+    const admin: Identity = { user: 'admin', groups: ['system:masters'] };
+
+    // Left: a PSP that admits the stored pod once it sets runAsGroup, which an update may not do.
+    const groupDefaulting = {
+      apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy',
+      metadata: { name: 'group-defaulting', annotations: { 'seccomp.security.alpha.kubernetes.io/allowedProfileNames': '*' } },
+      spec: { volumes: ['*'], runAsUser: { rule: 'RunAsAny' }, seLinux: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' }, runAsGroup: { rule: 'MustRunAs', ranges: [{ min: 3000, max: 3000 }] } },
+    };
+    await replacePsps([probePsp('u2'), groupDefaulting, DEFAULTING]);
+    await waitForProbe('u2');
+    let model = await readModel();
+    const refused = await cluster.request('admin', 'PATCH', '/api/v1/namespaces/team-c/pods/stored', patch);
+    const predictedRefusal = selectPolicy({ pod: patched, namespace: 'team-c', psps: model.psps, isAuthorized: () => true, mutationAllowed: false });
+    expect(refused.status).toBe(403);
+    expect(predictedRefusal.allowed).toBe(false);
+    expect(predictedRefusal.evaluations.find((e) => e.psp === 'group-defaulting')?.verdict).toBe('mutation-not-allowed');
+    expect(refused.body.message).toMatch(/^pods "stored" is forbidden: PodSecurityPolicy: unable to validate pod: \[/);
+    expect(sameErrors(predictedRefusal.errors, errorListOf(refused.body.message) ?? '')).toBe(true);
+
+    // With a PSP that admits the pod as it is the update passes, and the annotation keeps the name Admit wrote.
+    await replacePsps([probePsp('u3'), groupDefaulting, PERMISSIVE]);
+    await waitForProbe('u3');
+    model = await readModel();
+    const accepted = await cluster.request('admin', 'PATCH', '/api/v1/namespaces/team-c/pods/stored', patch);
+    const predictedAccept = selectPolicy({ pod: patched, namespace: 'team-c', psps: model.psps, isAuthorized: (n) => canUse(model, admin, n, 'team-c').allowed, mutationAllowed: false });
+    expect(accepted.status, accepted.text).toBe(200);
+    expect(predictedAccept.psp).toBe('permissive');
+    expect(accepted.body.metadata.annotations[PSP_ANNOTATION]).toBe('restricted');
+    stats.pods += 2;
+    stats.pspAgree += 2;
   });
 
   it('open point: a trailing comma in the seccomp allowedProfileNames annotation is refused by PSP validation', async () => {
@@ -254,7 +343,7 @@ describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
   it('prints the agreement figures', () => {
     const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');
     console.log(
-      `[admission-scenarios] ${stats.pods} pods: PSP/refusal agreement ${stats.pspAgree}/${stats.pods} (${pct(stats.pspAgree, stats.pods)}); ` +
+      `[admission-scenarios] ${stats.pods} pods (${stats.workloads} from real controllers, 2 updates): PSP/refusal agreement ${stats.pspAgree}/${stats.pods} (${pct(stats.pspAgree, stats.pods)}); ` +
         `refusals predicted ${stats.rejectionsPredicted}, real ${stats.rejectionsReal}; ` +
         `error lists identical (in any PSP order) ${stats.errorListsAgree}/${stats.errorListsCompared} (${pct(stats.errorListsAgree, stats.errorListsCompared)}); ` +
         `mutated security fields identical ${stats.mutationsAgree}/${stats.mutationsCompared} (${pct(stats.mutationsAgree, stats.mutationsCompared)})`,
