@@ -275,6 +275,23 @@ describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
     expect(res.body.message).toContain('metadata.annotations[seccomp.security.alpha.kubernetes.io/allowedProfileNames]: Invalid value: "": must be a valid seccomp profile');
   });
 
+  it('open point 5: Pod Security Admission refuses a namespace with an invalid level label, and evaluates a valid one after PSP', async () => {
+    const bogus = await cluster.request('admin', 'POST', '/api/v1/namespaces?dryRun=All', {
+      apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'psa-bogus', labels: { 'pod-security.kubernetes.io/enforce': 'bogus' } },
+    });
+    console.log(`[admission-scenarios] open point 5, namespace with enforce=bogus: HTTP ${bogus.status} ${bogus.body?.message ?? ''}`);
+    expect(bogus.status).toBe(422);
+    expect(bogus.body.message).toContain('pod-security.kubernetes.io/enforce');
+    // A valid label: PSP admits (permissive), then PSA's validating check refuses what PSP allowed.
+    const ns = await cluster.request('admin', 'POST', '/api/v1/namespaces', {
+      apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'psa-restricted', labels: { 'pod-security.kubernetes.io/enforce': 'restricted' } },
+    });
+    expect(ns.status).toBe(201);
+    const res = await dryRunCreate('psa-restricted', aPod('psa', { container: { securityContext: { privileged: true } } }), { user: 'admin', groups: ['system:masters'] });
+    expect(res.status).toBe(403);
+    expect(res.body.message).toContain('violates PodSecurity "restricted:latest"');
+  });
+
   it('with no PSP at all every pod is refused: "no providers available"', async () => {
     await replacePsps([]);
     const pod = aPod('no-providers');
