@@ -15,6 +15,7 @@ import { PSP_ANNOTATION } from '../lib/admission/select-policy';
 import { semanticEqual } from '../lib/admission/diff';
 import { simulatePod, simulateWorkload, type WorkloadSimulation } from '../lib/access/simulate-workload';
 import { selectPolicy } from '../lib/admission/select-policy';
+import { FS_TYPE_OF_SOURCE } from '../lib/admission/volumes';
 import { canUse, indexAccess } from '../lib/access/can-use';
 import { podServiceAccountIdentity, type Identity } from '../lib/access/identity';
 import { clusterAvailable, createObjects, snapshotOf, until } from './support';
@@ -273,6 +274,20 @@ describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
     const res = await cluster.request('admin', 'POST', '/apis/policy/v1beta1/podsecuritypolicies?dryRun=All', SECCOMP_OPTIONAL);
     expect(res.status).toBe(422);
     expect(res.body.message).toContain('metadata.annotations[seccomp.security.alpha.kubernetes.io/allowedProfileNames]: Invalid value: "": must be a valid seccomp profile');
+  });
+
+  it('the FSType names the engine maps volume sources to are the ones the PSP API accepts (cephFS, vsphereVolume)', async () => {
+    const names = [...new Set(Object.values(FS_TYPE_OF_SOURCE))];
+    const create = (volumes: string[]) => cluster.request('admin', 'POST', '/apis/policy/v1beta1/podsecuritypolicies?dryRun=All', {
+      apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name: 'fstypes' },
+      spec: { volumes, runAsUser: { rule: 'RunAsAny' }, seLinux: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' } },
+    });
+    const all = await create(names);
+    expect(all.status, all.text).toBe(201);
+    for (const wrong of ['vsphere', 'cephfs']) {
+      const res = await create([wrong]);
+      expect(res.status, `${wrong} is not an FSType`).toBe(422);
+    }
   });
 
   it('open point 5: Pod Security Admission refuses a namespace with an invalid level label, and evaluates a valid one after PSP', async () => {

@@ -8,18 +8,17 @@ import type { Strategies } from './strategies';
  */
 
 /**
- * Volume source key → the FSType name PSPs list in `volumes`. They coincide except for two: the
- * policy API spells `cephfs` as `cephFS` and `vsphereVolume` as `vsphere`.
+ * Volume source key → the FSType name PSPs list in `volumes`. They coincide except for one: the
+ * policy API spells the `cephfs` source `cephFS` (the v1.24 server's list of supported values says so).
  */
 export const FS_TYPE_OF_SOURCE: Record<string, string> = Object.fromEntries([
   ...[
     'hostPath', 'emptyDir', 'gcePersistentDisk', 'awsElasticBlockStore', 'gitRepo', 'secret', 'nfs', 'iscsi',
     'glusterfs', 'persistentVolumeClaim', 'rbd', 'flexVolume', 'cinder', 'flocker', 'downwardAPI', 'fc',
-    'azureFile', 'configMap', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'storageos', 'projected',
+    'azureFile', 'configMap', 'vsphereVolume', 'quobyte', 'azureDisk', 'photonPersistentDisk', 'storageos', 'projected',
     'portworxVolume', 'scaleIO', 'csi', 'ephemeral',
   ].map((k) => [k, k]),
   ['cephfs', 'cephFS'],
-  ['vsphereVolume', 'vsphere'],
 ]);
 
 /** The FSType of a volume, or undefined when its source is none the policy API knows. */
