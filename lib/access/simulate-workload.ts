@@ -1,7 +1,7 @@
 import { applyApiDefaults, applyServiceAccountAdmission } from '../admission/api-defaults';
 import type { Pod } from '../admission/pod';
 import { selectPolicy, type SelectionResult } from '../admission/select-policy';
-import type { ClusterModel, Workload } from '../model/types';
+import type { ClusterModel, Workload, WorkloadKind } from '../model/types';
 import { canUse, indexAccess } from './can-use';
 import { controllerIdentity, podServiceAccountIdentity, type ControllerOptions, type Identity } from './identity';
 
@@ -25,8 +25,11 @@ export interface WorkloadSimulation extends SelectionResult {
   submittedPod: Pod;
 }
 
+/** A model workload, or a ReplicationController (which the model does not list but the simulator takes). */
+export type SimulatedWorkload = Omit<Workload, 'kind'> & { kind: WorkloadKind | 'ReplicationController' };
+
 /** The pod a workload's controller creates (or the Pod itself). */
-export function podOfWorkload(w: Workload): Pod {
+export function podOfWorkload(w: SimulatedWorkload): Pod {
   const ns = w.metadata.namespace ?? 'default';
   if (w.kind === 'Pod') return { apiVersion: 'v1', kind: 'Pod', metadata: { ...w.metadata, namespace: ns }, spec: structuredClone(w.spec) as Pod['spec'] };
   const template = w.kind === 'CronJob' ? w.spec?.jobTemplate?.spec?.template : w.spec?.template;
@@ -62,7 +65,7 @@ export function simulatePod(model: ClusterModel, pod: Pod, requester: Identity |
   return { ...result, namespace, serviceAccount: saName, requester, submittedPod };
 }
 
-export function simulateWorkload(model: ClusterModel, workload: Workload, opts: SimulateOptions = {}): WorkloadSimulation {
+export function simulateWorkload(model: ClusterModel, workload: SimulatedWorkload, opts: SimulateOptions = {}): WorkloadSimulation {
   const requester = workload.kind === 'Pod' ? opts.requester : controllerIdentity(workload.kind, opts);
   return simulatePod(model, podOfWorkload(workload), requester, { serviceAccountAdmission: opts.serviceAccountAdmission });
 }
