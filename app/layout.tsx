@@ -10,7 +10,9 @@ export const metadata: Metadata = {
 
 export const dynamic = 'force-dynamic';
 
-export default function RootLayout({ children }: { children: React.ReactNode }) {
+export default async function RootLayout({ children }: { children: React.ReactNode }) {
+  // The first read waits for the initial LIST (once); the header then shows the real version and state.
+  await getSource().readModel().catch(() => undefined);
   const source = getSource().info();
   return (
     <html lang="en">

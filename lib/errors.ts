@@ -51,8 +51,14 @@ export class AppError extends Error {
   }
 }
 
+/**
+ * By shape, not instanceof: the bundler may load this module once per server chunk, and an error
+ * thrown by one copy of the class must still be recognised by another.
+ */
 export function isAppError(e: unknown): e is AppError {
-  return e instanceof AppError;
+  if (e instanceof AppError) return true;
+  const x = e as { name?: unknown; code?: unknown; message?: unknown } | null;
+  return !!x && x.name === 'AppError' && typeof x.code === 'string' && x.code in ERROR_CODES && typeof x.message === 'string';
 }
 
 /** "list podsecuritypolicies.policy" — how kubectl auth can-i names a permission. */

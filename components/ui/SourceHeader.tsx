@@ -1,6 +1,14 @@
 import Link from 'next/link';
 import type { SourceInfo } from '@/lib/model/types';
 
+const STATE_LABEL: Record<SourceInfo['state'], string> = {
+  live: 'live · watching',
+  syncing: 'reading…',
+  degraded: 'some kinds cannot be read',
+  unreachable: 'unreachable',
+  static: 'static file',
+};
+
 const KIND_LABEL: Record<SourceInfo['kind'], string> = { live: 'Live cluster', snapshot: 'Snapshot', demo: 'Demo cluster' };
 
 /** Which cluster this is, which version, and whether what is shown is live. Always visible. */
@@ -13,8 +21,7 @@ export function ReadOnlyBanner() {
 }
 
 export function SourceHeader({ source }: { source: SourceInfo }) {
-  const state =
-    source.kind !== 'live' ? 'static file' : source.state === 'live' ? 'live · watching' : source.state === 'syncing' ? 'syncing…' : source.state;
+  const state = source.kind !== 'live' ? 'static file' : STATE_LABEL[source.state];
   return (
     <header className="flex h-14 items-center gap-4 border-b border-slate-200 bg-white px-4" data-testid="source-header">
       <Link href="/" className="text-lg font-semibold text-slate-900">PSP Dashboard</Link>
@@ -34,7 +41,7 @@ export function SourceHeader({ source }: { source: SourceInfo }) {
         <span className="text-slate-500">{KIND_LABEL[source.kind]}:</span>
         <span className="max-w-72 truncate font-medium" title={source.name}>{source.name}</span>
         {source.serverVersion ? <span className="text-slate-500">· {source.serverVersion}</span> : source.kind === 'live' ? <span className="text-slate-500">· version unknown</span> : null}
-        <span className={source.kind === 'live' && source.state === 'live' ? 'text-emerald-700' : 'text-slate-500'}>· {state}</span>
+        <span data-testid="source-state" className={source.kind !== 'live' ? 'text-slate-500' : source.state === 'live' ? 'text-emerald-700' : source.state === 'syncing' ? 'text-slate-500' : 'font-medium text-red-700'}>· {state}</span>
       </div>
     </header>
   );

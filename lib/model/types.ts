@@ -143,8 +143,11 @@ export interface SourceInfo {
   serverVersion?: string;
   /** Whether `policy/v1beta1` PodSecurityPolicies are served (false on v1.25+). */
   pspApiServed: boolean;
-  /** live: the cache is fed by watches; snapshot/demo: a file read once. */
-  state: 'live' | 'cached' | 'syncing' | 'static';
+  /**
+   * live: the cache is fed by watches; syncing: the first LIST is under way; degraded: some kinds
+   * cannot be read; unreachable: the API server does not answer; static: a file.
+   */
+  state: 'live' | 'syncing' | 'degraded' | 'unreachable' | 'static';
   readOnly: boolean;
   /** Why this source was chosen, when it was not asked for (the demo when no kubeconfig exists). */
   note?: string;

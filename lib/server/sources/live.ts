@@ -50,13 +50,21 @@ export class LiveSource implements ClusterSource {
 
   info(): SourceInfo {
     const psp = this.reflectors.find((r) => r.def.kind === 'PodSecurityPolicy')!;
-    const syncing = this.reflectors.some((r) => r.state.phase === 'syncing');
+    const phases = this.reflectors.map((r) => r.state);
+    const failed = phases.filter((p): p is { phase: 'failed'; error: AppError } => p.phase === 'failed');
+    const state: SourceInfo['state'] = failed.some((f) => f.error.code === 'unreachable')
+      ? 'unreachable'
+      : failed.length > 0
+        ? 'degraded'
+        : phases.some((p) => p.phase === 'syncing')
+          ? 'syncing'
+          : 'live';
     return {
       kind: 'live',
       name: this.conn.info.context,
       serverVersion: this.serverVersion,
       pspApiServed: psp.state.phase !== 'absent',
-      state: syncing ? 'syncing' : 'live',
+      state,
       readOnly: this.readOnly,
     };
   }
