@@ -349,6 +349,44 @@ PHASES.push({
   ],
 });
 
+/**
+ * Error strings: pods that every PSP refuses, so the refusal lists every rule's message and value
+ * formatting (team-b's default account may use every PSP there).
+ */
+export const STRICT_MISC = psp('strict-misc', {
+  readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, volumes: ['configMap'],
+  runAsUser: { rule: 'MustRunAs', ranges: [{ min: 100, max: 200 }, { min: 300, max: 300 }] },
+  runAsGroup: { rule: 'MustRunAs', ranges: [{ min: 100, max: 200 }] },
+  seLinux: { rule: 'MustRunAs', seLinuxOptions: { user: 'system_u', role: 'system_r', type: 'container_t', level: 's0' } },
+  supplementalGroups: { rule: 'MayRunAs', ranges: [{ min: 100, max: 200 }] }, fsGroup: { rule: 'MayRunAs', ranges: [{ min: 100, max: 200 }] },
+  allowedCapabilities: ['NET_BIND_SERVICE'], requiredDropCapabilities: ['ALL'], forbiddenSysctls: ['*'],
+});
+const everything = (extra: PodPatch = {}) => aPod('x', {
+  runtimeClassName: 'kata',
+  securityContext: { runAsUser: 50, runAsGroup: 50, fsGroup: 50, supplementalGroups: [50, 150], seLinuxOptions: { user: 'u', role: 'r', type: 't', level: 's1:c1' }, sysctls: [{ name: 'kernel.shm_rmid_forced', value: '1' }, { name: 'net.core.somaxconn', value: '1' }] },
+  container: sc({ privileged: true, readOnlyRootFilesystem: false, allowPrivilegeEscalation: true, capabilities: { add: ['SYS_ADMIN', 'NET_BIND_SERVICE'], drop: ['NET_RAW'] } }),
+  volumes: [{ name: 'h', hostPath: { path: '/' } }, { name: 'e', emptyDir: {} }],
+  ...extra,
+});
+PHASES.push({
+  name: 'error strings of every rule',
+  psps: [DEFAULTING, GROUPS, RUNTIME, STRICT_MISC, RESTRICTED],
+  scenarios: [
+    s('errors-everything', 'team-b', 'rs', everything(), { rejected: true }),
+    s('errors-host-namespaces-and-ports', 'team-b', 'rs', everything({ hostPID: true, hostIPC: true, hostNetwork: true, container: { ports: [{ containerPort: 8443 }], securityContext: { privileged: true } } }), { rejected: true }),
+    s('errors-init-container', 'team-b', 'rs', aPod('x', {
+      initContainers: [{ name: 'init', image: IMAGE, securityContext: { runAsUser: 0, capabilities: { add: ['NET_ADMIN'] } }, volumeMounts: [{ name: 'h', mountPath: '/h' }] }],
+      volumes: [{ name: 'h', hostPath: { path: '/var/lib' } }], container: { ports: [{ containerPort: 80, hostPort: 80 }] },
+    }), { rejected: true }),
+    s('errors-unset-everything', 'team-b', 'rs', aPod('x', { securityContext: { supplementalGroups: [] }, runtimeClassName: 'kata', volumes: [{ name: 'g', gitRepo: { repository: 'https://example.com/r.git' } }] }), { rejected: true }),
+    s('errors-seccomp-and-apparmor', 'team-b', 'rs', aPod('x', {
+      runtimeClassName: 'kata',
+      annotations: { [SECCOMP_POD]: 'unconfined', 'container.apparmor.security.beta.kubernetes.io/app': 'unconfined' },
+      securityContext: { supplementalGroups: [] },
+    }), { rejected: true }),
+  ],
+});
+
 /** Names of every PSP the suite creates, for the SubjectAccessReview comparison. */
 export const ALL_PSP_NAMES = [...new Set(PHASES.flatMap((p) => p.psps.map((x) => (x.metadata as { name: string }).name)))].sort();
 

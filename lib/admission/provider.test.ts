@@ -88,10 +88,10 @@ describe('user and group strategies', () => {
     expect(errorsOf(spec, aPod({ spec: { securityContext: podSc } }))).toEqual(errors);
   });
 
-  it('runAsGroup MustRunAs defaults the container and reports a missing value by its own path', () => {
+  it('runAsGroup MustRunAs defaults the container and reports errors at the security context path (as the server does)', () => {
     const spec = { ...RUN_AS_ANY, runAsGroup: { rule: 'MustRunAs', ranges: [{ min: 3000, max: 3000 }] } };
     expect(mutated(spec, aPod()).spec.containers[0].securityContext).toEqual({ runAsGroup: 3000 });
-    expect(errorsOf(spec, aPod(sc({ runAsGroup: 1 })))).toEqual(['spec.containers[0].securityContext.runAsGroup: Invalid value: []int64{1}: group 1 must be in the ranges: [{3000 3000}]']);
+    expect(errorsOf(spec, aPod(sc({ runAsGroup: 1 })))).toEqual(['spec.containers[0].securityContext: Invalid value: []int64{1}: group 1 must be in the ranges: [{3000 3000}]']);
   });
 });
 

@@ -158,7 +158,8 @@ function validateContainer(st: Strategies, pod: Pod, c: Container, path: string)
   const uid = effective(pod, c, 'runAsUser') ?? undefined;
   errors.push(...validateRunAsUser(st, scPath, effective(pod, c, 'runAsNonRoot') ?? undefined, uid));
   const gid = effective(pod, c, 'runAsGroup') ?? undefined;
-  errors.push(...validateGroups(st.runAsGroup, `${scPath}.runAsGroup`, gid === undefined ? null : [gid]));
+  // The plugin reports runAsGroup errors at the security context itself, not at .runAsGroup.
+  errors.push(...validateGroups(st.runAsGroup, scPath, gid === undefined ? null : [gid]));
   errors.push(...validateSeLinux(st, `${scPath}.seLinuxOptions`, effective(pod, c, 'seLinuxOptions')));
   errors.push(...validateAppArmor(st, pod, c));
   errors.push(...validateContainerSeccomp(st, pod, c));
