@@ -11,24 +11,9 @@ import { buildModel, type RawObject } from '../lib/sources/to-model';
 import { renderTree } from '../lib/tree/render-tree';
 import { parseAllDocuments } from 'yaml';
 import path from 'node:path';
+import { ARTICLE_FINAL_TREE } from '../lib/testing/article';
 
-const FINAL_TREE = `📙 PSP eks.privileged
-└── 📕 ClusterRole eks:podsecuritypolicy:privileged
-└── 📕 ClusterRole psp-util.eks.privileged
-    └── 📘 ClusterRoleBinding psp-util.eks.privileged
-        └── 📗 Subject{Kind: Group, Name: eks, Namespace: }
-        └── 📗 Subject{Kind: Group, Name: system:masters, Namespace: }
-        └── 📗 Subject{Kind: ServiceAccount, Name: aws-node, Namespace: kube-system}
-        └── 📗 Subject{Kind: ServiceAccount, Name: kube-proxy, Namespace: kube-system}
-        └── 📗 Subject{Kind: ServiceAccount, Name: alb-ingress-controller, Namespace: kube-system}
-        └── 📗 Subject{Kind: ServiceAccount, Name: coredns, Namespace: kube-system}
-
-📙 PSP restricted
-└── 📕 ClusterRole psp-util.restricted
-    └── 📘 ClusterRoleBinding psp-util.restricted
-        └── 📗 Subject{Kind: Group, Name: system:authenticated, Namespace: }
-        └── 📗 Subject{Kind: Group, Name: system:unauthenticated, Namespace: }
-`;
+const FINAL_TREE = ARTICLE_FINAL_TREE;
 
 async function discardPending(page: Page) {
   const { token } = await (await page.request.get('/api/v1/csrf')).json();

@@ -18,6 +18,7 @@ import { DELETE as deleteBinding } from '../app/api/v1/bindings/[kind]/[name]/ro
 import { DELETE as removeSubject } from '../app/api/v1/bindings/[kind]/[name]/subjects/route';
 import { GET as tree } from '../app/api/v1/tree/route';
 import { clusterAvailable, createObjects, demoObjects, until } from './support';
+import { ARTICLE_FINAL_TREE } from '../lib/testing/article';
 
 const run = clusterAvailable('1.24');
 const LIVE: ServerConfig = { source: { kind: 'live' }, readOnly: false };
@@ -32,23 +33,6 @@ function call(handler: unknown, method: string, path: string, body?: unknown, pa
   return (handler as Handler)(req, { params: Promise.resolve(params) });
 }
 
-const ARTICLE_FINAL_TREE = `📙 PSP eks.privileged
-└── 📕 ClusterRole eks:podsecuritypolicy:privileged
-└── 📕 ClusterRole psp-util.eks.privileged
-    └── 📘 ClusterRoleBinding psp-util.eks.privileged
-        └── 📗 Subject{Kind: Group, Name: eks, Namespace: }
-        └── 📗 Subject{Kind: Group, Name: system:masters, Namespace: }
-        └── 📗 Subject{Kind: ServiceAccount, Name: aws-node, Namespace: kube-system}
-        └── 📗 Subject{Kind: ServiceAccount, Name: kube-proxy, Namespace: kube-system}
-        └── 📗 Subject{Kind: ServiceAccount, Name: alb-ingress-controller, Namespace: kube-system}
-        └── 📗 Subject{Kind: ServiceAccount, Name: coredns, Namespace: kube-system}
-
-📙 PSP restricted
-└── 📕 ClusterRole psp-util.restricted
-    └── 📘 ClusterRoleBinding psp-util.restricted
-        └── 📗 Subject{Kind: Group, Name: system:authenticated, Namespace: }
-        └── 📗 Subject{Kind: Group, Name: system:unauthenticated, Namespace: }
-`;
 
 async function rbacSnapshot(cluster: TestCluster): Promise<string> {
   const parts: string[] = [];

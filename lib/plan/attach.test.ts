@@ -11,6 +11,7 @@ import { buildModel, type RawObject } from '../sources/to-model';
 import { renderTree } from '../tree/render-tree';
 import type { ClusterModel } from '../model/types';
 import { AppError } from '../errors';
+import { ARTICLE_FINAL_TREE } from '../testing/article';
 
 const attach = (model: ClusterModel, req: AttachRequest) => planAttach(req, managedStateFromModel(model, req.psp, req.namespace));
 const asPlan = (p: ReturnType<typeof planAttach>): Plan => {
@@ -150,23 +151,7 @@ describe('the article procedure on the demo, in memory', () => {
     att({ psp: 'eks.privileged', subjects: [group('system:masters')] });
     for (const name of ['aws-node', 'kube-proxy', 'alb-ingress-controller', 'coredns']) att({ psp: 'eks.privileged', subjects: [sa('kube-system', name)] });
 
-    expect(renderTree(model())).toBe(`📙 PSP eks.privileged
-└── 📕 ClusterRole eks:podsecuritypolicy:privileged
-└── 📕 ClusterRole psp-util.eks.privileged
-    └── 📘 ClusterRoleBinding psp-util.eks.privileged
-        └── 📗 Subject{Kind: Group, Name: eks, Namespace: }
-        └── 📗 Subject{Kind: Group, Name: system:masters, Namespace: }
-        └── 📗 Subject{Kind: ServiceAccount, Name: aws-node, Namespace: kube-system}
-        └── 📗 Subject{Kind: ServiceAccount, Name: kube-proxy, Namespace: kube-system}
-        └── 📗 Subject{Kind: ServiceAccount, Name: alb-ingress-controller, Namespace: kube-system}
-        └── 📗 Subject{Kind: ServiceAccount, Name: coredns, Namespace: kube-system}
-
-📙 PSP restricted
-└── 📕 ClusterRole psp-util.restricted
-    └── 📘 ClusterRoleBinding psp-util.restricted
-        └── 📗 Subject{Kind: Group, Name: system:authenticated, Namespace: }
-        └── 📗 Subject{Kind: Group, Name: system:unauthenticated, Namespace: }
-`);
+    expect(renderTree(model())).toBe(ARTICLE_FINAL_TREE);
     const changes = netChanges(base, store);
     expect(changes.delete).toEqual([{ kind: 'ClusterRoleBinding', apiVersion: 'rbac.authorization.k8s.io/v1', name: 'eks:podsecuritypolicy:authenticated', namespace: undefined }]);
     expect(changes.apply.map((o) => `${o.kind}/${(o.metadata as { name: string }).name}`)).toEqual([

@@ -42,7 +42,6 @@ export const updatePspBodySchema = z.strictObject({ manifest: z.record(z.string(
 
 export const removeSubjectBodySchema = z.strictObject({ subject: subjectSchema, confirm: z.boolean().optional() });
 
-export const bindingKindSchema = z.enum(['ClusterRoleBinding', 'RoleBinding']);
 
 export const mutationQuerySchema = z.strictObject({
   dryRun: z.enum(['true', 'false']).transform((v) => v === 'true').optional(),

@@ -50,3 +50,10 @@ export async function readJson(req: Request): Promise<unknown> {
     throw new AppError('invalid', `The body is not valid JSON: ${(e as Error).message}`);
   }
 }
+
+/** `/bindings/{kind}/{name}?namespace=`: which binding a route is about, or a 400. */
+export function bindingRef(kind: string, name: string, namespace: string | undefined): { kind: 'ClusterRoleBinding' | 'RoleBinding'; name: string; namespace?: string } {
+  if (kind !== 'ClusterRoleBinding' && kind !== 'RoleBinding') throw new AppError('invalid', `Unknown binding kind "${kind}": use ClusterRoleBinding or RoleBinding`);
+  if (kind === 'RoleBinding' && !namespace) throw new AppError('invalid', 'A RoleBinding needs ?namespace=');
+  return { kind, name, namespace: kind === 'RoleBinding' ? namespace : undefined };
+}

@@ -1,7 +1,6 @@
-import { AppError } from '@/lib/errors';
 import { handle, parseQuery } from '../../../../_http/respond';
-import { guardMutation, writeIdentity } from '../../../../_http/guard';
-import { bindingKindSchema, mutationQuerySchema } from '@/lib/schemas/mutations';
+import { bindingRef, guardMutation, writeIdentity } from '../../../../_http/guard';
+import { mutationQuerySchema } from '@/lib/schemas/mutations';
 import { deleteBindingChange } from '@/lib/plan/requests';
 import { runChange } from '@/lib/server/mutations';
 
@@ -13,12 +12,9 @@ type Ctx = { params: Promise<{ kind: string; name: string }> };
 export function DELETE(req: Request, ctx: Ctx) {
   return handle(async () => {
     guardMutation(req);
-    const { kind: rawKind, name } = await ctx.params;
-    const kind = bindingKindSchema.safeParse(rawKind);
-    if (!kind.success) throw new AppError('invalid', `Unknown binding kind "${rawKind}": use ClusterRoleBinding or RoleBinding`);
+    const { kind, name } = await ctx.params;
     const { dryRun, namespace, confirm } = parseQuery(req, mutationQuerySchema);
-    if (kind.data === 'RoleBinding' && !namespace) throw new AppError('invalid', 'A RoleBinding needs ?namespace=');
-    const change = deleteBindingChange({ kind: kind.data, name, namespace: kind.data === 'RoleBinding' ? namespace : undefined }, confirm);
+    const change = deleteBindingChange(bindingRef(kind, name, namespace), confirm);
     return Response.json(await runChange(change, { dryRun: !!dryRun, identity: writeIdentity(req) }));
   });
 }

@@ -1,7 +1,6 @@
-import { AppError } from '@/lib/errors';
 import { handle, parseBody, parseQuery } from '../../../../../_http/respond';
-import { guardMutation, readJson, writeIdentity } from '../../../../../_http/guard';
-import { bindingKindSchema, mutationQuerySchema, removeSubjectBodySchema } from '@/lib/schemas/mutations';
+import { bindingRef, guardMutation, readJson, writeIdentity } from '../../../../../_http/guard';
+import { mutationQuerySchema, removeSubjectBodySchema } from '@/lib/schemas/mutations';
 import { removeSubjectChange } from '@/lib/plan/requests';
 import { runChange } from '@/lib/server/mutations';
 
@@ -13,13 +12,10 @@ type Ctx = { params: Promise<{ kind: string; name: string }> };
 export function DELETE(req: Request, ctx: Ctx) {
   return handle(async () => {
     guardMutation(req);
-    const { kind: rawKind, name } = await ctx.params;
-    const kind = bindingKindSchema.safeParse(rawKind);
-    if (!kind.success) throw new AppError('invalid', `Unknown binding kind "${rawKind}": use ClusterRoleBinding or RoleBinding`);
+    const { kind, name } = await ctx.params;
     const { dryRun, namespace } = parseQuery(req, mutationQuerySchema);
-    if (kind.data === 'RoleBinding' && !namespace) throw new AppError('invalid', 'A RoleBinding needs ?namespace=');
+    const ref = bindingRef(kind, name, namespace);
     const { subject, confirm } = parseBody(await readJson(req), removeSubjectBodySchema);
-    const change = removeSubjectChange({ kind: kind.data, name, namespace: kind.data === 'RoleBinding' ? namespace : undefined }, subject, confirm);
-    return Response.json(await runChange(change, { dryRun: !!dryRun, identity: writeIdentity(req) }));
+    return Response.json(await runChange(removeSubjectChange(ref, subject, confirm), { dryRun: !!dryRun, identity: writeIdentity(req) }));
   });
 }
