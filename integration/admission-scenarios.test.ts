@@ -16,7 +16,7 @@ import { semanticEqual } from '../lib/admission/diff';
 import { simulatePod, simulateWorkload, type WorkloadSimulation } from '../lib/access/simulate-workload';
 import { selectPolicy } from '../lib/admission/select-policy';
 import { FS_TYPE_OF_SOURCE } from '../lib/admission/volumes';
-import { canUse, indexAccess } from '../lib/access/can-use';
+import { canUse, indexAccess, usablePspNames } from '../lib/access/can-use';
 import { podServiceAccountIdentity, type Identity } from '../lib/access/identity';
 import { clusterAvailable, createObjects, snapshotOf, until } from './support';
 import {
@@ -362,6 +362,9 @@ describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
         const server = answers[j].policy || answers[j].extensions;
         if (answers[j].extensions && !answers[j].policy) viaExtensionsOnly++;
         const engine = canUse(index, id, psp, ns).allowed;
+        const usable = usablePspNames(index, id, ns);
+        // The one-pass resolver the simulator uses must say the same.
+        if ((usable.all || usable.names.has(psp)) !== engine) disagreements.push(`usablePspNames and canUse differ on ${id.user} ${psp} ${ns}`);
         if (server) allowedCount++;
         if (server === engine) agree++;
         else disagreements.push(`${id.user} ${JSON.stringify(id.groups)} use ${psp} in ${ns}: server ${server}, engine ${engine}`);

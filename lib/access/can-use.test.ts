@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { aClusterRole, aClusterRoleBinding, aModel, aPsp, aRole, aRoleBinding, group, sa, useRule, user } from '../testing/builders';
 import { ALLOW_ALL, RUN_AS_ANY, aPod } from '../testing/pod-builders';
 import type { Workload } from '../model/types';
-import { canUse } from './can-use';
+import { canUse, indexAccess, usablePspNames } from './can-use';
 import { identityOfSubject, usableBy, whoCanUse } from './effective-access';
 import { controllerIdentity, podServiceAccountIdentity, serviceAccountRequesterIdentity, userIdentity } from './identity';
-import { simulatePod, simulateWorkload } from './simulate-workload';
+import { simulatePod, simulateWorkload, simulateWorkloads } from './simulate-workload';
 
 const model = aModel({
   psps: [aPsp('privileged', ALLOW_ALL), aPsp('restricted', { ...RUN_AS_ANY, volumes: ['secret'] })],
@@ -135,5 +135,42 @@ describe('simulateWorkload', () => {
     const r = simulatePod(model, aPod({ namespace: 'team-z' }), userIdentity('nobody'));
     expect(r.psp).toBe('restricted');
     expect(r.submittedPod.spec.volumes?.[0].name).toMatch(/^kube-api-access-/);
+  });
+});
+
+describe('usablePspNames (the one-pass resolver the simulator uses)', () => {
+  const identities = [
+    userIdentity('root', ['system:masters']), userIdentity('bob', ['ops']), userIdentity('carol'), userIdentity('mallory'), userIdentity('dave'),
+    podServiceAccountIdentity('team-a', 'builder'), podServiceAccountIdentity('default', 'nobody'), podServiceAccountIdentity('team-z', 'app'),
+    serviceAccountRequesterIdentity('kube-system', 'replicaset-controller'),
+  ];
+  it('agrees with canUse on every identity, PSP and namespace of the fixture', () => {
+    const index = indexAccess(model);
+    for (const id of identities) {
+      for (const ns of ['team-a', 'team-b', 'team-z', 'default']) {
+        const usable = usablePspNames(index, id, ns);
+        for (const psp of ['privileged', 'restricted', 'other']) {
+          expect(usable.all || usable.names.has(psp), `${id.user} ${psp} ${ns}`).toBe(canUse(model, id, psp, ns).allowed);
+        }
+      }
+    }
+  });
+});
+
+describe('simulateWorkloads', () => {
+  it('simulates top-level workloads only, each with its controller', () => {
+    const m = aModel({
+      ...model,
+      workloads: [
+        { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web', namespace: 'team-c' }, spec: { template: { spec: { containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] } } } },
+        { apiVersion: 'apps/v1', kind: 'ReplicaSet', metadata: { name: 'web-1', namespace: 'team-c', ownerReferences: [{ kind: 'Deployment', name: 'web', controller: true }] }, spec: { template: { spec: { containers: [{ name: 'a', image: 'x' }] } } } },
+        { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'once', namespace: 'team-c' }, spec: { template: { spec: { containers: [{ name: 'a', image: 'x', securityContext: { privileged: true } }] } } } },
+      ],
+    });
+    expect(simulateWorkloads(m).map((o) => [o.kind, o.name, o.requester, o.allowed, o.psp ?? null])).toEqual([
+      ['Deployment', 'web', 'system:serviceaccount:kube-system:replicaset-controller', true, 'privileged'],
+      ['Job', 'once', 'system:serviceaccount:kube-system:job-controller', false, null],
+    ]);
+    expect(simulateWorkloads(m, { namespace: 'elsewhere' })).toEqual([]);
   });
 });

@@ -1,6 +1,6 @@
 import type { Binding, ClusterModel, PolicyRule, Role, Subject } from '../model/types';
 import { serviceAccountUser } from '../model/keys';
-import { indexRoles, roleRefKey, ruleGrantsUse, type RoleIndex } from '../rbac/grants';
+import { indexRoles, roleRefKey, ruleGrantsUse, ruleGrantsUseOfAny, type RoleIndex } from '../rbac/grants';
 import { MASTERS, type Identity } from './identity';
 
 /**
@@ -106,4 +106,46 @@ export function canUse(
     if (opts.firstOnly && chains.length) break;
   }
   return { allowed: chains.length > 0, chains };
+}
+
+/**
+ * The names of the PSPs an identity may use in a namespace, from one pass over the bindings (for
+ * simulating many pods: each (identity, namespace) is resolved once). `all` means a rule with empty
+ * resourceNames, or system:masters.
+ */
+export function usablePspNames(index: AccessIndex, identity: Identity, namespace: string): { all: boolean; names: Set<string> } {
+  if (identity.groups.includes(MASTERS)) return { all: true, names: new Set() };
+  const names = new Set<string>();
+  let all = false;
+  const bindings = [...index.clusterRoleBindings, ...(namespace ? index.roleBindingsByNamespace.get(namespace) ?? [] : [])];
+  for (const b of bindings) {
+    const bindingNs = b.kind === 'RoleBinding' ? b.metadata.namespace : undefined;
+    if (!(b.subjects ?? []).some((s) => subjectMatches(s, identity, bindingNs))) continue;
+    const key = roleRefKey(b);
+    const role = key ? index.roles.get(key) : undefined;
+    for (const rule of role?.rules ?? []) {
+      const requested = rule.resourceNames ?? [];
+      if (requested.length === 0) {
+        if (ruleGrantsUseOfAny(rule)) all = true;
+        continue;
+      }
+      for (const n of requested) if (ruleGrantsUse(rule, n)) names.add(n);
+    }
+    if (all) break;
+  }
+  return { all, names };
+}
+
+/** A memoised `isAuthorized` for many questions about the same model. */
+export function authorizationCache(index: AccessIndex): (identity: Identity, psp: string, namespace: string) => boolean {
+  const cache = new Map<string, { all: boolean; names: Set<string> }>();
+  return (identity, psp, namespace) => {
+    const key = `${identity.user}\u0000${[...identity.groups].sort().join(',')}\u0000${namespace}`;
+    let usable = cache.get(key);
+    if (!usable) {
+      usable = usablePspNames(index, identity, namespace);
+      cache.set(key, usable);
+    }
+    return usable.all || usable.names.has(psp);
+  };
 }

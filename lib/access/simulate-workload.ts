@@ -2,7 +2,7 @@ import { applyApiDefaults, applyServiceAccountAdmission } from '../admission/api
 import type { Pod } from '../admission/pod';
 import { selectPolicy, type SelectionResult } from '../admission/select-policy';
 import type { ClusterModel, Workload, WorkloadKind } from '../model/types';
-import { canUse, indexAccess } from './can-use';
+import { authorizationCache, indexAccess, type AccessIndex } from './can-use';
 import { controllerIdentity, podServiceAccountIdentity, type ControllerOptions, type Identity } from './identity';
 
 /**
@@ -51,21 +51,68 @@ export function prepareForAdmission(model: Pick<ClusterModel, 'serviceAccounts'>
   return applyServiceAccountAdmission(defaulted, { serviceAccountAutomount: sa?.automountServiceAccountToken });
 }
 
-export function simulatePod(model: ClusterModel, pod: Pod, requester: Identity | undefined, opts: { serviceAccountAdmission?: boolean; mutationAllowed?: boolean } = {}): WorkloadSimulation {
+export interface SimulationContext {
+  index: AccessIndex;
+  isAuthorized: (identity: Identity, psp: string, namespace: string) => boolean;
+}
+
+/** Indexes a model once for many simulations. */
+export function simulationContext(model: ClusterModel): SimulationContext {
+  const index = indexAccess(model);
+  return { index, isAuthorized: authorizationCache(index) };
+}
+
+export function simulatePod(
+  model: ClusterModel, pod: Pod, requester: Identity | undefined,
+  opts: { serviceAccountAdmission?: boolean; mutationAllowed?: boolean; context?: SimulationContext } = {},
+): WorkloadSimulation {
   const namespace = pod.metadata.namespace ?? 'default';
   const submittedPod = prepareForAdmission(model, { ...pod, metadata: { ...pod.metadata, namespace } }, opts.serviceAccountAdmission ?? true);
-  const index = indexAccess(model);
+  const ctx = opts.context ?? simulationContext(model);
   const saName = submittedPod.spec.serviceAccountName || undefined;
   const sa = saName ? podServiceAccountIdentity(namespace, saName) : undefined;
   const result = selectPolicy({
     pod: submittedPod, namespace, psps: model.psps, mutationAllowed: opts.mutationAllowed,
     // The service account is asked first, then the requester; either suffices.
-    isAuthorized: (psp) => (!!sa && canUse(index, sa, psp, namespace, { firstOnly: true }).allowed) || (!!requester && canUse(index, requester, psp, namespace, { firstOnly: true }).allowed),
+    isAuthorized: (psp) => (!!sa && ctx.isAuthorized(sa, psp, namespace)) || (!!requester && ctx.isAuthorized(requester, psp, namespace)),
   });
   return { ...result, namespace, serviceAccount: saName, requester, submittedPod };
 }
 
-export function simulateWorkload(model: ClusterModel, workload: SimulatedWorkload, opts: SimulateOptions = {}): WorkloadSimulation {
+export function simulateWorkload(model: ClusterModel, workload: SimulatedWorkload, opts: SimulateOptions & { context?: SimulationContext } = {}): WorkloadSimulation {
   const requester = workload.kind === 'Pod' ? opts.requester : controllerIdentity(workload.kind, opts);
-  return simulatePod(model, podOfWorkload(workload), requester, { serviceAccountAdmission: opts.serviceAccountAdmission });
+  return simulatePod(model, podOfWorkload(workload), requester, { serviceAccountAdmission: opts.serviceAccountAdmission, context: opts.context });
+}
+
+export interface WorkloadOutcome {
+  kind: SimulatedWorkload['kind'];
+  namespace: string;
+  name: string;
+  serviceAccount?: string;
+  requester?: string;
+  allowed: boolean;
+  psp?: string;
+  /** The chosen PSP had to change the pod. */
+  mutated: boolean;
+  /** The refusal, as the controller's FailedCreate event would say it. */
+  message?: string;
+}
+
+/**
+ * What every top-level workload's pods get now (optionally in one namespace): workloads owned by a
+ * controller (a Deployment's ReplicaSets, a CronJob's Jobs, controllers' Pods) are left out, their
+ * owner stands for them.
+ */
+export function simulateWorkloads(model: ClusterModel, opts: ControllerOptions & { namespace?: string } = {}): WorkloadOutcome[] {
+  const context = simulationContext(model);
+  return model.workloads
+    .filter((w) => !opts.namespace || w.metadata.namespace === opts.namespace)
+    .filter((w) => !(w.metadata.ownerReferences ?? []).some((o) => o.controller))
+    .map((w) => {
+      const r = simulateWorkload(model, w, { ...opts, context });
+      return {
+        kind: w.kind, namespace: r.namespace, name: w.metadata.name, serviceAccount: r.serviceAccount, requester: r.requester?.user,
+        allowed: r.allowed, psp: r.psp, mutated: r.mutations.length > 0, message: r.message,
+      };
+    });
 }

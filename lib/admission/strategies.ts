@@ -113,7 +113,19 @@ function appArmorStrategy(annotations: Record<string, string>): Strategies['appA
  * Builds the strategies of a PSP, or says why they cannot be built (the admission plugin then skips
  * the PSP, logging only). The PSP is defaulted first.
  */
+const built = new WeakMap<Psp, StrategiesResult>();
+
 export function buildStrategies(raw: Psp): StrategiesResult {
+  // Models are immutable, so a PSP object's strategies are built once.
+  let r = built.get(raw);
+  if (!r) {
+    r = constructStrategies(raw);
+    built.set(raw, r);
+  }
+  return r;
+}
+
+function constructStrategies(raw: Psp): StrategiesResult {
   const psp = defaultPsp(raw);
   const errors: string[] = [];
   const pick = <T,>(v: T | string): T | undefined => {
