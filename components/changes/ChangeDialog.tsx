@@ -3,6 +3,13 @@ import { useCallback, useEffect, useState } from 'react';
 import { api, ApiError, type ChangeRequest, type ChangeView } from '@/lib/client/api';
 import { ErrorNotice } from '../ui/ErrorNotice';
 
+/** The server's 409s that a person can answer: what they mean, and what ticking the box sends. */
+const ACK_TEXT: Record<string, { title: string; accept: string }> = {
+  acknowledgeRisk: { title: 'This grant reaches far', accept: 'I understand the risk; grant it anyway' },
+  confirm: { title: 'This binding is not managed by the dashboard', accept: 'Yes, change this binding' },
+  repair: { title: 'The psp-util role grants something else', accept: 'Repair it: rewrite its rules to the single use rule' },
+};
+
 interface Props {
   title: string;
   request: ChangeRequest;
@@ -74,11 +81,11 @@ export function ChangeDialog({ title, request, onClose, onApplied }: Props) {
         <div className="min-h-0 flex-1 space-y-3 overflow-auto p-4 text-sm">
           {acknowledge && (
             <div className="rounded border border-red-300 bg-red-50 p-3 text-red-900" data-testid="acknowledge">
-              <p className="font-semibold">{acknowledge.field === 'acknowledgeRisk' ? 'This grant reaches far' : 'This binding is not managed by the dashboard'}</p>
+              <p className="font-semibold">{ACK_TEXT[acknowledge.field]?.title ?? 'The server asks for a confirmation'}</p>
               <p className="mt-1">{acknowledge.reason}</p>
               <label className="mt-2 flex items-center gap-2 font-medium">
                 <input type="checkbox" data-testid="acknowledge-checkbox" checked={accepted} onChange={(e) => setAccepted(e.target.checked)} />
-                {acknowledge.field === 'acknowledgeRisk' ? 'I understand the risk; grant it anyway' : 'Yes, change this binding'}
+                {ACK_TEXT[acknowledge.field]?.accept ?? 'Yes, go on'}
               </label>
             </div>
           )}

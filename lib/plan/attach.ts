@@ -70,7 +70,7 @@ function ensureManagedRole(psp: string, role: Role | undefined, repair: boolean 
   if (isManagedRoleIntact(role, psp)) return [];
   if (!repair) {
     throw new AppError('conflict', `ClusterRole ${name} exists but its rules are not the single "use ${psp}" rule psp-util writes, so attaching through it could grant something else. Inspect it, then attach with "repair": true to rewrite its rules.`, {
-      repairable: true,
+      field: 'repair',
       rules: role.rules,
     });
   }
