@@ -4,6 +4,7 @@ import { resolvePspRelations } from '../lib/rbac/relations';
 import { buildModel } from '../lib/sources/to-model';
 import { renderTree } from '../lib/tree/render-tree';
 import { generateLargeCluster, LARGE_CLUSTER } from '../lib/testing/large-cluster';
+import { benchAdmission } from './admission';
 
 function time<T>(label: string, runs: number, fn: () => T): T {
   let result!: T;
@@ -35,3 +36,6 @@ const tree = time('psp-util tree text', 10, () => renderTree(model, {}, rel));
 const parsed = JSON.parse(graph);
 console.log(`\nGraph: ${parsed.total} nodes before trimming; sent ${parsed.nodes.length} nodes and ${parsed.edges.length} edges (${(graph.length / 1024).toFixed(0)} KiB), ${parsed.hidden} in collapsed groups.`);
 console.log(`Relations: ${rel.roles.length} PSP-granting roles; ${rel.warnings.length} warnings. Tree: ${tree.split('\n').length} lines.`);
+
+console.log('');
+benchAdmission(model, time);

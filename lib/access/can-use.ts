@@ -44,6 +44,11 @@ export interface AccessIndex {
   roles: RoleIndex;
   clusterRoleBindings: Binding[];
   roleBindingsByNamespace: Map<string, Binding[]>;
+  /**
+   * Bindings by the name a subject matches: `u:<user>` for User subjects and ServiceAccount
+   * subjects (as `system:serviceaccount:ns:name`), `g:<group>` for Group subjects; built lazily.
+   */
+  bySubject?: { cluster: Map<string, Binding[]>; namespaced: Map<string, Map<string, Binding[]>> };
 }
 
 /** Indexes a model once for many questions. */
@@ -113,14 +118,45 @@ export function canUse(
  * simulating many pods: each (identity, namespace) is resolved once). `all` means a rule with empty
  * resourceNames, or system:masters.
  */
+function subjectKeyForMatching(s: Subject, bindingNs: string | undefined): string | undefined {
+  if (s.kind === 'User') return `u:${s.name}`;
+  if (s.kind === 'Group') return `g:${s.name}`;
+  if (s.kind === 'ServiceAccount') {
+    const ns = s.namespace || bindingNs;
+    return ns ? `u:${serviceAccountUser(ns, s.name)}` : undefined;
+  }
+  return undefined;
+}
+
+function bySubject(index: AccessIndex): NonNullable<AccessIndex['bySubject']> {
+  if (index.bySubject) return index.bySubject;
+  const add = (map: Map<string, Binding[]>, key: string | undefined, b: Binding) => {
+    if (!key) return;
+    const list = map.get(key) ?? [];
+    if (list[list.length - 1] !== b) list.push(b);
+    map.set(key, list);
+  };
+  const cluster = new Map<string, Binding[]>();
+  for (const b of index.clusterRoleBindings) for (const s of b.subjects ?? []) add(cluster, subjectKeyForMatching(s, undefined), b);
+  const namespaced = new Map<string, Map<string, Binding[]>>();
+  for (const [ns, list] of index.roleBindingsByNamespace) {
+    const map = new Map<string, Binding[]>();
+    for (const b of list) for (const s of b.subjects ?? []) add(map, subjectKeyForMatching(s, ns), b);
+    namespaced.set(ns, map);
+  }
+  index.bySubject = { cluster, namespaced };
+  return index.bySubject;
+}
+
 export function usablePspNames(index: AccessIndex, identity: Identity, namespace: string): { all: boolean; names: Set<string> } {
   if (identity.groups.includes(MASTERS)) return { all: true, names: new Set() };
   const names = new Set<string>();
   let all = false;
-  const bindings = [...index.clusterRoleBindings, ...(namespace ? index.roleBindingsByNamespace.get(namespace) ?? [] : [])];
+  const { cluster, namespaced } = bySubject(index);
+  const keys = [`u:${identity.user}`, ...identity.groups.map((g) => `g:${g}`)];
+  const nsMap = namespace ? namespaced.get(namespace) : undefined;
+  const bindings = new Set(keys.flatMap((k) => [...(cluster.get(k) ?? []), ...(nsMap?.get(k) ?? [])]));
   for (const b of bindings) {
-    const bindingNs = b.kind === 'RoleBinding' ? b.metadata.namespace : undefined;
-    if (!(b.subjects ?? []).some((s) => subjectMatches(s, identity, bindingNs))) continue;
     const key = roleRefKey(b);
     const role = key ? index.roles.get(key) : undefined;
     for (const rule of role?.rules ?? []) {
@@ -138,14 +174,18 @@ export function usablePspNames(index: AccessIndex, identity: Identity, namespace
 
 /** A memoised `isAuthorized` for many questions about the same model. */
 export function authorizationCache(index: AccessIndex): (identity: Identity, psp: string, namespace: string) => boolean {
-  const cache = new Map<string, { all: boolean; names: Set<string> }>();
+  const byIdentity = new Map<string, Map<string, { all: boolean; names: Set<string> }>>();
+  const keyOf = new WeakMap<Identity, string>();
   return (identity, psp, namespace) => {
-    const key = `${identity.user}\u0000${[...identity.groups].sort().join(',')}\u0000${namespace}`;
-    let usable = cache.get(key);
-    if (!usable) {
-      usable = usablePspNames(index, identity, namespace);
-      cache.set(key, usable);
+    let key = keyOf.get(identity);
+    if (key === undefined) {
+      key = `${identity.user}\u0000${[...identity.groups].sort().join(',')}`;
+      keyOf.set(identity, key);
     }
+    let perNs = byIdentity.get(key);
+    if (!perNs) byIdentity.set(key, (perNs = new Map()));
+    let usable = perNs.get(namespace);
+    if (!usable) perNs.set(namespace, (usable = usablePspNames(index, identity, namespace)));
     return usable.all || usable.names.has(psp);
   };
 }

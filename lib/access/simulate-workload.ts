@@ -42,46 +42,53 @@ export function podOfWorkload(w: SimulatedWorkload): Pod {
 }
 
 /** API defaulting, then the ServiceAccount admission step, as the API server runs them before PSP. */
-export function prepareForAdmission(model: Pick<ClusterModel, 'serviceAccounts'>, pod: Pod, serviceAccountAdmission = true): Pod {
+export function prepareForAdmission(model: Pick<ClusterModel, 'serviceAccounts'>, pod: Pod, serviceAccountAdmission = true, accounts?: ServiceAccountIndex): Pod {
   const defaulted = applyApiDefaults(pod);
   if (!serviceAccountAdmission) return defaulted;
   const ns = pod.metadata.namespace ?? 'default';
   const saName = defaulted.spec.serviceAccountName || 'default';
-  const sa = model.serviceAccounts.find((s) => s.metadata.namespace === ns && s.metadata.name === saName) as { automountServiceAccountToken?: boolean } | undefined;
+  const sa = (accounts ?? indexServiceAccounts(model)).get(`${ns}/${saName}`);
   return applyServiceAccountAdmission(defaulted, { serviceAccountAutomount: sa?.automountServiceAccountToken });
+}
+
+type ServiceAccountIndex = Map<string, { automountServiceAccountToken?: boolean }>;
+
+function indexServiceAccounts(model: Pick<ClusterModel, 'serviceAccounts'>): ServiceAccountIndex {
+  return new Map(model.serviceAccounts.map((sa) => [`${sa.metadata.namespace}/${sa.metadata.name}`, sa as { automountServiceAccountToken?: boolean }]));
 }
 
 export interface SimulationContext {
   index: AccessIndex;
+  accounts: ServiceAccountIndex;
   isAuthorized: (identity: Identity, psp: string, namespace: string) => boolean;
 }
 
 /** Indexes a model once for many simulations. */
 export function simulationContext(model: ClusterModel): SimulationContext {
   const index = indexAccess(model);
-  return { index, isAuthorized: authorizationCache(index) };
+  return { index, accounts: indexServiceAccounts(model), isAuthorized: authorizationCache(index) };
 }
 
 export function simulatePod(
   model: ClusterModel, pod: Pod, requester: Identity | undefined,
-  opts: { serviceAccountAdmission?: boolean; mutationAllowed?: boolean; context?: SimulationContext } = {},
+  opts: { serviceAccountAdmission?: boolean; mutationAllowed?: boolean; context?: SimulationContext; diffEveryPolicy?: boolean } = {},
 ): WorkloadSimulation {
   const namespace = pod.metadata.namespace ?? 'default';
-  const submittedPod = prepareForAdmission(model, { ...pod, metadata: { ...pod.metadata, namespace } }, opts.serviceAccountAdmission ?? true);
   const ctx = opts.context ?? simulationContext(model);
+  const submittedPod = prepareForAdmission(model, { ...pod, metadata: { ...pod.metadata, namespace } }, opts.serviceAccountAdmission ?? true, ctx.accounts);
   const saName = submittedPod.spec.serviceAccountName || undefined;
   const sa = saName ? podServiceAccountIdentity(namespace, saName) : undefined;
   const result = selectPolicy({
-    pod: submittedPod, namespace, psps: model.psps, mutationAllowed: opts.mutationAllowed,
+    pod: submittedPod, namespace, psps: model.psps, mutationAllowed: opts.mutationAllowed, diffEveryPolicy: opts.diffEveryPolicy,
     // The service account is asked first, then the requester; either suffices.
     isAuthorized: (psp) => (!!sa && ctx.isAuthorized(sa, psp, namespace)) || (!!requester && ctx.isAuthorized(requester, psp, namespace)),
   });
   return { ...result, namespace, serviceAccount: saName, requester, submittedPod };
 }
 
-export function simulateWorkload(model: ClusterModel, workload: SimulatedWorkload, opts: SimulateOptions & { context?: SimulationContext } = {}): WorkloadSimulation {
+export function simulateWorkload(model: ClusterModel, workload: SimulatedWorkload, opts: SimulateOptions & { context?: SimulationContext; diffEveryPolicy?: boolean } = {}): WorkloadSimulation {
   const requester = workload.kind === 'Pod' ? opts.requester : controllerIdentity(workload.kind, opts);
-  return simulatePod(model, podOfWorkload(workload), requester, { serviceAccountAdmission: opts.serviceAccountAdmission, context: opts.context });
+  return simulatePod(model, podOfWorkload(workload), requester, { serviceAccountAdmission: opts.serviceAccountAdmission, context: opts.context, diffEveryPolicy: opts.diffEveryPolicy });
 }
 
 export interface WorkloadOutcome {
@@ -109,7 +116,7 @@ export function simulateWorkloads(model: ClusterModel, opts: ControllerOptions &
     .filter((w) => !opts.namespace || w.metadata.namespace === opts.namespace)
     .filter((w) => !(w.metadata.ownerReferences ?? []).some((o) => o.controller))
     .map((w) => {
-      const r = simulateWorkload(model, w, { ...opts, context });
+      const r = simulateWorkload(model, w, { ...opts, context, diffEveryPolicy: false });
       return {
         kind: w.kind, namespace: r.namespace, name: w.metadata.name, serviceAccount: r.serviceAccount, requester: r.requester?.user,
         allowed: r.allowed, psp: r.psp, mutated: r.mutations.length > 0, message: r.message,

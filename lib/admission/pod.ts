@@ -108,9 +108,19 @@ export interface Pod {
   [k: string]: unknown;
 }
 
-/** A structural deep copy; pods are plain JSON. */
+/** A deep copy of a plain JSON pod (a hand-written walk: several times faster than structuredClone on small trees). */
 export function clonePod(pod: Pod): Pod {
-  return structuredClone(pod);
+  return cloneJson(pod);
+}
+
+export function cloneJson<T>(value: T): T {
+  if (value === null || typeof value !== 'object') return value;
+  if (Array.isArray(value)) return value.map(cloneJson) as T;
+  const out: Record<string, unknown> = {};
+  for (const k in value) {
+    if (Object.prototype.hasOwnProperty.call(value, k)) out[k] = cloneJson((value as Record<string, unknown>)[k]);
+  }
+  return out as T;
 }
 
 /** Every container PSP looks at, with its field path (init containers first, as the plugin walks them). */

@@ -1,7 +1,7 @@
 import type { Psp } from '../model/types';
 import { generateCapabilities, validateCapabilities } from './capabilities';
 import { bool, int, invalid, nullValue, required, str, type FieldError, type GoValue } from './field-error';
-import { clonePod, podContainers, type Container, type Pod, type SELinuxOptions } from './pod';
+import { cloneJson, podContainers, type Container, type Pod, type SELinuxOptions } from './pod';
 import { generateAppArmor, generateSeccomp, SECCOMP_POD_ANNOTATION, validateAppArmor, validateContainerSeccomp, validatePodSeccomp } from './profiles';
 import { effective, own, setEffective, setOwn, setPodLevel } from './security-context';
 import { buildStrategies, inRanges, rangesText, type GroupStrategy, type Strategies } from './strategies';
@@ -21,10 +21,29 @@ export function strategiesOf(psp: Psp | Strategies): Strategies {
   return r.strategies;
 }
 
+/**
+ * A copy of exactly what a provider may write (annotations, the pod and container security
+ * contexts, runtimeClassName); the rest is shared with the input, which is never written. Sharing
+ * also makes the "mutated?" comparison cheap: untouched subtrees are the same objects.
+ */
+function copyForMutation(input: Pod): Pod {
+  const copyContainer = (c: Container): Container => (c.securityContext ? { ...c, securityContext: cloneJson(c.securityContext) } : { ...c });
+  return {
+    ...input,
+    metadata: { ...input.metadata, ...(input.metadata.annotations ? { annotations: { ...input.metadata.annotations } } : {}) },
+    spec: {
+      ...input.spec,
+      ...(input.spec.securityContext ? { securityContext: cloneJson(input.spec.securityContext) } : {}),
+      containers: (input.spec.containers ?? []).map(copyContainer),
+      ...(input.spec.initContainers ? { initContainers: input.spec.initContainers.map(copyContainer) } : {}),
+    },
+  };
+}
+
 /** The pod as this PSP would default it (a copy; the input is not changed). */
 export function mutatePod(psp: Psp | Strategies, input: Pod): Pod {
   const st = strategiesOf(psp);
-  const pod = clonePod(input);
+  const pod = copyForMutation(input);
   const sc = pod.spec.securityContext ?? undefined;
   if (sc?.supplementalGroups === undefined || sc?.supplementalGroups === null) {
     // An explicit empty list is not nil: it gets no default (and then fails MustRunAs).

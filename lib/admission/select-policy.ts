@@ -51,6 +51,8 @@ export interface SelectionInput {
   isAuthorized: (pspName: string) => boolean;
   /** true in Admit (CREATE); false in Validate (UPDATE, or re-validation after mutating webhooks). */
   mutationAllowed?: boolean;
+  /** Diff every admitting PSP's mutations (default true); false diffs only the chosen one's (bulk simulation). */
+  diffEveryPolicy?: boolean;
 }
 
 export interface SelectionResult {
@@ -111,7 +113,7 @@ export function selectPolicy(input: SelectionInput): SelectionResult {
       continue;
     }
     const mutated = !semanticEqual(pod, copy);
-    const mutations = mutated ? diffObjects(pod, copy) : [];
+    const mutations = mutated && input.diffEveryPolicy !== false ? diffObjects(pod, copy) : [];
     const evaluation: PolicyEvaluation = { psp: name, verdict: 'preferred-other', mutated, errors: [], mutations, reason: '' };
     evaluations.push(evaluation);
     if (chosen) {
@@ -149,6 +151,7 @@ export function selectPolicy(input: SelectionInput): SelectionResult {
       firstMutating.evaluation.reason = `it would admit the pod after defaulting, but ${chosen.name} admits it unchanged, and that takes precedence`;
     }
     const out: Pod = { ...winner.pod, metadata: { ...winner.pod.metadata, annotations: { ...(winner.pod.metadata.annotations ?? {}), [PSP_ANNOTATION]: winner.name } } };
+    if (winner.evaluation.mutated && !winner.evaluation.mutations?.length) winner.evaluation.mutations = diffObjects(pod, winner.pod);
     return { allowed: true, psp: winner.name, pod: out, mutations: winner.evaluation.mutations ?? [], errors: [], evaluations };
   }
   // The plugin iterates a Go map here, so the order of PSPs in the message is not deterministic.

@@ -23,8 +23,10 @@ export const FS_TYPE_OF_SOURCE: Record<string, string> = Object.fromEntries([
 
 /** The FSType of a volume, or undefined when its source is none the policy API knows. */
 export function volumeFsType(v: Volume): string | undefined {
-  const key = Object.keys(FS_TYPE_OF_SOURCE).find((k) => v[k] !== undefined && v[k] !== null);
-  return key ? FS_TYPE_OF_SOURCE[key] : undefined;
+  for (const k in v) {
+    if (Object.prototype.hasOwnProperty.call(FS_TYPE_OF_SOURCE, k) && v[k] !== undefined && v[k] !== null) return FS_TYPE_OF_SOURCE[k];
+  }
+  return undefined;
 }
 
 /**
