@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import { api, type ChangeRequest } from '@/lib/client/api';
 
-type Target = 'Group' | 'User' | 'ServiceAccount' | 'Workloads';
+type Target = 'Group' | 'User' | 'ServiceAccount' | 'Workloads' | 'NamespaceServiceAccounts';
 const WORKLOAD_KINDS = ['DaemonSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob'];
 
 interface Props {
@@ -40,6 +40,12 @@ export function AttachForm({ psp, namespaces, onSubmit }: Props) {
       onSubmit(`Attach ${psp} to the service accounts of ${items.length} workload(s) in ${saNamespace}`, { method: 'POST', path: '/api/v1/attach', body: { psp, workloads: { namespace: saNamespace, items }, ...(namespace ? { namespace } : {}) } });
       return;
     }
+    if (target === 'NamespaceServiceAccounts') {
+      // Group system:serviceaccounts:<ns>, granted by a RoleBinding in that namespace unless a scope says otherwise.
+      const where = namespace ?? saNamespace;
+      onSubmit(`Attach ${psp} to all service accounts of ${saNamespace}`, { method: 'POST', path: '/api/v1/attach', body: { psp, subject: { kind: 'Group', name: `system:serviceaccounts:${saNamespace}` }, namespace: where } });
+      return;
+    }
     const subject = target === 'ServiceAccount' ? { kind: target, name: name.trim(), namespace: saNamespace } : { kind: target, name: name.trim() };
     onSubmit(`Attach ${psp} to ${target} ${target === 'ServiceAccount' ? `${saNamespace}/` : ''}${name.trim()}`, { method: 'POST', path: '/api/v1/attach', body: { psp, subject, ...(namespace ? { namespace } : {}) } });
   };
@@ -54,9 +60,10 @@ export function AttachForm({ psp, namespaces, onSubmit }: Props) {
           <option value="User">User</option>
           <option value="ServiceAccount">ServiceAccount</option>
           <option value="Workloads">service accounts of workloads…</option>
+          <option value="NamespaceServiceAccounts">all service accounts of a namespace</option>
         </select>
       </div>
-      {(target === 'ServiceAccount' || target === 'Workloads') && (
+      {(target === 'ServiceAccount' || target === 'Workloads' || target === 'NamespaceServiceAccounts') && (
         <div className="flex items-center gap-2">
           <label className="text-slate-600" htmlFor="attach-sa-ns">Namespace</label>
           <select id="attach-sa-ns" data-testid="attach-sa-namespace" className={input} value={saNamespace} onChange={(e) => setSaNamespace(e.target.value)}>
@@ -64,7 +71,9 @@ export function AttachForm({ psp, namespaces, onSubmit }: Props) {
           </select>
         </div>
       )}
-      {target !== 'Workloads' ? (
+      {target === 'NamespaceServiceAccounts' ? (
+        <p className="text-slate-600">Group <code className="font-mono">system:serviceaccounts:{saNamespace}</code>, only for pods in {scope || saNamespace}.</p>
+      ) : target !== 'Workloads' ? (
         <input className={`${input} w-full`} data-testid="attach-name" placeholder={target === 'Group' ? 'e.g. system:authenticated' : target === 'User' ? 'e.g. alice@example.com' : 'service account name'} value={name} onChange={(e) => setName(e.target.value)} required />
       ) : (
         <ul className="max-h-40 overflow-auto rounded border border-slate-200 bg-white p-2" data-testid="attach-workloads">
