@@ -58,3 +58,8 @@ export function controllerIdentity(kind: WorkloadKind | 'ReplicationController',
   if (opts.useServiceAccountCredentials === false) return userIdentity('system:kube-controller-manager');
   return serviceAccountRequesterIdentity('kube-system', controller);
 }
+
+/** A kubelet, which creates the mirror pods of static pods (they have no service account). */
+export function nodeIdentity(nodeName: string): Identity {
+  return { user: `system:node:${nodeName}`, groups: ['system:nodes', AUTHENTICATED] };
+}

@@ -324,3 +324,39 @@ describe('a fully permissive PSP', () => {
     expect(errorsOf(ALLOW_ALL, pod)).toEqual([]);
   });
 });
+
+describe('mutatePod leaves its input alone', () => {
+  function deepFreeze<T>(o: T): T {
+    if (o && typeof o === 'object') {
+      Object.freeze(o);
+      for (const v of Object.values(o)) deepFreeze(v);
+    }
+    return o;
+  }
+  it('writes only to its copy, whatever it defaults', () => {
+    const spec: PspSpec = {
+      ...RUN_AS_ANY, runAsUser: { rule: 'MustRunAs', ranges: [{ min: 5, max: 5 }] }, runAsGroup: { rule: 'MustRunAs', ranges: [{ min: 6, max: 6 }] },
+      fsGroup: { rule: 'MustRunAs', ranges: [{ min: 7, max: 7 }] }, supplementalGroups: { rule: 'MustRunAs', ranges: [{ min: 8, max: 8 }] },
+      seLinux: { rule: 'MustRunAs', seLinuxOptions: { level: 's0' } }, defaultAddCapabilities: ['CHOWN'], requiredDropCapabilities: ['ALL'],
+      readOnlyRootFilesystem: true, allowPrivilegeEscalation: false, runtimeClass: { allowedRuntimeClassNames: ['*'], defaultRuntimeClassName: 'gvisor' },
+    };
+    const annotations = {
+      'seccomp.security.alpha.kubernetes.io/allowedProfileNames': 'runtime/default', 'seccomp.security.alpha.kubernetes.io/defaultProfileName': 'runtime/default',
+      'apparmor.security.beta.kubernetes.io/allowedProfileNames': 'runtime/default', 'apparmor.security.beta.kubernetes.io/defaultProfileName': 'runtime/default',
+    };
+    const input = deepFreeze(aPod({
+      annotations: { a: 'b' }, spec: { securityContext: {}, initContainers: [aContainer('init', { securityContext: { capabilities: { add: ['KILL'] } } })] },
+      container: { securityContext: { privileged: false } },
+    }));
+    const before = JSON.stringify(input);
+    const out = mutated(spec, input, annotations);
+    expect(JSON.stringify(input)).toBe(before);
+    expect(out.spec.containers[0].securityContext).toEqual({ privileged: false, runAsUser: 5, runAsGroup: 6, capabilities: { add: ['CHOWN'], drop: ['ALL'] }, readOnlyRootFilesystem: true, allowPrivilegeEscalation: false });
+    expect(out.spec.securityContext).toEqual({ supplementalGroups: [8], fsGroup: 7, seLinuxOptions: { level: 's0' } });
+    expect(out.spec.runtimeClassName).toBe('gvisor');
+    expect(out.metadata.annotations).toEqual({
+      a: 'b', 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default',
+      'container.apparmor.security.beta.kubernetes.io/init': 'runtime/default', 'container.apparmor.security.beta.kubernetes.io/app': 'runtime/default',
+    });
+  });
+});

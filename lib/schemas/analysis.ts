@@ -30,3 +30,11 @@ export const subjectRefSchema = z.string().max(600).regex(/^(User|Group)\/[^/]+$
 export const accessQuerySchema = z
   .strictObject({ psp: name.optional(), subject: subjectRefSchema.optional() })
   .refine((q) => (q.psp === undefined) !== (q.subject === undefined), { message: 'give exactly one of psp and subject' });
+
+const bool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+/** GET /api/v1/simulate: every workload's outcome, optionally in one namespace. */
+export const workloadOutcomesQuerySchema = z.strictObject({
+  namespace: name.optional(),
+  useServiceAccountCredentials: bool.optional(),
+});

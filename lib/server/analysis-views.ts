@@ -6,7 +6,7 @@ import type { Subject } from '../model/types';
 import { whoCanUse, usableBy, identityOfSubject, groupCoverage } from '../access/effective-access';
 import { userIdentity } from '../access/identity';
 import { workloadFromManifest, type Manifest } from '../access/manifest';
-import { podOfWorkload, simulatePod, simulateWorkload, type SimulatedWorkload } from '../access/simulate-workload';
+import { podOfWorkload, simulatePod, simulateWorkload, simulateWorkloads, type SimulatedWorkload } from '../access/simulate-workload';
 import type { SimulateBody } from '../schemas/analysis';
 import { getSource } from './sources/registry';
 
@@ -69,4 +69,16 @@ export async function accessView(q: { psp?: string; subject?: string }) {
     return { ...out, asRequester: { identity: asRequester, usable: usableBy(model, asRequester) } };
   }
   return out;
+}
+
+/** What every top-level workload's pods get now: the per-namespace view. */
+export async function workloadOutcomesView(q: { namespace?: string; useServiceAccountCredentials?: boolean }) {
+  const model = await getSource().readModel();
+  const workloads = simulateWorkloads(model, q);
+  return {
+    pspApiServed: model.source.pspApiServed,
+    useServiceAccountCredentials: q.useServiceAccountCredentials ?? true,
+    refused: workloads.filter((w) => !w.allowed).length,
+    workloads,
+  };
 }

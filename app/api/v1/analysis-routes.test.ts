@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { FileSource } from '@/lib/server/sources/file';
 import { setSourceForTests } from '@/lib/server/sources/registry';
 import { DEMO_PATH } from '@/lib/testing/demo';
-import { POST as simulate } from './simulate/route';
+import { GET as outcomes, POST as simulate } from './simulate/route';
 import { GET as access } from './access/route';
 
 const post = (body: unknown, type = 'application/json') =>
@@ -97,5 +97,25 @@ describe('GET /api/v1/access on the demo cluster', () => {
     const res = await get(q);
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toContain(fragment);
+  });
+});
+
+describe('GET /api/v1/simulate on the demo cluster', () => {
+  beforeAll(() => setSourceForTests(new FileSource(DEMO_PATH, 'demo', false), { source: { kind: 'demo', reason: 'asked' }, readOnly: false }));
+  const list = (q: string) => outcomes(new Request(`http://127.0.0.1:3000/api/v1/simulate${q}`));
+
+  it('every workload gets eks.privileged through its controller, which is system:authenticated', async () => {
+    const body = await (await list('')).json();
+    expect(body.workloads.length).toBeGreaterThan(5);
+    expect(body.refused).toBe(0);
+    expect(new Set(body.workloads.map((w: { psp: string }) => w.psp))).toEqual(new Set(['eks.privileged']));
+    expect(body.workloads.find((w: { name: string }) => w.name === 'coredns')).toMatchObject({ kind: 'Deployment', namespace: 'kube-system', requester: 'system:serviceaccount:kube-system:replicaset-controller', allowed: true, mutated: false });
+  });
+
+  it('filters by namespace; 400 for an unknown parameter', async () => {
+    const body = await (await list('?namespace=kube-system&useServiceAccountCredentials=false')).json();
+    expect(body.useServiceAccountCredentials).toBe(false);
+    expect(body.workloads.every((w: { namespace: string; requester: string }) => w.namespace === 'kube-system' && w.requester === 'system:kube-controller-manager')).toBe(true);
+    expect((await list('?ns=x')).status).toBe(400);
   });
 });
