@@ -307,6 +307,15 @@ describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
     expect(res.body.message).toContain('violates PodSecurity "restricted:latest"');
   });
 
+  it('a pod whose service account does not exist is refused before PSP, as the simulator says', async () => {
+    const model = await readModel();
+    const pod = aPod('ghost', { sa: 'ghost' });
+    const predicted = simulatePod(model, { ...pod, metadata: { ...pod.metadata, namespace: 'team-a' } }, REQUESTERS.bob);
+    const res = await dryRunCreate('team-a', pod, REQUESTERS.bob);
+    expect(res.status).toBe(403);
+    expect(predicted.refusedBeforePsp).toBe(res.body.message);
+  });
+
   it('with no PSP at all every pod is refused: "no providers available"', async () => {
     await replacePsps([]);
     const pod = aPod('no-providers');

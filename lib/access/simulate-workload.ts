@@ -23,6 +23,11 @@ export interface WorkloadSimulation extends SelectionResult {
   requester?: Identity;
   /** The pod as submitted to PSP (after API defaulting and the ServiceAccount step). */
   submittedPod: Pod;
+  /**
+   * A refusal that comes before PSP: the ServiceAccount admission plugin refuses a pod whose
+   * service account does not exist (only said when the model lists service accounts).
+   */
+  refusedBeforePsp?: string;
 }
 
 /** A model workload, or a ReplicationController (which the model does not list but the simulator takes). */
@@ -83,7 +88,11 @@ export function simulatePod(
     // The service account is asked first, then the requester; either suffices.
     isAuthorized: (psp) => (!!sa && ctx.isAuthorized(sa, psp, namespace)) || (!!requester && ctx.isAuthorized(requester, psp, namespace)),
   });
-  return { ...result, namespace, serviceAccount: saName, requester, submittedPod };
+  const missingAccount = (opts.serviceAccountAdmission ?? true) && saName && ctx.accounts.size > 0 && !ctx.accounts.has(`${namespace}/${saName}`);
+  const refusedBeforePsp = missingAccount
+    ? `pods ${JSON.stringify(pod.metadata.name || pod.metadata.generateName || '')} is forbidden: error looking up service account ${namespace}/${saName}: serviceaccount ${JSON.stringify(saName)} not found`
+    : undefined;
+  return { ...result, namespace, serviceAccount: saName, requester, submittedPod, ...(refusedBeforePsp ? { refusedBeforePsp } : {}) };
 }
 
 export function simulateWorkload(model: ClusterModel, workload: SimulatedWorkload, opts: SimulateOptions & { context?: SimulationContext; diffEveryPolicy?: boolean } = {}): WorkloadSimulation {
@@ -103,6 +112,8 @@ export interface WorkloadOutcome {
   mutated: boolean;
   /** The refusal, as the controller's FailedCreate event would say it. */
   message?: string;
+  /** The ServiceAccount admission plugin's refusal (missing account), which comes before PSP. */
+  refusedBeforePsp?: string;
 }
 
 /**
@@ -119,7 +130,8 @@ export function simulateWorkloads(model: ClusterModel, opts: ControllerOptions &
       const r = simulateWorkload(model, w, { ...opts, context, diffEveryPolicy: false });
       return {
         kind: w.kind, namespace: r.namespace, name: w.metadata.name, serviceAccount: r.serviceAccount, requester: r.requester?.user,
-        allowed: r.allowed, psp: r.psp, mutated: r.mutations.length > 0, message: r.message,
+        allowed: r.allowed && !r.refusedBeforePsp, psp: r.psp, mutated: r.mutations.length > 0, message: r.refusedBeforePsp ?? r.message,
+        ...(r.refusedBeforePsp ? { refusedBeforePsp: r.refusedBeforePsp } : {}),
       };
     });
 }
