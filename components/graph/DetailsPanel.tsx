@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { api, ApiError, type ChangeRequest, type ObjectView } from '@/lib/client/api';
+import { api, ApiError, type ChangeRequest, type ObjectView, type SubjectAccessView } from '@/lib/client/api';
 import { ChangeDialog } from '../changes/ChangeDialog';
 import { AttachForm } from '../changes/AttachForm';
 import { KIND_STYLE } from './kind-style';
@@ -159,9 +159,9 @@ function Details({ view, onSelect }: { view: ObjectView; onSelect: (id: string) 
               ))}
             </ul>
           )}
-          <p className="mt-2 text-xs text-slate-500">Direct bindings only; group membership (system:authenticated, system:serviceaccounts…) adds more.</p>
         </Section>
       )}
+      {view.uses && <EffectiveAccess view={view} />}
     </div>
   );
 }
@@ -227,4 +227,33 @@ function Actions({ view, namespaces, open }: { view: ObjectView; namespaces: str
     default:
       return null;
   }
+}
+
+/**
+ * What the authorizer would allow this subject, groups included (system:authenticated,
+ * system:serviceaccounts…): more than its own bindings show.
+ */
+function EffectiveAccess({ view }: { view: ObjectView }) {
+  const [access, setAccess] = useState<SubjectAccessView>();
+  const ref = view.kind === 'ServiceAccount' ? `ServiceAccount/${view.namespace}/${view.name}` : `${view.kind}/${view.name}`;
+  useEffect(() => {
+    let live = true;
+    api.subjectAccess(ref).then((a) => live && setAccess(a)).catch(() => live && setAccess(undefined));
+    return () => {
+      live = false;
+    };
+  }, [ref]);
+  if (!access) return null;
+  const where = (u: SubjectAccessView['usable'][number]) =>
+    u.clusterWide.length ? 'in every namespace' : `only in ${u.namespaces.map((n) => n.namespace).join(', ')}`;
+  return (
+    <Section title={view.kind === 'ServiceAccount' ? "Effective access of its pods (with the account's groups)" : 'Effective access (with group membership)'}>
+      {access.covers && <p className="mb-1 text-slate-600">This group covers {access.covers}.</p>}
+      {access.usable.length === 0 ? <p className="text-slate-600">No PodSecurityPolicy.</p> : (
+        <ul className="space-y-0.5" data-testid="effective-access">
+          {access.usable.map((u) => <li key={u.psp}><span className="font-medium">{u.psp}</span> <span className="text-slate-600">{where(u)}</span></li>)}
+        </ul>
+      )}
+    </Section>
+  );
 }

@@ -108,7 +108,14 @@ async function change(req: ChangeRequest, dryRun: boolean): Promise<ChangeView> 
   });
 }
 
+export interface SubjectAccessView {
+  covers?: string;
+  usable: { psp: string; clusterWide: unknown[]; namespaces: { namespace: string }[] }[];
+  asRequester?: { usable: SubjectAccessView['usable'] };
+}
+
 export const api = {
+  subjectAccess: (ref: string) => request<SubjectAccessView>(`/api/v1/access?subject=${encodeURIComponent(ref)}`),
   preview: (req: ChangeRequest) => change(req, true),
   apply: (req: ChangeRequest) => change(req, false),
   pending: () => request<PendingView>('/api/v1/pending'),
