@@ -316,6 +316,36 @@ describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
     expect(predicted.refusedBeforePsp).toBe(res.body.message);
   });
 
+  it('a PSP default can make the pod invalid: allowPrivilegeEscalation false on a privileged container', async () => {
+    const apeFalse = {
+      apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name: 'ape-false-privileged' },
+      spec: { privileged: true, allowPrivilegeEscalation: false, allowedCapabilities: ['*'], volumes: ['*'], runAsUser: { rule: 'RunAsAny' }, seLinux: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' } },
+    };
+    await replacePsps([probePsp('ape'), apeFalse]);
+    await waitForProbe('ape');
+    const model = await readModel();
+    const cases: [string, Record<string, unknown>, string | undefined][] = [
+      ['ape-privileged', { privileged: true }, 'cannot set `allowPrivilegeEscalation` to false and `privileged` to true'],
+      ['ape-cap-sys-admin', { capabilities: { add: ['CAP_SYS_ADMIN'] } }, 'cannot set `allowPrivilegeEscalation` to false and `capabilities.Add` CAP_SYS_ADMIN'],
+      // The API's check compares the literal CAP_SYS_ADMIN: the usual spelling passes.
+      ['ape-sys-admin', { capabilities: { add: ['SYS_ADMIN'] } }, undefined],
+    ];
+    for (const [name, securityContext, detail] of cases) {
+      const pod = aPod(name, { container: { securityContext } });
+      const predicted = simulatePod(model, { ...pod, metadata: { ...pod.metadata, namespace: 'team-b' } }, REQUESTERS.dave);
+      const res = await dryRunCreate('team-b', pod, REQUESTERS.dave);
+      expect(predicted.psp).toBe('ape-false-privileged');
+      if (detail) {
+        expect(res.status, res.text).toBe(422);
+        expect(res.body.message).toContain(detail);
+        expect(predicted.refusedAfterPsp).toEqual([expect.stringContaining(detail)]);
+      } else {
+        expect(res.status, res.text).toBe(201);
+        expect(predicted.refusedAfterPsp).toBeUndefined();
+      }
+    }
+  });
+
   it('with no PSP at all every pod is refused: "no providers available"', async () => {
     await replacePsps([]);
     const pod = aPod('no-providers');

@@ -1,5 +1,6 @@
 import { applyApiDefaults, applyServiceAccountAdmission } from '../admission/api-defaults';
 import type { Pod } from '../admission/pod';
+import { invalidAfterAdmission } from '../admission/pod-validation';
 import { selectPolicy, type SelectionResult } from '../admission/select-policy';
 import type { ClusterModel, Workload, WorkloadKind } from '../model/types';
 import { authorizationCache, indexAccess, type AccessIndex } from './can-use';
@@ -28,6 +29,8 @@ export interface WorkloadSimulation extends SelectionResult {
    * service account does not exist (only said when the model lists service accounts).
    */
   refusedBeforePsp?: string;
+  /** API validation errors the chosen PSP's defaults cause (the server then answers 422 Invalid). */
+  refusedAfterPsp?: string[];
 }
 
 /** A model workload, or a ReplicationController (which the model does not list but the simulator takes). */
@@ -92,7 +95,12 @@ export function simulatePod(
   const refusedBeforePsp = missingAccount
     ? `pods ${JSON.stringify(pod.metadata.name || pod.metadata.generateName || '')} is forbidden: error looking up service account ${namespace}/${saName}: serviceaccount ${JSON.stringify(saName)} not found`
     : undefined;
-  return { ...result, namespace, serviceAccount: saName, requester, submittedPod, ...(refusedBeforePsp ? { refusedBeforePsp } : {}) };
+  const invalid = result.pod ? invalidAfterAdmission(result.pod) : [];
+  return {
+    ...result, namespace, serviceAccount: saName, requester, submittedPod,
+    ...(refusedBeforePsp ? { refusedBeforePsp } : {}),
+    ...(invalid.length ? { refusedAfterPsp: invalid } : {}),
+  };
 }
 
 export function simulateWorkload(model: ClusterModel, workload: SimulatedWorkload, opts: SimulateOptions & { context?: SimulationContext; diffEveryPolicy?: boolean } = {}): WorkloadSimulation {
@@ -114,6 +122,8 @@ export interface WorkloadOutcome {
   message?: string;
   /** The ServiceAccount admission plugin's refusal (missing account), which comes before PSP. */
   refusedBeforePsp?: string;
+  /** API validation errors caused by the chosen PSP's defaults. */
+  refusedAfterPsp?: string[];
 }
 
 /**
@@ -130,8 +140,10 @@ export function simulateWorkloads(model: ClusterModel, opts: ControllerOptions &
       const r = simulateWorkload(model, w, { ...opts, context, diffEveryPolicy: false });
       return {
         kind: w.kind, namespace: r.namespace, name: w.metadata.name, serviceAccount: r.serviceAccount, requester: r.requester?.user,
-        allowed: r.allowed && !r.refusedBeforePsp, psp: r.psp, mutated: r.mutations.length > 0, message: r.refusedBeforePsp ?? r.message,
+        allowed: r.allowed && !r.refusedBeforePsp && !r.refusedAfterPsp, psp: r.psp, mutated: r.mutations.length > 0,
+        message: r.refusedBeforePsp ?? r.refusedAfterPsp?.join('; ') ?? r.message,
         ...(r.refusedBeforePsp ? { refusedBeforePsp: r.refusedBeforePsp } : {}),
+        ...(r.refusedAfterPsp ? { refusedAfterPsp: r.refusedAfterPsp } : {}),
       };
     });
 }
