@@ -3,15 +3,13 @@
  * keeps showing the RBAC side (grants of PSPs that can no longer exist), and logs no error.
  */
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { startCluster, type TestCluster } from '../testenv/cluster';
-import { KubeConnection } from '../lib/server/kube/connection';
-import { LiveSource } from '../lib/server/sources/live';
-import { setSourceForTests } from '../lib/server/sources/registry';
+import type { TestCluster } from '../testenv/cluster';
+import type { LiveSource } from '../lib/server/sources/live';
 import { GET as getGraph } from '../app/api/v1/graph/route';
 import { GET as getCluster } from '../app/api/v1/cluster/route';
 import { GET as getPsps } from '../app/api/v1/psps/route';
 import { GET as getTree } from '../app/api/v1/tree/route';
-import { clusterAvailable, createObjects } from './support';
+import { clusterAvailable, startLiveDashboard } from './support';
 
 const run = clusterAvailable('current');
 
@@ -20,25 +18,20 @@ describe.runIf(run)('live source on the current kube-apiserver (no PSP API)', ()
   let live: LiveSource;
   const errors = vi.spyOn(console, 'error');
 
+  let close: () => Promise<void> = async () => {};
+
   beforeAll(async () => {
-    cluster = await startCluster({ version: 'current' });
     // What psp-util left behind before the upgrade: a grant of a PSP that is gone now.
-    await createObjects(cluster, [
+    ({ cluster, live, close } = await startLiveDashboard('current', 'dashboard', [
       { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'psp-util.restricted' },
         rules: [{ apiGroups: ['policy'], resources: ['podsecuritypolicies'], resourceNames: ['restricted'], verbs: ['use'] }] },
       { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'psp-util.restricted' },
         roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'psp-util.restricted' },
         subjects: [{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:authenticated' }] },
-    ]);
-    live = new LiveSource(KubeConnection.load({ kubeconfig: cluster.kubeconfigPath, context: 'dashboard' }), false);
-    setSourceForTests(live, { source: { kind: 'live' }, readOnly: false });
-    await live.start();
+    ]));
   });
 
-  afterAll(async () => {
-    live?.close();
-    await cluster?.stop();
-  });
+  afterAll(() => close());
 
   it('reports the version and that the PSP API is not served, with a plain warning', async () => {
     const res = await getCluster();

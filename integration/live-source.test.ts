@@ -4,7 +4,7 @@
  * dashboard recovers by itself; a forbidden list is explained.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type TestCluster } from '../testenv/cluster';
+import type { TestCluster } from '../testenv/cluster';
 import { KubeConnection } from '../lib/server/kube/connection';
 import { LiveSource } from '../lib/server/sources/live';
 import { setSourceForTests } from '../lib/server/sources/registry';
@@ -18,7 +18,7 @@ import type { ClusterModel } from '../lib/model/types';
 import { GET as getGraph } from '../app/api/v1/graph/route';
 import { GET as getCluster } from '../app/api/v1/cluster/route';
 import { GET as getTree } from '../app/api/v1/tree/route';
-import { clusterAvailable, createObjects, demoObjects, snapshotOf, until } from './support';
+import { clusterAvailable, demoObjects, snapshotOf, startLiveDashboard, until } from './support';
 
 const run = clusterAvailable('1.24');
 
@@ -36,18 +36,13 @@ describe.runIf(run)('live source on kube-apiserver v1.24', () => {
   let cluster: TestCluster;
   let live: LiveSource;
 
+  let close: () => Promise<void> = async () => {};
+
   beforeAll(async () => {
-    cluster = await startCluster({ version: '1.24' });
-    await createObjects(cluster, demoObjects());
-    live = new LiveSource(KubeConnection.load({ kubeconfig: cluster.kubeconfigPath, context: 'dashboard' }), false);
-    setSourceForTests(live, { source: { kind: 'live' }, readOnly: false });
-    await live.start();
+    ({ cluster, live, close } = await startLiveDashboard('1.24', 'dashboard', demoObjects()));
   });
 
-  afterAll(async () => {
-    live?.close();
-    await cluster?.stop();
-  });
+  afterAll(() => close());
 
   it('reports the server version and that the PSP API is served', async () => {
     const res = await getCluster();

@@ -3,7 +3,7 @@
  * privilege-escalation refusal in the dry run, and hostile input that must change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startCluster, type TestCluster } from '../testenv/cluster';
+import type { TestCluster } from '../testenv/cluster';
 import { KubeConnection } from '../lib/server/kube/connection';
 import { LiveSource } from '../lib/server/sources/live';
 import { setSourceForTests } from '../lib/server/sources/registry';
@@ -17,7 +17,7 @@ import { DELETE as deletePsp, PUT as putPsp } from '../app/api/v1/psps/[name]/ro
 import { DELETE as deleteBinding } from '../app/api/v1/bindings/[kind]/[name]/route';
 import { DELETE as removeSubject } from '../app/api/v1/bindings/[kind]/[name]/subjects/route';
 import { GET as tree } from '../app/api/v1/tree/route';
-import { clusterAvailable, createObjects, demoObjects, until } from './support';
+import { clusterAvailable, demoObjects, startLiveDashboard, until } from './support';
 import { ARTICLE_FINAL_TREE } from '../lib/testing/article';
 
 const run = clusterAvailable('1.24');
@@ -47,18 +47,13 @@ describe.runIf(run)('changes on kube-apiserver v1.24', () => {
   let cluster: TestCluster;
   let admin: LiveSource;
 
+  let close: () => Promise<void> = async () => {};
+
   beforeAll(async () => {
-    cluster = await startCluster({ version: '1.24' });
-    await createObjects(cluster, demoObjects());
-    admin = new LiveSource(KubeConnection.load({ kubeconfig: cluster.kubeconfigPath, context: 'admin' }), false);
-    setSourceForTests(admin, LIVE);
-    await admin.start();
+    ({ cluster, live: admin, close } = await startLiveDashboard('1.24', 'admin', demoObjects()));
   });
 
-  afterAll(async () => {
-    admin?.close();
-    await cluster?.stop();
-  });
+  afterAll(() => close());
 
   async function treeEventually(expected: string) {
     await until('the tree to match', 5_000, async () => ((await (await tree(new Request('http://x/api/v1/tree'))).text()) === expected ? true : undefined));

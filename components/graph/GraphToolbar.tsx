@@ -17,20 +17,8 @@ export function GraphToolbar({ cluster, query, onChange }: Props) {
   const [wildcard, setWildcard] = useState(query.wildcard !== false);
   useEffect(() => setWildcard(query.wildcard !== false), [query.wildcard]);
 
-  useEffect(() => setQ(query.q ?? ''), [query.q]);
-  useEffect(() => setSubject(query.subject ?? ''), [query.subject]);
-  useEffect(() => {
-    const t = setTimeout(() => {
-      if ((query.q ?? '') !== q) onChange({ q: q || undefined });
-    }, 300);
-    return () => clearTimeout(t);
-  }, [q]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => {
-    const t = setTimeout(() => {
-      if ((query.subject ?? '') !== subject) onChange({ subject: subject || undefined });
-    }, 300);
-    return () => clearTimeout(t);
-  }, [subject]); // eslint-disable-line react-hooks/exhaustive-deps
+  useDebouncedParam('q', q, setQ, query.q, onChange);
+  useDebouncedParam('subject', subject, setSubject, query.subject, onChange);
   useEffect(() => {
     api
       .psps()
@@ -92,4 +80,24 @@ function Legend() {
       <span className="flex items-center gap-1"><span className="inline-block w-6 border-t-2 border-dashed border-orange-500" /> wildcard</span>
     </div>
   );
+}
+
+/**
+ * A text input bound to a URL parameter: follows the URL when it changes, and writes to it only
+ * after typing pauses, so typing does not flood the server.
+ */
+function useDebouncedParam(
+  key: string,
+  value: string,
+  setValue: (v: string) => void,
+  fromUrl: string | undefined,
+  onChange: (changes: Record<string, string | undefined>) => void,
+) {
+  useEffect(() => setValue(fromUrl ?? ''), [fromUrl]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => {
+    const t = setTimeout(() => {
+      if ((fromUrl ?? '') !== value) onChange({ [key]: value || undefined });
+    }, 300);
+    return () => clearTimeout(t);
+  }, [value]); // eslint-disable-line react-hooks/exhaustive-deps
 }
