@@ -437,3 +437,83 @@ export function workloadObject(w: WorkloadScenario): { path: string; object: Raw
       return { path: `/api/v1/namespaces/${w.namespace}/replicationcontrollers`, object: { apiVersion: 'v1', kind: 'ReplicationController', metadata: meta, spec: { replicas: 1, selector: labels, template } } };
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Random pods: a seeded generator of varied (valid) pods, each with a namespace and a requester,
+// run against every PSP of the suite at once.
+
+export const RANDOM_PSPS = [PRIVILEGED, RESTRICTED, BASELINE, DEFAULTING, PERMISSIVE, HOSTNET, VOLUMES_A, VOLUMES_B, SECCOMP_STRICT, SECCOMP_DOCKER, APPARMOR, SYSCTLS, RUNTIME, GROUPS, SECRET_ONLY, ROOT_PATH, STRICT_MISC];
+
+export function seededRandom(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+export function randomScenarios(count: number, seed: number): Scenario[] {
+  const rnd = seededRandom(seed);
+  const chance = (p: number) => rnd() < p;
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const maybe = <T,>(p: number, f: () => T): T | undefined => (chance(p) ? f() : undefined);
+  const compact = (o: Record<string, unknown>) => Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined));
+  const accounts: Record<string, string[]> = { 'team-a': ['default', 'builder'], 'team-b': ['default', 'privileged-sa'], 'team-c': ['default', 'no-automount'], default: ['default'] };
+  const out: Scenario[] = [];
+  for (let i = 0; i < count; i++) {
+    const namespace = pick(NAMESPACES);
+    const by = pick(Object.keys(REQUESTERS) as RequesterName[]);
+    const hostNetwork = chance(0.12);
+    const seccompField = maybe(0.2, () => pick([{ type: 'RuntimeDefault' }, { type: 'Unconfined' }]));
+    const containerSc = () => compact({
+      privileged: maybe(0.15, () => true),
+      runAsUser: maybe(0.25, () => pick([0, 50, 150, 1000, 1500])),
+      runAsGroup: maybe(0.15, () => pick([50, 150, 3000])),
+      runAsNonRoot: maybe(0.15, () => chance(0.7)),
+      readOnlyRootFilesystem: maybe(0.2, () => chance(0.6)),
+      allowPrivilegeEscalation: maybe(0.25, () => chance(0.3)),
+      capabilities: maybe(0.3, () => compact({
+        add: maybe(0.6, () => [pick(['NET_RAW', 'NET_ADMIN', 'CHOWN', 'NET_BIND_SERVICE', 'SYS_ADMIN', 'CAP_SYS_ADMIN'])]),
+        drop: maybe(0.6, () => [pick(['ALL', 'NET_RAW', 'CHOWN'])]),
+      })),
+      seLinuxOptions: maybe(0.08, () => ({ level: pick(['s0:c1,c2', 's0:c2,c1', 's0']) })),
+      seccompProfile: maybe(0.1, () => ({ type: 'RuntimeDefault' })),
+    });
+    const volumeChoices = [
+      { name: 'empty', emptyDir: {} }, { name: 'logs', hostPath: { path: '/var/log/app' } }, { name: 'etc', hostPath: { path: '/etc' } },
+      { name: 'cfg', configMap: { name: 'cfg' } }, { name: 'sec', secret: { secretName: 's' } }, { name: 'pvc', persistentVolumeClaim: { claimName: 'c' } },
+      { name: 'flex', flexVolume: { driver: 'example/lvm' } }, { name: 'csi', csi: { driver: 'csi.example.com' } }, { name: 'git', gitRepo: { repository: 'https://example.com/r.git' } },
+    ];
+    const volumes = volumeChoices.filter(() => chance(0.12));
+    const mounts = volumes.map((v) => ({ name: v.name, mountPath: `/mnt/${v.name}`, ...(chance(0.5) ? { readOnly: true } : {}) }));
+    const port = maybe(0.3, () => ({ containerPort: pick([53, 8080, 8443, 9500]), ...(hostNetwork || chance(0.5) ? {} : { hostPort: pick([53, 8080, 9500]) }) }));
+    const annotations = compact({
+      'seccomp.security.alpha.kubernetes.io/pod': seccompField ? undefined : maybe(0.35, () => pick(['runtime/default', 'docker/default', 'unconfined'])),
+      'container.apparmor.security.beta.kubernetes.io/app': maybe(0.25, () => pick(['runtime/default', 'unconfined'])),
+    }) as Record<string, string>;
+    const podSc = compact({
+      runAsUser: maybe(0.25, () => pick([0, 150, 1000, 1500])),
+      runAsNonRoot: maybe(0.15, () => chance(0.7)),
+      fsGroup: maybe(0.25, () => pick([50, 120, 4050])),
+      supplementalGroups: maybe(0.25, () => pick([[], [150], [5050], [50, 150]])),
+      seLinuxOptions: maybe(0.08, () => ({ level: pick(['s0:c1,c2', 's0']) })),
+      sysctls: maybe(0.1, () => [{ name: pick(['kernel.shm_rmid_forced', 'net.core.somaxconn', 'kernel.msgmax', 'net.ipv4.ip_unprivileged_port_start']), value: '1' }]),
+      seccompProfile: seccompField,
+    });
+    const pod = aPod('x', {
+      sa: pick(accounts[namespace]),
+      ...(Object.keys(annotations).length ? { annotations } : {}),
+      ...(hostNetwork ? { hostNetwork } : {}), ...(chance(0.08) ? { hostPID: true } : {}), ...(chance(0.08) ? { hostIPC: true } : {}),
+      ...(chance(0.15) ? { runtimeClassName: pick(['gvisor', 'kata']) } : {}),
+      ...(Object.keys(podSc).length ? { securityContext: podSc } : {}),
+      ...(volumes.length ? { volumes } : {}),
+      ...(chance(0.15) ? { initContainers: [{ name: 'init', image: IMAGE, securityContext: containerSc() }] } : {}),
+      container: { securityContext: containerSc(), ...(port ? { ports: [port] } : {}), ...(mounts.length ? { volumeMounts: mounts } : {}) },
+    });
+    out.push({ name: `random-${seed}-${i}`, namespace, by, pod: { ...pod, metadata: { ...pod.metadata, name: `random-${seed}-${i}` } } });
+  }
+  return out;
+}

@@ -20,11 +20,13 @@ import { canUse, indexAccess, usablePspNames } from '../lib/access/can-use';
 import { podServiceAccountIdentity, type Identity } from '../lib/access/identity';
 import { clusterAvailable, createObjects, snapshotOf, until } from './support';
 import {
-  ALL_PSP_NAMES, DEFAULTING, NAMESPACES, PERMISSIVE, PHASES, REQUESTERS, RESTRICTED, SECCOMP_OPTIONAL, WORKLOADS, WORKLOAD_PSPS,
-  aPod, setupObjects, workloadObject, type Scenario,
+  ALL_PSP_NAMES, DEFAULTING, NAMESPACES, PERMISSIVE, PHASES, RANDOM_PSPS, REQUESTERS, RESTRICTED, SECCOMP_OPTIONAL, WORKLOADS, WORKLOAD_PSPS,
+  aPod, randomScenarios, setupObjects, workloadObject, type Scenario,
 } from './admission-fixtures';
 
 const run = clusterAvailable('1.24');
+const RANDOM_SEED = Number(process.env.ADMISSION_SEED ?? 20240601);
+const RANDOM_COUNT = Number(process.env.ADMISSION_RANDOM_PODS ?? 300);
 
 interface Outcome {
   scenario: string;
@@ -71,7 +73,7 @@ function sameErrors(predicted: string[], actualList: string): boolean {
 describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
   let cluster: TestCluster;
   const outcomes: Outcome[] = [];
-  const stats = { pods: 0, pspAgree: 0, rejectionsPredicted: 0, rejectionsReal: 0, errorListsCompared: 0, errorListsAgree: 0, mutationsCompared: 0, mutationsAgree: 0, workloads: 0 };
+  const stats = { pods: 0, pspAgree: 0, rejectionsPredicted: 0, rejectionsReal: 0, errorListsCompared: 0, errorListsAgree: 0, mutationsCompared: 0, mutationsAgree: 0, workloads: 0, random: 0 };
 
   async function readModel(): Promise<ClusterModel> {
     return buildModel({
@@ -130,6 +132,40 @@ describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
     };
   }
 
+  /** Compares one server outcome with the engine's prediction; counts it; collects disagreements. */
+  function judge(o: Outcome, sc: Scenario, failures: string[]): void {
+    outcomes.push(o);
+    stats.pods++;
+    const p = o.predicted;
+    const predictedInvalid = !!p.refusedAfterPsp || !!p.refusedBeforePsp;
+    if (!p.allowed || predictedInvalid) stats.rejectionsPredicted++;
+    if (o.status !== 201) stats.rejectionsReal++;
+    const pspAgrees = p.refusedBeforePsp ? o.status === 403 && o.message === p.refusedBeforePsp
+      : p.allowed && p.refusedAfterPsp ? o.status === 422 && p.refusedAfterPsp.every((d) => (o.message ?? '').includes(d.slice(d.indexOf('cannot set'))))
+      : p.allowed ? o.status === 201 && o.actualPsp === p.psp
+      : o.status === 403 && /PodSecurityPolicy/.test(o.message ?? '');
+    if (pspAgrees) stats.pspAgree++;
+    else failures.push(`${sc.name}: predicted ${p.allowed ? p.psp : `refusal ${p.message}`}${p.refusedAfterPsp ? ` then 422 ${p.refusedAfterPsp.join('; ')}` : ''}; server ${o.status === 201 ? `admitted with ${o.actualPsp}` : `${o.status} ${o.message}`}\n  pod: ${JSON.stringify(sc.pod)}`);
+    if (!p.allowed && o.status === 403) {
+      stats.errorListsCompared++;
+      const list = errorListOf(o.message ?? '');
+      if (list !== undefined && sameErrors(p.errors, list)) stats.errorListsAgree++;
+      else failures.push(`${sc.name}: error list differs\n  predicted: ${p.message}\n  server:    ${o.message}`);
+    }
+    if (p.allowed && o.returned && o.actualPsp === p.psp) {
+      stats.mutationsCompared++;
+      const want = securityView(p.pod!);
+      const got = securityView(o.returned);
+      if (semanticEqual(want, got)) stats.mutationsAgree++;
+      else failures.push(`${sc.name}: mutated pod differs\n  predicted: ${JSON.stringify(want)}\n  server:    ${JSON.stringify(got)}`);
+    }
+    if (sc.expect?.psp) expect(o.actualPsp, `${sc.name}: the server's choice`).toBe(sc.expect.psp);
+    if (sc.expect?.rejected) expect(o.status, `${sc.name}: the server refuses it`).toBe(403);
+    if (sc.expect?.admitted) expect(o.status, `${sc.name}: the server admits it`).toBe(201);
+    if (sc.expect?.messageIncludes) expect(o.message, sc.name).toContain(sc.expect.messageIncludes);
+    if (process.env.SCENARIO_VERBOSE) console.log(`${sc.name}: ${o.status === 201 ? o.actualPsp : o.message}`);
+  }
+
   beforeAll(async () => {
     cluster = await startCluster({ version: '1.24', controllerManager: true });
     const objects = setupObjects();
@@ -152,37 +188,31 @@ describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
       const model = await readModel();
       const results = await Promise.all(phase.scenarios.map((sc) => runScenario(model, sc)));
       const failures: string[] = [];
-      results.forEach((o, i) => {
-        const sc = phase.scenarios[i];
-        outcomes.push(o);
-        stats.pods++;
-        const p = o.predicted;
-        if (!p.allowed) stats.rejectionsPredicted++;
-        if (o.status !== 201) stats.rejectionsReal++;
-        const pspAgrees = p.allowed ? o.status === 201 && o.actualPsp === p.psp : o.status === 403 && /PodSecurityPolicy/.test(o.message ?? '');
-        if (pspAgrees) stats.pspAgree++;
-        else failures.push(`${sc.name}: predicted ${p.allowed ? p.psp : `refusal ${p.message}`}; server ${o.status === 201 ? `admitted with ${o.actualPsp}` : `${o.status} ${o.message}`}`);
-        if (!p.allowed && o.status === 403) {
-          stats.errorListsCompared++;
-          const list = errorListOf(o.message ?? '');
-          if (list !== undefined && sameErrors(p.errors, list)) stats.errorListsAgree++;
-          else failures.push(`${sc.name}: error list differs\n  predicted: ${p.message}\n  server:    ${o.message}`);
-        }
-        if (p.allowed && o.returned && o.actualPsp === p.psp) {
-          stats.mutationsCompared++;
-          const want = securityView(p.pod!);
-          const got = securityView(o.returned);
-          if (semanticEqual(want, got)) stats.mutationsAgree++;
-          else failures.push(`${sc.name}: mutated pod differs\n  predicted: ${JSON.stringify(want)}\n  server:    ${JSON.stringify(got)}`);
-        }
-        if (sc.expect?.psp) expect(o.actualPsp, `${sc.name}: the server's choice`).toBe(sc.expect.psp);
-        if (sc.expect?.rejected) expect(o.status, `${sc.name}: the server refuses it`).toBe(403);
-        if (sc.expect?.admitted) expect(o.status, `${sc.name}: the server admits it`).toBe(201);
-        if (sc.expect?.messageIncludes) expect(o.message, sc.name).toContain(sc.expect.messageIncludes);
-        if (process.env.SCENARIO_VERBOSE) console.log(`${sc.name}: ${o.status === 201 ? o.actualPsp : o.message}`);
-      });
+      results.forEach((o, i) => judge(o, phase.scenarios[i], failures));
       expect(failures, failures.join('\n')).toEqual([]);
     });
+  });
+
+  it(`${RANDOM_COUNT} random pods (seed ${RANDOM_SEED}) against all ${RANDOM_PSPS.length} PSPs of the suite at once`, async () => {
+    await replacePsps([probePsp('r'), ...RANDOM_PSPS]);
+    await waitForProbe('r');
+    const model = await readModel();
+    const scenarios = randomScenarios(RANDOM_COUNT, RANDOM_SEED);
+    const failures: string[] = [];
+    const before = stats.pspAgree;
+    const admitted = new Map<string, number>();
+    for (let i = 0; i < scenarios.length; i += 25) {
+      const batch = scenarios.slice(i, i + 25);
+      const results = await Promise.all(batch.map((sc) => runScenario(model, sc)));
+      results.forEach((o, j) => {
+        judge(o, batch[j], failures);
+        const key = o.actualPsp ?? String(o.status);
+        admitted.set(key, (admitted.get(key) ?? 0) + 1);
+      });
+    }
+    stats.random = scenarios.length;
+    console.log(`[admission-scenarios] random pods: ${stats.pspAgree - before}/${scenarios.length} agree; outcomes ${JSON.stringify(Object.fromEntries([...admitted].sort()))}`);
+    expect(failures, failures.slice(0, 5).join('\n')).toEqual([]);
   });
 
   it('workloads created for real: the controllers\' pods get the predicted PSP, or the predicted FailedCreate', async () => {
@@ -417,7 +447,7 @@ describe.runIf(run)('PSP admission scenarios on kube-apiserver v1.24', () => {
   it('prints the agreement figures', () => {
     const pct = (a: number, b: number) => (b ? `${((100 * a) / b).toFixed(1)}%` : 'n/a');
     console.log(
-      `[admission-scenarios] ${stats.pods} pods (${stats.workloads} from real controllers, 2 updates): PSP/refusal agreement ${stats.pspAgree}/${stats.pods} (${pct(stats.pspAgree, stats.pods)}); ` +
+      `[admission-scenarios] ${stats.pods} pods (${stats.random} random, ${stats.workloads} from real controllers, 2 updates): PSP/refusal agreement ${stats.pspAgree}/${stats.pods} (${pct(stats.pspAgree, stats.pods)}); ` +
         `refusals predicted ${stats.rejectionsPredicted}, real ${stats.rejectionsReal}; ` +
         `error lists identical (in any PSP order) ${stats.errorListsAgree}/${stats.errorListsCompared} (${pct(stats.errorListsAgree, stats.errorListsCompared)}); ` +
         `mutated security fields identical ${stats.mutationsAgree}/${stats.mutationsCompared} (${pct(stats.mutationsAgree, stats.mutationsCompared)})`,
