@@ -1,0 +1,84 @@
+import { indexAccess } from '../access/can-use';
+import type { ClusterModel } from '../model/types';
+import { parseKey } from '../model/keys';
+import { isPrivilegedPsp } from '../psp/privileged-settings';
+import { compareNames } from '../rbac/grants';
+import { resolvePspRelations, type PspRelations } from '../rbac/relations';
+import { findBinding } from './evidence';
+import { simulateFixImpact } from './fix-impact';
+import { broadGrantFindings, everyDefaultServiceAccountFindings } from './rules/privileged-grants';
+import { refusedWorkloadFindings } from './rules/refused-workloads';
+import { shadowedPspFindings } from './rules/shadowed';
+import { danglingFindings, incompleteReadFindings, noPspApiFindings, unusedPspFindings, wildcardGrantFindings } from './rules/hygiene';
+import { simulateCluster, type ClusterSimulation } from './simulations';
+import { SEVERITIES, type AuditOptions, type AuditReport, type Finding, type Severity } from './types';
+
+/** Fixes whose impact is simulated, at most (each is one more simulation of every workload). */
+const MAX_IMPACT_SIMULATIONS = 25;
+
+const rank = (s: Severity) => SEVERITIES.indexOf(s);
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort((a, b) => rank(a.severity) - rank(b.severity) || compareNames(a.title, b.title) || compareNames(a.id, b.id));
+}
+
+/** Grant-removing fixes (the ones that can break workloads) get the workloads they would break. */
+function addFixImpact(model: ClusterModel, findings: Finding[], simulation: ClusterSimulation, opts: AuditOptions): void {
+  const byRequest = new Map<string, Finding['fix']>();
+  let budget = MAX_IMPACT_SIMULATIONS;
+  for (const f of findings) {
+    const fix = f.fix;
+    if (!fix || !(f.rule === 'privileged-psp-broad-grant' || f.rule === 'shadowed-restrictive-psp')) continue;
+    const key = JSON.stringify(fix.request);
+    const known = byRequest.get(key);
+    if (known?.impact) {
+      fix.impact = known.impact;
+      continue;
+    }
+    if (budget-- <= 0) break;
+    const ref = parseKey(f.evidence.find((e) => e.binding)?.binding ?? '');
+    const binding = ref ? findBinding(model, ref) : undefined;
+    const subjectRef = parseKey(f.evidence.find((e) => e.binding)?.subject ?? '');
+    if (!binding || !subjectRef) continue;
+    const subject = { kind: subjectRef.kind, name: subjectRef.name, ...(subjectRef.namespace ? { namespace: subjectRef.namespace } : {}) };
+    fix.impact = simulateFixImpact(model, simulation.outcomes, binding, subject, { useServiceAccountCredentials: opts.useServiceAccountCredentials });
+    byRequest.set(key, fix);
+  }
+}
+
+/**
+ * Audits a cluster model: every rule, over one simulation of every top-level workload. Pure: the
+ * model and the options in, a JSON-serialisable report out.
+ */
+export function auditCluster(model: ClusterModel, opts: AuditOptions = {}, rel: PspRelations = resolvePspRelations(model)): AuditReport {
+  const maxEvidence = opts.maxEvidence ?? 20;
+  const controller = { useServiceAccountCredentials: opts.useServiceAccountCredentials };
+  const findings: Finding[] = [...noPspApiFindings(model), ...incompleteReadFindings(model)];
+  let workloads = { simulated: 0, refused: 0 };
+  if (model.source.pspApiServed) {
+    const privileged = [...model.psps].filter((p) => isPrivilegedPsp(p.spec ?? {})).sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
+    const simulation = simulateCluster(model, controller);
+    workloads = { simulated: simulation.outcomes.length, refused: simulation.outcomes.filter((o) => !o.allowed).length };
+    const pspFindings = [
+      ...broadGrantFindings(model, privileged),
+      ...everyDefaultServiceAccountFindings(model, privileged, indexAccess(model), maxEvidence),
+      ...shadowedPspFindings(model, simulation, controller, maxEvidence),
+      ...refusedWorkloadFindings(simulation.results, model.psps),
+      ...wildcardGrantFindings(rel, maxEvidence),
+      ...unusedPspFindings(model),
+    ];
+    if (opts.simulateFixImpact !== false) addFixImpact(model, sortFindings(pspFindings), simulation, opts);
+    findings.push(...pspFindings);
+  }
+  findings.push(...danglingFindings(model, [...model.warnings, ...rel.warnings]));
+  const sorted = sortFindings(findings);
+  const summary = Object.fromEntries(SEVERITIES.map((s) => [s, sorted.filter((f) => f.severity === s).length])) as Record<Severity, number>;
+  return {
+    ...(opts.now ? { generatedAt: opts.now.toISOString() } : {}),
+    source: model.source,
+    useServiceAccountCredentials: opts.useServiceAccountCredentials ?? true,
+    summary,
+    workloads,
+    findings: sorted,
+  };
+}

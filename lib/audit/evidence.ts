@@ -1,0 +1,83 @@
+import type { GrantChain } from '../access/can-use';
+import { objectKey, subjectKey } from '../model/keys';
+import type { Binding, ClusterModel, PolicyRule, Subject } from '../model/types';
+import { isManagedBinding } from '../plan/bindings';
+import { describeSubject, normaliseSubject, sameSubject } from '../plan/subjects';
+import { managedName } from '../plan/types';
+import type { Evidence, FixRequest } from './types';
+
+/** Evidence and fix requests built from grant chains: the shapes every rule shares. */
+
+export function describeRule(rule: PolicyRule): string {
+  const names = rule.resourceNames?.length ? ` [${rule.resourceNames.join(', ')}]` : ' (every name)';
+  return `${rule.verbs.join(',')} on ${(rule.resources ?? []).join(',')} in ${(rule.apiGroups ?? []).map((g) => g || 'core').join(',')}${names}`;
+}
+
+function where(ref: { kind: string; namespace?: string; name: string }): string {
+  return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
+}
+
+/** A grant chain as evidence: subject → binding → role → rule, by object key. */
+export function chainEvidence(chain: GrantChain, psp: string): Evidence {
+  const pspKey = objectKey('PodSecurityPolicy', undefined, psp);
+  if (chain.via === 'system:masters' || !chain.binding || !chain.role || !chain.subject) {
+    return { text: `Group system:masters may use every PSP without a binding (${psp})`, subject: objectKey('Group', undefined, 'system:masters'), psp: pspKey };
+  }
+  const bindingNs = chain.binding.kind === 'RoleBinding' ? chain.binding.namespace : undefined;
+  const rule = chain.rule ? `rule ${chain.ruleIndex}: ${describeRule(chain.rule)}` : `rule ${chain.ruleIndex}`;
+  return {
+    text: `${describeSubject(normaliseSubject({ ...chain.subject, namespace: chain.subject.namespace || bindingNs }))} → ${where(chain.binding)} → ${where(chain.role)} → ${rule} → PodSecurityPolicy ${psp}`,
+    subject: subjectKey(chain.subject, bindingNs),
+    binding: objectKey(chain.binding.kind, bindingNs, chain.binding.name),
+    role: objectKey(chain.role.kind, chain.role.kind === 'Role' ? chain.role.namespace : undefined, chain.role.name),
+    ruleIndex: chain.ruleIndex,
+    psp: pspKey,
+  };
+}
+
+export function findBinding(model: ClusterModel, ref: { kind: string; namespace?: string; name: string }): Binding | undefined {
+  if (ref.kind === 'ClusterRoleBinding') return model.clusterRoleBindings.find((b) => b.metadata.name === ref.name);
+  return model.roleBindings.find((b) => b.metadata.name === ref.name && b.metadata.namespace === ref.namespace);
+}
+
+function bindingPath(kind: string, name: string, namespace: string | undefined, suffix = ''): string {
+  const ns = kind === 'RoleBinding' && namespace ? `?namespace=${encodeURIComponent(namespace)}` : '';
+  return `/api/v1/bindings/${kind}/${encodeURIComponent(name)}${suffix}${ns}`;
+}
+
+/** The subject as the mutation routes take it (strict: no apiGroup on ServiceAccounts). */
+export function requestSubject(subject: Subject, bindingNamespace: string | undefined): Subject {
+  const s = normaliseSubject({ ...subject, namespace: subject.namespace || bindingNamespace });
+  return s.kind === 'ServiceAccount' ? { kind: s.kind, name: s.name, namespace: s.namespace } : s;
+}
+
+/**
+ * The request that takes `subject` out of `binding`: a detach when the binding is the one psp-util
+ * (or this dashboard) manages for the PSP, deleting the binding when the subject is its only one,
+ * else removing the subject. Foreign bindings need a confirmation the change dialog asks for.
+ */
+export function removeGrantRequest(binding: Binding, subject: Subject, psp: string): { description: string; request: FixRequest } {
+  const ns = binding.kind === 'RoleBinding' ? binding.metadata.namespace : undefined;
+  const s = requestSubject(subject, ns);
+  const label = `${binding.kind} ${ns ? `${ns}/` : ''}${binding.metadata.name}`;
+  if (isManagedBinding(binding) && binding.metadata.name === managedName(psp)) {
+    return {
+      description: `Detach PodSecurityPolicy ${psp} from ${describeSubject(s)}${ns ? ` in namespace ${ns}` : ''} (${label} is managed by psp-util).`,
+      request: { method: 'POST', path: '/api/v1/detach', body: { psp, subject: s, ...(ns ? { namespace: ns } : {}) } },
+    };
+  }
+  const others = (binding.subjects ?? []).filter((o) => !sameSubject(o, s, ns));
+  if (others.length === 0) {
+    return { description: `Delete ${label}: ${describeSubject(s)} is its only subject.`, request: { method: 'DELETE', path: bindingPath(binding.kind, binding.metadata.name, ns) } };
+  }
+  return {
+    description: `Remove ${describeSubject(s)} from ${label} (its other ${others.length} subject${others.length === 1 ? '' : 's'} keep the grant).`,
+    request: { method: 'DELETE', path: bindingPath(binding.kind, binding.metadata.name, ns, '/subjects'), body: { subject: s } },
+  };
+}
+
+/** Deleting a binding (for dangling references). */
+export function deleteBindingRequest(binding: Binding): FixRequest {
+  const ns = binding.kind === 'RoleBinding' ? binding.metadata.namespace : undefined;
+  return { method: 'DELETE', path: bindingPath(binding.kind, binding.metadata.name, ns) };
+}

@@ -1,0 +1,104 @@
+import { canUse } from '../../access/can-use';
+import { podServiceAccountIdentity, type ControllerOptions, type Identity } from '../../access/identity';
+import { simulateWorkload, type SimulationContext, type WorkloadSimulation } from '../../access/simulate-workload';
+import { objectKey } from '../../model/keys';
+import type { ClusterModel, Psp, Subject, Workload } from '../../model/types';
+import { isPrivilegedPsp } from '../../psp/privileged-settings';
+import { compareNames } from '../../rbac/grants';
+import { chainEvidence, findBinding, removeGrantRequest } from '../evidence';
+import type { ClusterSimulation } from '../simulations';
+import type { Evidence, Finding } from '../types';
+import { criticalSettingsText } from './privileged-grants';
+
+/**
+ * The "allow as-is takes precedence" trap: a pod that a restrictive PSP would admit after applying
+ * its defaults (run as non-root, drop capabilities, no privilege escalation) gets a permissive PSP
+ * instead, because the plugin prefers any authorized PSP that admits the pod unchanged. The
+ * restrictive PSP is then shadowed: granted, passing, and never applied. Found with the selection
+ * engine on every workload, and on a plain Deployment in namespaces that have none.
+ */
+
+interface Affected {
+  label: string;
+  objects: string[];
+  grant?: { evidence: Evidence; binding?: { kind: string; namespace?: string; name: string }; subject?: Subject };
+}
+
+function identitiesOf(sim: WorkloadSimulation): Identity[] {
+  const sa = sim.serviceAccount ? podServiceAccountIdentity(sim.namespace, sim.serviceAccount) : undefined;
+  return [sa, sim.requester].filter((x): x is Identity => !!x);
+}
+
+/** The PSPs that would have admitted the pod after defaulting, were authorized, and lost to a privileged one that needs no change. */
+function shadowedBy(sim: WorkloadSimulation, psps: Map<string, Psp>, ctx: SimulationContext): { restrictive: string; permissive: string }[] {
+  if (!sim.allowed || !sim.psp) return [];
+  const chosen = sim.evaluations.find((e) => e.verdict === 'chosen');
+  const permissive = psps.get(sim.psp);
+  if (!chosen || chosen.mutated || !permissive || !isPrivilegedPsp(permissive.spec ?? {})) return [];
+  const ids = identitiesOf(sim);
+  return sim.evaluations
+    .filter((e) => e.verdict === 'preferred-other' && e.mutated)
+    .filter((e) => !isPrivilegedPsp(psps.get(e.psp)?.spec ?? {}))
+    .filter((e) => e.authorized ?? ids.some((id) => ctx.isAuthorized(id, e.psp, sim.namespace)))
+    .map((e) => ({ restrictive: e.psp, permissive: sim.psp! }));
+}
+
+function grantOf(sim: WorkloadSimulation, psp: string, ctx: SimulationContext): Affected['grant'] {
+  for (const id of identitiesOf(sim)) {
+    const chain = canUse(ctx.index, id, psp, sim.namespace, { firstOnly: true }).chains[0];
+    if (chain) return { evidence: chainEvidence(chain, psp), binding: chain.binding, subject: chain.subject };
+  }
+  return undefined;
+}
+
+function probeDeployment(namespace: string): Workload {
+  return {
+    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'audit-probe', namespace },
+    spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.9' }] } } },
+  };
+}
+
+export function shadowedPspFindings(model: ClusterModel, simulation: ClusterSimulation, opts: ControllerOptions, maxEvidence: number): Finding[] {
+  const psps = new Map(model.psps.map((p) => [p.metadata.name, p]));
+  const { context } = simulation;
+  const pairs = new Map<string, { restrictive: string; permissive: string; affected: Affected[] }>();
+  const record = (sim: WorkloadSimulation, label: string, objects: string[]) => {
+    for (const pair of shadowedBy(sim, psps, context)) {
+      const key = `${pair.restrictive}\u0000${pair.permissive}`;
+      const entry = pairs.get(key) ?? { ...pair, affected: [] };
+      entry.affected.push({ label, objects, grant: grantOf(sim, pair.permissive, context) });
+      pairs.set(key, entry);
+    }
+  };
+  for (const r of simulation.results) record(r.sim, `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`, [r.key]);
+  const withWorkloads = new Set(simulation.results.map((r) => r.sim.namespace));
+  for (const ns of model.namespaces.map((n) => n.metadata.name).filter((n) => !withWorkloads.has(n))) {
+    const sim = simulateWorkload(model, probeDeployment(ns), { ...opts, context, diffEveryPolicy: false });
+    record(sim, `a plain Deployment (no securityContext) in namespace ${ns}`, [objectKey('Namespace', undefined, ns)]);
+  }
+  return [...pairs.values()]
+    .sort((a, b) => compareNames(a.restrictive, b.restrictive) || compareNames(a.permissive, b.permissive))
+    .map(({ restrictive, permissive, affected }) => {
+      const grants = new Map<string, NonNullable<Affected['grant']>>();
+      for (const a of affected) if (a.grant) grants.set(a.grant.evidence.text, a.grant);
+      const only = grants.size === 1 && affected.every((a) => a.grant) ? [...grants.values()][0] : undefined;
+      const binding = only?.binding ? findBinding(model, only.binding) : undefined;
+      const shown = affected.slice(0, maxEvidence);
+      const more = affected.length - shown.length;
+      return {
+        id: `shadowed-restrictive-psp:${restrictive}:${permissive}`,
+        rule: 'shadowed-restrictive-psp' as const,
+        severity: 'high' as const,
+        title: `${restrictive} is shadowed by ${permissive}`,
+        detail:
+          `${affected.length} pod source${affected.length === 1 ? '' : 's'} would pass ${restrictive} once its defaults are applied, but ${permissive} admits them unchanged, ` +
+          `and the admission plugin prefers an authorized PSP that needs no change. Their pods get ${permissive} (${criticalSettingsText(psps.get(permissive)!)}) and run without ${restrictive}'s defaults.` +
+          (more > 0 ? ` ${more} more are not listed.` : ''),
+        evidence: [
+          ...shown.map((a) => ({ text: `${a.label}: gets ${permissive}, would pass ${restrictive} after defaulting`, objects: a.objects })),
+          ...[...grants.values()].slice(0, maxEvidence).map((g) => g.evidence),
+        ],
+        fix: binding && only?.subject ? removeGrantRequest(binding, only.subject, permissive) : undefined,
+      };
+    });
+}
