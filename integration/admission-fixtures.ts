@@ -517,3 +517,39 @@ export function randomScenarios(count: number, seed: number): Scenario[] {
   }
   return out;
 }
+
+/** Random RBAC for the access comparison: rules and subjects that grant `use`, or only look as if they do. */
+export function randomRbac(seed: number, count: number): { objects: RawObject[]; identities: Identity[]; pspNames: string[] } {
+  const rnd = seededRandom(seed);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const pspNames = ['fz-1', 'fz-2', 'fz-3', 'fz-4'];
+  const rule = () => ({
+    apiGroups: pick([['policy'], ['extensions'], ['*'], ['apps'], ['policy', 'apps'], ['']]),
+    resources: pick([['podsecuritypolicies'], ['*'], ['podsecuritypolicy'], ['pods'], ['podsecuritypolicies', 'pods']]),
+    verbs: pick([['use'], ['*'], ['get'], ['use', 'get'], ['list']]),
+    ...pick([{}, {}, { resourceNames: ['fz-1'] }, { resourceNames: ['fz-2', 'fz-3'] }, { resourceNames: ['fz-4', 'missing'] }]),
+  });
+  const subject = (bindingNs?: string) => pick([
+    () => usr(pick(['fz-u1', 'fz-u2', 'fz-u3'])),
+    () => grp(pick(['fz-g1', 'fz-g2', 'system:authenticated', 'system:serviceaccounts', 'system:serviceaccounts:team-a', 'system:serviceaccounts:team-b'])),
+    () => sa(pick(['fz-s1', 'fz-s2']), bindingNs && rnd() < 0.5 ? undefined : pick(['team-a', 'team-b'])),
+  ])();
+  const objects: RawObject[] = [];
+  for (let i = 0; i < count; i++) {
+    objects.push(clusterRole(`fz-cr-${i}`, [rule(), ...(rnd() < 0.3 ? [rule()] : [])]));
+    const ns = pick(['team-a', 'team-b', 'team-c']);
+    objects.push(role(ns, `fz-r-${i}`, [rule()]));
+    if (rnd() < 0.4) objects.push(crb(`fz-crb-${i}`, `fz-cr-${i}`, [subject(), ...(rnd() < 0.3 ? [subject()] : [])]));
+    else {
+      const toRole = rnd() < 0.5;
+      objects.push(rb(ns, `fz-rb-${i}`, toRole ? { kind: 'Role', name: `fz-r-${i}` } : { kind: 'ClusterRole', name: `fz-cr-${Math.floor(rnd() * (i + 1))}` }, [subject(ns), ...(rnd() < 0.3 ? [subject(ns)] : [])]));
+    }
+  }
+  const identities: Identity[] = [
+    authd('fz-u1'), authd('fz-u2', 'fz-g1'), authd('fz-u3', 'fz-g2', 'fz-g1'), authd('fz-u4'),
+    { user: 'fz-u5', groups: ['fz-g2'] },
+    ...['team-a', 'team-b', 'team-c'].flatMap((ns) => ['fz-s1', 'fz-s2'].map((n) => ({ user: `system:serviceaccount:${ns}:${n}`, groups: ['system:serviceaccounts', `system:serviceaccounts:${ns}`] }))),
+    controller('replicaset-controller'),
+  ];
+  return { objects, identities, pspNames };
+}
