@@ -1,11 +1,16 @@
 import { Suspense } from 'react';
+import { redirect } from 'next/navigation';
 import { PolicyGraph } from '@/components/graph/PolicyGraph';
 import { ServerError } from '@/components/ui/ServerError';
 import { clusterView } from '@/lib/server/views';
+import { getSource } from '@/lib/server/sources/registry';
 
 export const dynamic = 'force-dynamic';
 
-export default async function GraphPage() {
+export default async function GraphPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  // Auditors (read-only mode) and snapshots land on the audit; any query (?view=graph, ?node=…) asks for the graph.
+  const info = getSource().info();
+  if ((info.readOnly || info.kind === 'snapshot') && Object.keys(await searchParams).length === 0) redirect('/audit');
   let cluster;
   try {
     cluster = await clusterView();

@@ -25,10 +25,13 @@ export function SourceHeader({ source }: { source: SourceInfo }) {
   return (
     <header className="flex h-14 items-center gap-4 border-b border-slate-200 bg-white px-4" data-testid="source-header">
       <Link href="/" className="text-lg font-semibold text-slate-900">PSP Dashboard</Link>
-      <nav className="flex gap-3 text-sm">
-        <Link href="/" className="text-slate-700 hover:text-indigo-700">Graph</Link>
+      <nav className="flex gap-3 text-sm print:hidden">
+        <Link href={source.readOnly || source.kind === 'snapshot' ? '/?view=graph' : '/'} className="text-slate-700 hover:text-indigo-700" data-testid="nav-graph">Graph</Link>
+        <Link href="/audit" className="text-slate-700 hover:text-indigo-700" data-testid="nav-audit">Audit</Link>
         <Link href="/psps" className="text-slate-700 hover:text-indigo-700">PSPs</Link>
         <Link href="/tree" className="text-slate-700 hover:text-indigo-700">Tree</Link>
+        <Link href="/simulate" className="text-slate-700 hover:text-indigo-700" data-testid="nav-simulate">Simulate</Link>
+        <Link href="/namespaces" className="text-slate-700 hover:text-indigo-700" data-testid="nav-namespaces">Namespaces</Link>
         {source.kind !== 'live' && !source.readOnly && <Link href="/changes" className="text-slate-700 hover:text-indigo-700" data-testid="nav-changes">Changes</Link>}
       </nav>
       <div className="ml-auto flex items-center gap-2 text-sm" data-testid="source-info" data-source-kind={source.kind}>

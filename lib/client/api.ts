@@ -3,6 +3,8 @@ import type { PolicyGraph } from '../graph/types';
 import type { ObjectDetails } from '../details/object-details';
 import type { PspRow } from '../psp/privileged-settings';
 import type { ModelWarning, SourceInfo } from '../model/types';
+import type { WorkloadSimulation } from '../access/simulate-workload';
+import type { SimulateBody } from '../schemas/analysis';
 
 /** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
 
@@ -114,6 +116,13 @@ export interface SubjectAccessView {
   asRequester?: { usable: SubjectAccessView['usable'] };
 }
 
+/** POST /api/v1/simulate's answer: the chosen PSP, the mutations and every PSP's verdict. */
+export type SimulationView = Omit<WorkloadSimulation, 'submittedPod'> & {
+  pspApiServed: boolean;
+  workload: { kind: string; namespace?: string; name: string };
+  submittedPod: Record<string, unknown>;
+};
+
 export const api = {
   subjectAccess: (ref: string) => request<SubjectAccessView>(`/api/v1/access?subject=${encodeURIComponent(ref)}`),
   preview: (req: ChangeRequest) => change(req, true),
@@ -125,5 +134,6 @@ export const api = {
   psps: () => request<{ pspApiServed: boolean; psps: PspRow[] }>('/api/v1/psps'),
   graph: (q: GraphQuery, signal?: AbortSignal) => request<GraphView>(`/api/v1/graph${graphQueryString(q)}`, { signal }),
   object: (id: string) => request<ObjectView>(`/api/v1/objects?id=${encodeURIComponent(id)}`),
+  simulate: (body: SimulateBody) => request<SimulationView>('/api/v1/simulate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
   tree: (all: boolean) => request<string>(`/api/v1/tree${all ? '?all=true' : ''}`, undefined, 'text'),
 };

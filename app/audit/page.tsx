@@ -1,0 +1,24 @@
+import type { Metadata } from 'next';
+import { AuditReportView } from '@/components/audit/AuditReport';
+import { ServerError } from '@/components/ui/ServerError';
+import { auditView } from '@/lib/server/audit-view';
+import { getSource } from '@/lib/server/sources/registry';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Audit · PSP Dashboard' };
+
+/** The audit: the landing page in read-only mode and for snapshots. Fixes are offered only when changes are allowed. */
+export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const { controllers } = await searchParams;
+  let report;
+  try {
+    report = await auditView({ useServiceAccountCredentials: controllers !== 'manager' });
+  } catch (e) {
+    return <ServerError error={e} />;
+  }
+  return (
+    <main className="p-6 print:p-0">
+      <AuditReportView report={report} canFix={!getSource().info().readOnly} />
+    </main>
+  );
+}

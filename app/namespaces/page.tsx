@@ -1,0 +1,55 @@
+import type { Metadata } from 'next';
+import Link from 'next/link';
+import { NamespaceOutcomes } from '@/components/namespaces/NamespaceOutcomes';
+import { ServerError } from '@/components/ui/ServerError';
+import type { WorkloadOutcome } from '@/lib/access/simulate-workload';
+import { workloadOutcomesView } from '@/lib/server/analysis-views';
+import { clusterView, pspTableView } from '@/lib/server/views';
+
+export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Namespaces · PSP Dashboard' };
+
+/** Per namespace: every workload with the PSP its pods get now. ?namespace= narrows it to one. */
+export default async function NamespacesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
+  const q = await searchParams;
+  const namespace = typeof q.namespace === 'string' && q.namespace ? q.namespace : undefined;
+  let data;
+  try {
+    const [cluster, psps, outcomes] = await Promise.all([clusterView(), pspTableView(), workloadOutcomesView({ namespace })]);
+    data = { namespaces: cluster.namespaces, privileged: new Set(psps.psps.filter((p) => p.isPrivileged).map((p) => p.name)), outcomes };
+  } catch (e) {
+    return <ServerError error={e} />;
+  }
+  const byNamespace = new Map<string, WorkloadOutcome[]>();
+  for (const w of data.outcomes.workloads) byNamespace.set(w.namespace, [...(byNamespace.get(w.namespace) ?? []), w]);
+  const shown = (namespace ? [namespace] : data.namespaces).filter((n) => byNamespace.has(n));
+  const empty = (namespace ? [namespace] : data.namespaces).filter((n) => !byNamespace.has(n));
+  const all = data.outcomes.workloads;
+  const privilegedCount = all.filter((w) => w.allowed && w.psp && data.privileged.has(w.psp)).length;
+  return (
+    <main className="mx-auto max-w-6xl space-y-4 p-6">
+      <div className="flex flex-wrap items-end gap-3">
+        <div>
+          <h1 className="text-xl font-semibold">Workloads by namespace</h1>
+          <p className="text-sm text-slate-600" data-testid="namespaces-summary">
+            {all.length} workloads: <span className={privilegedCount ? 'font-medium text-red-700' : ''}>{privilegedCount} under a privileged PSP</span>,{' '}
+            <span className={data.outcomes.refused ? 'font-medium text-red-700' : ''}>{data.outcomes.refused} refused on their next pod</span>.
+          </p>
+        </div>
+        <form className="ml-auto flex items-center gap-2 text-sm" method="get">
+          <label htmlFor="ns-filter">Namespace</label>
+          <select id="ns-filter" name="namespace" defaultValue={namespace ?? ''} className="rounded border border-slate-300 bg-white px-2 py-1" data-testid="namespace-filter">
+            <option value="">all</option>
+            {data.namespaces.map((n) => <option key={n} value={n}>{n}</option>)}
+          </select>
+          <button className="rounded border border-slate-300 bg-white px-3 py-1 hover:bg-slate-50">Show</button>
+        </form>
+      </div>
+      {!data.outcomes.pspApiServed && <p className="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">This cluster does not serve the PodSecurityPolicy API: these are predictions for a v1.21–v1.24 cluster with the same objects.</p>}
+      {shown.map((n) => <NamespaceOutcomes key={n} namespace={n} workloads={byNamespace.get(n)!} privileged={data.privileged} />)}
+      {empty.length > 0 && (
+        <p className="text-sm text-slate-500">No workloads in {empty.map((n, i) => <span key={n}>{i > 0 && ', '}<Link className="underline" href={`/namespaces?namespace=${encodeURIComponent(n)}`}>{n}</Link></span>)}.</p>
+      )}
+    </main>
+  );
+}

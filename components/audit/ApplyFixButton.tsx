@@ -1,0 +1,27 @@
+'use client';
+import { useState } from 'react';
+import { useRouter } from 'next/navigation';
+import type { FixRequest } from '@/lib/audit/types';
+import { ChangeDialog } from '../changes/ChangeDialog';
+
+/** Opens the change dialog on a finding's fix: previewed as a diff, confirmed, then applied. */
+export function ApplyFixButton({ title, request }: { title: string; request: FixRequest }) {
+  const router = useRouter();
+  const [open, setOpen] = useState(false);
+  return (
+    <>
+      <button className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 print:hidden" data-testid="apply-fix" onClick={() => setOpen(true)}>
+        Apply fix…
+      </button>
+      {open && <ChangeDialog title={title} request={request} onClose={() => setOpen(false)} onApplied={() => router.refresh()} />}
+    </>
+  );
+}
+
+export function PrintButton() {
+  return (
+    <button className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm hover:bg-slate-50 print:hidden" onClick={() => window.print()} data-testid="print-audit">
+      Print
+    </button>
+  );
+}
