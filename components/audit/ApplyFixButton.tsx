@@ -8,12 +8,18 @@ import { ChangeDialog } from '../changes/ChangeDialog';
 export function ApplyFixButton({ title, request }: { title: string; request: FixRequest }) {
   const router = useRouter();
   const [open, setOpen] = useState(false);
+  const [applied, setApplied] = useState(false);
+  // The report is re-read only when the dialog closes: re-reading at once removes the fixed finding, and this dialog with it, before its result is seen.
+  const close = () => {
+    setOpen(false);
+    if (applied) router.refresh();
+  };
   return (
     <>
       <button className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white hover:bg-indigo-700 print:hidden" data-testid="apply-fix" onClick={() => setOpen(true)}>
         Apply fix…
       </button>
-      {open && <ChangeDialog title={title} request={request} onClose={() => setOpen(false)} onApplied={() => router.refresh()} />}
+      {open && <ChangeDialog title={title} request={request} onClose={close} onApplied={() => setApplied(true)} />}
     </>
   );
 }

@@ -32,12 +32,12 @@ const Arrow = () => <span className="text-slate-400" aria-hidden>→</span>;
 function EvidenceLine({ e }: { e: Evidence }) {
   if (!e.binding || !e.role || !e.subject) return <li className="text-sm" data-testid="evidence">{e.text}</li>;
   return (
-    <li className="text-sm" data-testid="evidence" data-chain={[e.subject, e.binding, e.role, e.psp].filter(Boolean).join(' → ')}>
+    <li className="text-sm" title={e.text} data-testid="evidence" data-chain={[e.subject, e.binding, e.role, e.psp].filter(Boolean).join(' → ')}>
       <span className="flex flex-wrap items-center gap-1.5">
         <ObjectChip objectKey={e.subject} /><Arrow />
         <ObjectChip objectKey={e.binding} /><Arrow />
         <ObjectChip objectKey={e.role} /><Arrow />
-        <span className="font-mono text-xs text-slate-600">rule {e.ruleIndex}</span>
+        <span className="font-mono text-xs text-slate-600">rule {e.ruleIndex}{e.rule ? `: ${e.rule}` : ''}</span>
         {e.psp && <><Arrow /><ObjectChip objectKey={e.psp} /></>}
       </span>
       <span className="sr-only">{e.text}</span>

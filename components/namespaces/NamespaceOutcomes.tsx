@@ -28,7 +28,9 @@ export function NamespaceOutcomes({ namespace, workloads, privileged }: { namesp
         {risky > 0 && <span className="text-sm font-medium text-red-700">{risky} under a privileged PSP</span>}
         {refused > 0 && <span className="text-sm font-medium text-red-700">{refused} refused</span>}
       </header>
-      <table className="min-w-full text-sm">
+      {/* Fixed columns, so the tables of all namespaces line up. */}
+      <table className="w-full table-fixed text-sm">
+        <colgroup><col className="w-[28%]" /><col className="w-[18%]" /><col className="w-[20%]" /><col /><col className="w-16" /></colgroup>
         <thead className="text-left text-xs text-slate-500">
           <tr><th className="px-4 py-1.5">Workload</th><th className="px-4 py-1.5">Service account</th><th className="px-4 py-1.5">Requester</th><th className="px-4 py-1.5">PSP its pods get</th><th className="px-4 py-1.5" /></tr>
         </thead>

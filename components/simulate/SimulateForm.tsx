@@ -117,9 +117,12 @@ export function SimulateForm({ namespaces, workloads, privileged, initialWorkloa
             </div>
           )}
           {radio('none', 'Nobody else', 'Only the pod\'s service account is asked.')}
-          <label className="flex items-center gap-2">
-            <input type="checkbox" checked={serviceAccountCredentials} onChange={(e) => setServiceAccountCredentials(e.target.checked)} data-testid="sa-credentials" />
-            Controllers use their own service-account credentials (<code className="font-mono text-xs">--use-service-account-credentials</code>, as kubeadm and EKS run them)
+          <label className="flex items-start gap-2">
+            <input type="checkbox" className="mt-1" checked={serviceAccountCredentials} onChange={(e) => setServiceAccountCredentials(e.target.checked)} data-testid="sa-credentials" />
+            <span>
+              Controllers use their own service-account credentials
+              <span className="block text-xs text-slate-500">kube-controller-manager --use-service-account-credentials, as kubeadm and EKS run it; off, every controller is system:kube-controller-manager.</span>
+            </span>
           </label>
         </fieldset>
 

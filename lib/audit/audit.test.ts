@@ -156,6 +156,16 @@ describe('auditCluster: workloads no usable PSP admits', () => {
     expect(attachBodySchema.safeParse(f[0].fix?.request.body).success).toBe(true);
     expect(auditCluster(model).workloads).toEqual({ simulated: 2, refused: 1 });
   });
+
+  it('groups the refused workloads of a namespace by the least permissive PSP that would admit them: one finding, one attach', () => {
+    const more = { ...model, workloads: [...model.workloads, deployment('ci', 'builder', privilegedContainer), deployment('ci', 'hostpath', { volumes: [{ name: 'h', hostPath: { path: '/' } }] })] };
+    const f = findings(more, 'workload-refused');
+    expect(f.map((x) => x.title)).toEqual(['2 workloads in ci would be refused', 'Deployment ci/hostpath would be refused']);
+    expect(f[0].evidence.map((e) => e.objects)).toEqual([['Deployment/ci/runner'], ['Deployment/ci/builder']]);
+    expect(f[0].fix?.request.body).toMatchObject({ psp: 'privileged', workloads: { items: [{ kind: 'Deployment', name: 'runner' }, { kind: 'Deployment', name: 'builder' }] } });
+    // A host path needs no privileged container: host-network (not privileged) is enough.
+    expect(f[1].fix?.request.body).toMatchObject({ psp: 'host-network', workloads: { items: [{ kind: 'Deployment', name: 'hostpath' }] } });
+  });
 });
 
 describe('auditCluster: grant hygiene', () => {
@@ -224,6 +234,7 @@ describe('auditCluster on the demo cluster (EKS as shipped)', () => {
       binding: 'ClusterRoleBinding//eks:podsecuritypolicy:authenticated',
       role: 'ClusterRole//eks:podsecuritypolicy:privileged',
       ruleIndex: 0,
+      rule: 'use on podsecuritypolicies in policy [eks.privileged]',
       psp: 'PodSecurityPolicy//eks.privileged',
     })]);
     expect(critical[0].fix?.request).toEqual({ method: 'DELETE', path: '/api/v1/bindings/ClusterRoleBinding/eks%3Apodsecuritypolicy%3Aauthenticated' });

@@ -31,6 +31,7 @@ export function chainEvidence(chain: GrantChain, psp: string): Evidence {
     binding: objectKey(chain.binding.kind, bindingNs, chain.binding.name),
     role: objectKey(chain.role.kind, chain.role.kind === 'Role' ? chain.role.namespace : undefined, chain.role.name),
     ruleIndex: chain.ruleIndex,
+    ...(chain.rule ? { rule: describeRule(chain.rule) } : {}),
     psp: pspKey,
   };
 }

@@ -32,6 +32,8 @@ export interface Evidence {
   role?: string;
   /** Index of the granting rule in the role's `rules`. */
   ruleIndex?: number;
+  /** That rule in words: `use on podsecuritypolicies in policy [eks.privileged]`. */
+  rule?: string;
   psp?: string;
   /** Other objects the evidence is about (workloads, namespaces). */
   objects?: string[];

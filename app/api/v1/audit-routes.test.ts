@@ -58,7 +58,14 @@ describe('GET /api/v1/audit on the demo cluster', () => {
     expect(after.findings.filter((f) => f.severity === 'critical')).toEqual([]);
     // As the impact said: nothing may use eks.privileged now, so every workload would be refused.
     expect(after.workloads.refused).toBe(after.workloads.simulated);
-    expect(after.findings.filter((f) => f.rule === 'workload-refused')).toHaveLength(after.workloads.simulated);
+    const refused = after.findings.filter((f) => f.rule === 'workload-refused');
+    expect(refused.map((f) => f.title).sort()).toEqual([
+      '2 workloads in analytics would be refused', '2 workloads in ci would be refused', '3 workloads in shop would be refused', '4 workloads in kube-system would be refused',
+    ]);
+    // One attach per namespace gives them back eks.privileged, the only PSP there is (and the fix says it is privileged).
+    const kubeSystem = refused.find((f) => f.title.includes('kube-system'))!;
+    expect(kubeSystem.fix?.request.body).toMatchObject({ psp: 'eks.privileged', namespace: 'kube-system', workloads: { namespace: 'kube-system', items: expect.arrayContaining([{ kind: 'DaemonSet', name: 'aws-node' }]) } });
+    expect(kubeSystem.fix?.description).toContain('is privileged');
   });
 
   it('Markdown and CSV exports', async () => {

@@ -72,7 +72,7 @@ export function wildcardGrantFindings(rel: PspRelations, maxEvidence: number): F
     const roleLabel = `${role.role.kind} ${role.role.metadata.namespace ? `${role.role.metadata.namespace}/` : ''}${role.role.metadata.name}`;
     const evidence: Evidence[] = subjects.slice(0, maxEvidence).map(({ b, s }) => ({
       text: `${describeSubject({ ...s.subject, namespace: s.subject.namespace || b.scopeNamespace })} → ${b.binding.kind} ${b.scopeNamespace ? `${b.scopeNamespace}/` : ''}${b.binding.metadata.name} → ${roleLabel} → rule ${rules[0].index}: ${describeRule(rules[0].rule)}`,
-      subject: s.key, binding: b.key, role: role.key, ruleIndex: rules[0].index,
+      subject: s.key, binding: b.key, role: role.key, ruleIndex: rules[0].index, rule: describeRule(rules[0].rule),
     }));
     if (evidence.length === 0) evidence.push({ text: `${roleLabel} → rule ${rules[0].index}: ${describeRule(rules[0].rule)} (bound by nobody)`, role: role.key, ruleIndex: rules[0].index });
     out.push({

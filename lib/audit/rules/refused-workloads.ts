@@ -1,14 +1,15 @@
 import type { PolicyEvaluation } from '../../admission/select-policy';
 import { objectKey } from '../../model/keys';
 import type { Psp } from '../../model/types';
-import { privilegedSettings } from '../../psp/privileged-settings';
+import { isPrivilegedPsp, privilegedSettings } from '../../psp/privileged-settings';
 import { compareNames } from '../../rbac/grants';
 import type { SimulatedWorkloadResult } from '../simulations';
 import type { Evidence, Finding, Fix } from '../types';
 
 /**
  * Workloads whose pods no usable PSP admits: the pods running now were admitted earlier (or before
- * a grant was removed), and the next ones the controller creates fail with FailedCreate.
+ * a grant was removed), and the next ones the controller creates fail with FailedCreate. Grouped
+ * per namespace and per the PSP that would admit them, so that one attach fixes a group.
  */
 
 const ATTACHABLE = new Set(['DaemonSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob', 'ReplicaSet', 'Pod']);
@@ -30,32 +31,49 @@ function evaluationEvidence(e: PolicyEvaluation): Evidence {
   return { text: `${e.psp}: ${e.reason}${errors}`, psp: objectKey('PodSecurityPolicy', undefined, e.psp) };
 }
 
+const label = (r: SimulatedWorkloadResult) => `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`;
+
+function attachFix(psp: Psp, namespace: string, group: SimulatedWorkloadResult[]): Fix | undefined {
+  const items = group.filter((r) => ATTACHABLE.has(r.workload.kind)).map((r) => ({ kind: r.workload.kind, name: r.workload.metadata.name }));
+  if (items.length === 0) return undefined;
+  const name = psp.metadata.name;
+  const privileged = isPrivilegedPsp(psp.spec ?? {});
+  return {
+    description:
+      `Attach PodSecurityPolicy ${name}, the least permissive one that admits ${items.length === 1 ? 'these pods' : 'their pods'}, to the service account${items.length === 1 ? '' : 's'} of ${items.length === 1 ? label(group[0]) : `these ${items.length} workloads`}, in namespace ${namespace} only.` +
+      (privileged ? ` ${name} is privileged: if the pods do not need that, create a restrictive PSP (PSPs → New from template) and attach it instead.` : ''),
+    request: { method: 'POST', path: '/api/v1/attach', body: { psp: name, namespace, workloads: { namespace, items } } },
+  };
+}
+
 export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps: Psp[]): Finding[] {
   const byName = new Map(psps.map((p) => [p.metadata.name, p]));
-  return results
-    .filter((r) => !r.sim.allowed)
-    .map(({ workload, key, sim }) => {
-      const ns = sim.namespace;
-      const label = `${workload.kind} ${ns}/${workload.metadata.name}`;
-      const who = [sim.serviceAccount ? `service account ${ns}/${sim.serviceAccount}` : undefined, sim.requester ? `requester ${sim.requester.user}` : undefined].filter(Boolean).join(' or ');
-      const grant = leastPermissiveAdmitting(sim.evaluations, byName);
-      const fix: Fix | undefined = grant && ATTACHABLE.has(workload.kind)
-        ? {
-            description: `Attach PodSecurityPolicy ${grant} (the least permissive one that admits these pods) to the service account of ${label}, in namespace ${ns} only.`,
-            request: { method: 'POST', path: '/api/v1/attach', body: { psp: grant, namespace: ns, workloads: { namespace: ns, items: [{ kind: workload.kind, name: workload.metadata.name }] } } },
-          }
-        : undefined;
-      const bare = workload.kind === 'Pod';
-      return {
-        id: `workload-refused:${key}`,
-        rule: 'workload-refused' as const,
-        severity: bare ? ('medium' as const) : ('high' as const),
-        title: `${label} would be refused`,
-        detail: bare
-          ? `No PSP that ${who || 'anyone'} may use admits this Pod. Re-created by a user who may use none either, it is refused.`
-          : `No PSP that ${who || 'anyone'} may use admits its pods: the next pod the controller creates fails (FailedCreate). ${sim.message ?? ''}`.trim(),
-        evidence: [{ text: sim.message ?? 'refused', objects: [key] }, ...sim.evaluations.map(evaluationEvidence)],
-        fix,
-      };
-    });
+  const groups = new Map<string, { namespace: string; psp?: string; results: SimulatedWorkloadResult[] }>();
+  for (const r of results.filter((x) => !x.sim.allowed)) {
+    const psp = leastPermissiveAdmitting(r.sim.evaluations, byName);
+    const key = `${r.sim.namespace}\u0000${psp ?? ''}`;
+    const group = groups.get(key) ?? { namespace: r.sim.namespace, psp, results: [] };
+    group.results.push(r);
+    groups.set(key, group);
+  }
+  return [...groups.values()].map(({ namespace, psp, results: group }) => {
+    const single = group.length === 1 ? group[0] : undefined;
+    const bare = group.every((r) => r.workload.kind === 'Pod');
+    const who = single ? [single.sim.serviceAccount ? `service account ${namespace}/${single.sim.serviceAccount}` : undefined, single.sim.requester ? `requester ${single.sim.requester.user}` : undefined].filter(Boolean).join(' or ') : '';
+    const admittedBy = psp ? ` Only ${psp} would admit ${single ? 'them' : 'all of them'}, and ${single ? 'neither identity' : 'none of their identities'} may use it.` : ' No PSP in the cluster admits them.';
+    return {
+      id: `workload-refused:${namespace}:${psp ?? ''}:${group.map((r) => r.key).join(',')}`,
+      rule: 'workload-refused' as const,
+      severity: bare ? ('medium' as const) : ('high' as const),
+      title: single ? `${label(single)} would be refused` : `${group.length} workloads in ${namespace} would be refused`,
+      detail: (bare
+        ? `No PSP that ${who || 'their service account'} may use admits ${single ? 'this Pod' : 'these Pods'}: re-created by a user who may use none either, ${single ? 'it is' : 'they are'} refused.`
+        : `No PSP that ${who || 'their service account or controller'} may use admits their pods: the next pod the controller creates fails (FailedCreate).`) + admittedBy,
+      evidence: [
+        ...group.map((r) => ({ text: single ? r.sim.message ?? 'refused' : `${label(r)}: ${r.sim.message ?? 'refused'}`, objects: [r.key] })),
+        ...(single ? single.sim.evaluations.map(evaluationEvidence) : []),
+      ],
+      fix: psp ? attachFix(byName.get(psp)!, namespace, group) : undefined,
+    };
+  });
 }
