@@ -3,6 +3,7 @@ import type { ClusterModel, Namespace, PspSpec, Workload } from '../model/types'
 import { attachBodySchema, detachBodySchema, removeSubjectBodySchema } from '../schemas/mutations';
 import { aClusterRole, aClusterRoleBinding, aModel, aPsp, aRoleBinding, aServiceAccount, group, sa, useRule, user } from '../testing/builders';
 import { demoModel } from '../testing/demo';
+import { pspFromTemplate } from '../plan/templates';
 import { ALLOW_ALL, RUN_AS_ANY } from '../testing/pod-builders';
 import { auditCluster } from './audit';
 import type { AuditRuleId, Finding } from './types';
@@ -251,5 +252,34 @@ describe('auditCluster on the demo cluster (EKS as shipped)', () => {
     expect(report.summary).toEqual({ critical: 1, high: 0, medium: 0, low: 0, info: 1 });
     expect(report.generatedAt).toBe('2026-01-02T03:04:05.000Z');
     expect(JSON.parse(JSON.stringify(report))).toEqual(report);
+  });
+});
+
+describe('auditCluster on the demo in the middle of the article procedure', () => {
+  // Step 3 done (restricted exists and system:authenticated may use it), the EKS binding not yet deleted.
+  const demo = demoModel();
+  const model: ClusterModel = {
+    ...demo,
+    psps: [...demo.psps, pspFromTemplate('restricted', 'restricted')],
+    clusterRoles: [...demo.clusterRoles, aClusterRole('psp-util.restricted', [useRule('restricted')])],
+    clusterRoleBindings: [...demo.clusterRoleBindings, aClusterRoleBinding('psp-util.restricted', 'psp-util.restricted', [group('system:authenticated')])],
+  };
+
+  it('restricted is shadowed: plain pods pass it after defaulting, but eks.privileged admits them as they are', () => {
+    const [f] = findings(model, 'shadowed-restrictive-psp');
+    expect(f.title).toBe('restricted is shadowed by eks.privileged');
+    const shadowed = f.evidence.flatMap((e) => e.objects ?? []);
+    expect(shadowed).toEqual(expect.arrayContaining(['Deployment/shop/web', 'Deployment/analytics/ingest', 'Namespace//default']));
+    // kube-proxy runs privileged: restricted refuses it, so it is not shadowed but rightly gets eks.privileged.
+    expect(shadowed).not.toContain('DaemonSet/kube-system/kube-proxy');
+    expect(f.fix?.request.path).toBe('/api/v1/bindings/ClusterRoleBinding/eks%3Apodsecuritypolicy%3Aauthenticated');
+  });
+
+  it('the fix impact now spares the workloads restricted admits, and names those that still need eks.privileged', () => {
+    const report = auditCluster(model);
+    const impact = report.findings.find((f) => f.rule === 'privileged-psp-broad-grant')!.fix!.impact!;
+    expect(impact.refusedAfter).toEqual(expect.arrayContaining(['DaemonSet/kube-system/kube-proxy', 'DaemonSet/kube-system/aws-node', 'Deployment/ci/runner']));
+    expect(impact.refusedAfter).not.toContain('Deployment/shop/web');
+    expect(impact.changedPsp).toContain('Deployment/shop/web');
   });
 });
