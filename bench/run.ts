@@ -5,6 +5,7 @@ import { buildModel } from '../lib/sources/to-model';
 import { renderTree } from '../lib/tree/render-tree';
 import { generateLargeCluster, LARGE_CLUSTER } from '../lib/testing/large-cluster';
 import { benchAdmission } from './admission';
+import { benchAudit } from './audit';
 
 function time<T>(label: string, runs: number, fn: () => T): T {
   let result!: T;
@@ -39,3 +40,6 @@ console.log(`Relations: ${rel.roles.length} PSP-granting roles; ${rel.warnings.l
 
 console.log('');
 benchAdmission(model, time);
+
+console.log('');
+benchAudit(raw, time);

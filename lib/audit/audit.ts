@@ -41,7 +41,7 @@ function addFixImpact(model: ClusterModel, findings: Finding[], simulation: Clus
     const subjectRef = parseKey(f.evidence.find((e) => e.binding)?.subject ?? '');
     if (!binding || !subjectRef) continue;
     const subject = { kind: subjectRef.kind, name: subjectRef.name, ...(subjectRef.namespace ? { namespace: subjectRef.namespace } : {}) };
-    fix.impact = simulateFixImpact(model, simulation.outcomes, binding, subject, { useServiceAccountCredentials: opts.useServiceAccountCredentials });
+    fix.impact = simulateFixImpact(model, simulation, binding, subject, { useServiceAccountCredentials: opts.useServiceAccountCredentials });
     byRequest.set(key, fix);
   }
 }
@@ -65,7 +65,7 @@ export function auditCluster(model: ClusterModel, opts: AuditOptions = {}, rel: 
       ...shadowedPspFindings(model, simulation, controller, maxEvidence),
       ...refusedWorkloadFindings(simulation.results, model.psps),
       ...wildcardGrantFindings(rel, maxEvidence),
-      ...unusedPspFindings(model),
+      ...unusedPspFindings(model, rel),
     ];
     if (opts.simulateFixImpact !== false) addFixImpact(model, sortFindings(pspFindings), simulation, opts);
     findings.push(...pspFindings);

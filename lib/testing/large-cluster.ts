@@ -98,3 +98,48 @@ export function generateLargeCluster(size: LargeClusterSize = LARGE_CLUSTER, see
   }
   return objs;
 }
+
+/**
+ * Workloads for the large cluster: `count` Deployments, DaemonSets, StatefulSets, Jobs, CronJobs and
+ * bare Pods spread over its namespaces, running as the namespaces' service accounts, with security
+ * contexts from harmless to privileged. Deterministic, like the cluster itself.
+ */
+export function generateLargeClusterWorkloads(size: LargeClusterSize = LARGE_CLUSTER, count = 5000, seed = 7): RawObject[] {
+  const rnd = prng(seed);
+  const pick = <T,>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
+  const accountsPerNamespace = Math.max(1, Math.floor(size.serviceAccounts / size.namespaces));
+  // The cluster names account i `default` (the first of each namespace) or `sa-<i>`, in namespace i mod namespaces.
+  const accountOf = (n: number) => {
+    const j = Math.floor(rnd() * accountsPerNamespace);
+    return j === 0 ? 'default' : `sa-${n + j * size.namespaces}`;
+  };
+  const contexts = [
+    {}, {}, { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } },
+    { privileged: true }, { runAsUser: 0 }, { capabilities: { add: ['NET_ADMIN'] } }, { readOnlyRootFilesystem: true, runAsUser: 1000 },
+  ];
+  const kinds = [
+    ['apps/v1', 'Deployment'], ['apps/v1', 'Deployment'], ['apps/v1', 'Deployment'], ['apps/v1', 'DaemonSet'],
+    ['apps/v1', 'StatefulSet'], ['batch/v1', 'Job'], ['batch/v1', 'CronJob'], ['v1', 'Pod'],
+  ] as const;
+  const out: RawObject[] = [];
+  for (let i = 0; i < count; i++) {
+    const n = i % size.namespaces;
+    const namespace = `ns-${String(n).padStart(3, '0')}`;
+    const [apiVersion, kind] = pick(kinds);
+    const hostPath = rnd() < 0.1;
+    const podSpec = {
+      serviceAccountName: accountOf(n),
+      ...(rnd() < 0.05 ? { hostNetwork: true } : {}),
+      containers: [{ name: 'app', image: `registry.example.com/app-${i % 97}:1.0`, ports: [{ containerPort: 8080 }], securityContext: pick(contexts) }],
+      volumes: [hostPath ? { name: 'host', hostPath: { path: '/var/log' } } : { name: 'config', configMap: { name: 'app-config' } }],
+    };
+    const name = `${kind.toLowerCase()}-${i}`;
+    const template = { metadata: { labels: { app: name } }, spec: podSpec };
+    const spec = kind === 'Pod' ? podSpec
+      : kind === 'CronJob' ? { schedule: '0 * * * *', jobTemplate: { spec: { template: { ...template, spec: { ...podSpec, restartPolicy: 'OnFailure' } } } } }
+      : kind === 'Job' ? { template: { ...template, spec: { ...podSpec, restartPolicy: 'Never' } } }
+      : { selector: { matchLabels: { app: name } }, template };
+    out.push({ apiVersion, kind, metadata: { name, namespace }, spec });
+  }
+  return out;
+}

@@ -1,4 +1,3 @@
-import { whoCanUse } from '../../access/effective-access';
 import { MASTERS } from '../../access/identity';
 import { objectKey, parseKey } from '../../model/keys';
 import type { ClusterModel, ModelWarning, Subject } from '../../model/types';
@@ -89,11 +88,16 @@ export function wildcardGrantFindings(rel: PspRelations, maxEvidence: number): F
   return out;
 }
 
-export function unusedPspFindings(model: ClusterModel): Finding[] {
+/** PSPs no binding grants to anyone but system:masters (who needs none), from the resolved relations in one pass. */
+export function unusedPspFindings(model: ClusterModel, rel: PspRelations): Finding[] {
+  const used = new Set<string>();
+  for (const role of rel.roles) {
+    const holders = (rel.bindingsByRole.get(role.key) ?? []).some((b) => b.subjects.some((s) => !isMasters(s.subject) && !(s.subject.kind === 'ServiceAccount' && !s.subject.namespace && !b.scopeNamespace)));
+    if (holders) for (const g of role.grants) used.add(g.psp);
+  }
   return model.psps.flatMap((psp) => {
     const name = psp.metadata.name;
-    const grants = whoCanUse(model, name).filter((g) => g.chain.via === 'rbac' && !isMasters(g.subject));
-    if (grants.length > 0) return [];
+    if (used.has(name)) return [];
     return [{
       id: `unused-psp:${name}`,
       rule: 'unused-psp' as const,

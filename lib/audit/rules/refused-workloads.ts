@@ -14,16 +14,20 @@ import type { Evidence, Finding, Fix } from '../types';
 
 const ATTACHABLE = new Set(['DaemonSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob', 'ReplicaSet', 'Pod']);
 
+/** How permissive a PSP is: critical settings first, then the rest. */
+function permissiveness(psp: Psp): number {
+  const settings = privilegedSettings(psp.spec ?? {});
+  return settings.filter((s) => s.severity === 'critical').length * 100 + settings.length;
+}
+
 /** The least permissive PSP that would admit the pod if its service account were granted it. */
-function leastPermissiveAdmitting(evaluations: PolicyEvaluation[], psps: Map<string, Psp>): string | undefined {
-  const score = (name: string) => {
-    const settings = privilegedSettings(psps.get(name)?.spec ?? {});
-    return settings.filter((s) => s.severity === 'critical').length * 100 + settings.length;
-  };
-  return evaluations
-    .filter((e) => e.verdict === 'not-authorized')
-    .map((e) => e.psp)
-    .sort((a, b) => score(a) - score(b) || compareNames(a, b))[0];
+function leastPermissiveAdmitting(evaluations: PolicyEvaluation[], score: Map<string, number>): string | undefined {
+  let best: string | undefined;
+  for (const e of evaluations) {
+    if (e.verdict !== 'not-authorized') continue;
+    if (best === undefined || score.get(e.psp)! < score.get(best)! || (score.get(e.psp) === score.get(best) && compareNames(e.psp, best) < 0)) best = e.psp;
+  }
+  return best;
 }
 
 function evaluationEvidence(e: PolicyEvaluation): Evidence {
@@ -48,9 +52,10 @@ function attachFix(psp: Psp, namespace: string, group: SimulatedWorkloadResult[]
 
 export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps: Psp[]): Finding[] {
   const byName = new Map(psps.map((p) => [p.metadata.name, p]));
+  const score = new Map(psps.map((p) => [p.metadata.name, permissiveness(p)]));
   const groups = new Map<string, { namespace: string; psp?: string; results: SimulatedWorkloadResult[] }>();
   for (const r of results.filter((x) => !x.sim.allowed)) {
-    const psp = leastPermissiveAdmitting(r.sim.evaluations, byName);
+    const psp = leastPermissiveAdmitting(r.sim.evaluations, score);
     const key = `${r.sim.namespace}\u0000${psp ?? ''}`;
     const group = groups.get(key) ?? { namespace: r.sim.namespace, psp, results: [] };
     group.results.push(r);

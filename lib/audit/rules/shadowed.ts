@@ -30,25 +30,32 @@ function identitiesOf(sim: WorkloadSimulation): Identity[] {
 }
 
 /** The PSPs that would have admitted the pod after defaulting, were authorized, and lost to a privileged one that needs no change. */
-function shadowedBy(sim: WorkloadSimulation, psps: Map<string, Psp>, ctx: SimulationContext): { restrictive: string; permissive: string }[] {
-  if (!sim.allowed || !sim.psp) return [];
+function shadowedBy(sim: WorkloadSimulation, privileged: Set<string>, ctx: SimulationContext): { restrictive: string; permissive: string }[] {
+  if (!sim.allowed || !sim.psp || !privileged.has(sim.psp)) return [];
   const chosen = sim.evaluations.find((e) => e.verdict === 'chosen');
-  const permissive = psps.get(sim.psp);
-  if (!chosen || chosen.mutated || !permissive || !isPrivilegedPsp(permissive.spec ?? {})) return [];
+  if (!chosen || chosen.mutated) return [];
   const ids = identitiesOf(sim);
   return sim.evaluations
-    .filter((e) => e.verdict === 'preferred-other' && e.mutated)
-    .filter((e) => !isPrivilegedPsp(psps.get(e.psp)?.spec ?? {}))
+    .filter((e) => e.verdict === 'preferred-other' && e.mutated && !privileged.has(e.psp))
     .filter((e) => e.authorized ?? ids.some((id) => ctx.isAuthorized(id, e.psp, sim.namespace)))
     .map((e) => ({ restrictive: e.psp, permissive: sim.psp! }));
 }
 
-function grantOf(sim: WorkloadSimulation, psp: string, ctx: SimulationContext): Affected['grant'] {
-  for (const id of identitiesOf(sim)) {
-    const chain = canUse(ctx.index, id, psp, sim.namespace, { firstOnly: true }).chains[0];
-    if (chain) return { evidence: chainEvidence(chain, psp), binding: chain.binding, subject: chain.subject };
-  }
-  return undefined;
+/** The chain that lets the pod use `psp`; memoised, as many workloads share identities. */
+function grantFinder(ctx: SimulationContext) {
+  const memo = new Map<string, Affected['grant'] | null>();
+  return (sim: WorkloadSimulation, psp: string): Affected['grant'] => {
+    for (const id of identitiesOf(sim)) {
+      const key = `${id.user}\u0000${id.groups.join(',')}\u0000${psp}\u0000${sim.namespace}`;
+      if (!memo.has(key)) {
+        const chain = canUse(ctx.index, id, psp, sim.namespace, { firstOnly: true }).chains[0];
+        memo.set(key, chain ? { evidence: chainEvidence(chain, psp), binding: chain.binding, subject: chain.subject } : null);
+      }
+      const grant = memo.get(key);
+      if (grant) return grant;
+    }
+    return undefined;
+  };
 }
 
 function probeDeployment(namespace: string): Workload {
@@ -60,13 +67,15 @@ function probeDeployment(namespace: string): Workload {
 
 export function shadowedPspFindings(model: ClusterModel, simulation: ClusterSimulation, opts: ControllerOptions, maxEvidence: number): Finding[] {
   const psps = new Map(model.psps.map((p) => [p.metadata.name, p]));
+  const privileged = new Set(model.psps.filter((p) => isPrivilegedPsp(p.spec ?? {})).map((p) => p.metadata.name));
   const { context } = simulation;
+  const grantOf = grantFinder(context);
   const pairs = new Map<string, { restrictive: string; permissive: string; affected: Affected[] }>();
   const record = (sim: WorkloadSimulation, label: string, objects: string[]) => {
-    for (const pair of shadowedBy(sim, psps, context)) {
+    for (const pair of shadowedBy(sim, privileged, context)) {
       const key = `${pair.restrictive}\u0000${pair.permissive}`;
       const entry = pairs.get(key) ?? { ...pair, affected: [] };
-      entry.affected.push({ label, objects, grant: grantOf(sim, pair.permissive, context) });
+      entry.affected.push({ label, objects, grant: grantOf(sim, pair.permissive) });
       pairs.set(key, entry);
     }
   };
