@@ -3,7 +3,13 @@
  * eks.privileged usable by system:authenticated). Screenshots go to e2e/artifacts/.
  */
 import { expect, test, type Page } from '@playwright/test';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { AuditPage, SimulatePage } from './pages/AuditPage';
+import { ARTIFACTS } from './pages/GraphPage';
+import { DEMO_PATH } from '../lib/testing/demo';
 
 const PRIVILEGED_POD = `apiVersion: v1
 kind: Pod
@@ -125,4 +131,45 @@ test.describe.serial('audit, simulate and namespaces on the demo', () => {
     await page.getByTestId('nav-simulate').click();
     await expect(page.getByTestId('simulate-form')).toBeVisible();
   });
+});
+
+/** A second server on the same build, in another mode. */
+async function serve(port: number, args: string[]): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['scripts/start.mjs', '--port', String(port), ...args], { stdio: 'ignore', env: { ...process.env, HOME: mkdtempSync(path.join(tmpdir(), 'pspd-home-')) } });
+  const deadline = Date.now() + 120_000;
+  while (Date.now() < deadline) {
+    try {
+      if ((await fetch(`http://127.0.0.1:${port}/api/v1/csrf`)).ok) return child;
+    } catch {
+      /* not up yet */
+    }
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  child.kill();
+  throw new Error(`server on ${port} did not start`);
+}
+
+test('read-only mode and snapshots land on the audit, with no fix buttons; the graph stays one click away', async ({ page }) => {
+  const readOnly = await serve(3933, ['--demo', '--read-only']);
+  try {
+    await page.goto('http://127.0.0.1:3933/');
+    await expect(page).toHaveURL('http://127.0.0.1:3933/audit');
+    await expect(new AuditPage(page).finding('eks.privileged usable by system:authenticated')).toBeVisible();
+    await expect(page.getByTestId('finding-fix').first()).toBeVisible();
+    await expect(page.getByTestId('apply-fix')).toHaveCount(0);
+    await page.screenshot({ path: path.join(ARTIFACTS, 'audit-read-only.png'), fullPage: true });
+    await page.getByTestId('nav-graph').click();
+    await expect(page).toHaveURL(/\/\?view=graph$/);
+    await expect(page.getByTestId('graph-node').first()).toBeVisible();
+  } finally {
+    readOnly.kill();
+  }
+  const snapshot = await serve(3934, ['--snapshot', DEMO_PATH]);
+  try {
+    await page.goto('http://127.0.0.1:3934/');
+    await expect(page).toHaveURL('http://127.0.0.1:3934/audit');
+    await expect(page.getByTestId('severity-critical').getByTestId('finding')).toHaveCount(1);
+  } finally {
+    snapshot.kill();
+  }
 });
