@@ -74,7 +74,9 @@ export function FindingCard({ finding, canFix }: { finding: Finding; canFix: boo
               <p className="mt-1 font-mono text-xs">{refused.map((k) => k.replace(/^(\w+)\/([^/]*)\//, '$1 $2/')).join(' · ')}</p>
             </div>
           )}
-          {canFix && <div className="mt-2"><ApplyFixButton title={`Fix: ${finding.title}`} request={fix.request} /></div>}
+          {canFix
+            ? <div className="mt-2"><ApplyFixButton title={`Fix: ${finding.title}`} request={fix.request} /></div>
+            : <p className="mt-2 text-xs text-slate-500 print:hidden">Read-only: this dashboard shows the fix and applies nothing. Send the request above to a dashboard that may change the cluster.</p>}
         </div>
       )}
     </article>
