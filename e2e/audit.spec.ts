@@ -123,6 +123,33 @@ test.describe.serial('audit, simulate and namespaces on the demo', () => {
     await page.screenshot({ path: 'e2e/artifacts/simulate-workload.png', fullPage: true });
   });
 
+  test('mid-procedure: restricted for the shop service accounts is shadowed by eks.privileged; a pod asked through its service account only shows the defaults as a diff', async ({ page }) => {
+    const { token } = await (await page.request.get('/api/v1/csrf')).json();
+    const headers = { 'x-csrf-token': token };
+    expect((await page.request.post('/api/v1/psps', { headers, data: { template: 'restricted', name: 'restricted' } })).status()).toBe(200);
+    expect((await page.request.post('/api/v1/attach', { headers, data: { psp: 'restricted', subject: { kind: 'Group', name: 'system:serviceaccounts:shop' } } })).status()).toBe(200);
+    try {
+      const audit = new AuditPage(page);
+      await audit.open();
+      const shadowed = audit.finding('restricted is shadowed by eks.privileged');
+      await expect(shadowed).toHaveAttribute('data-severity', 'high');
+      await expect(shadowed).toContainText('Deployment shop/web: gets eks.privileged, would pass restricted after defaulting');
+      await shadowed.scrollIntoViewIfNeeded();
+      await audit.shot('audit-shadowed', false);
+
+      const simulate = new SimulatePage(page);
+      await simulate.open();
+      await page.getByTestId('requester-none').check();
+      await simulate.simulateManifest('apiVersion: v1\nkind: Pod\nmetadata: {name: web}\nspec:\n  containers:\n  - {name: nginx, image: nginx}\n', 'shop');
+      await expect(page.getByTestId('simulate-psp')).toHaveText('restricted');
+      await expect(page.getByTestId('simulate-mutations')).toContainText('+ spec.containers[0].securityContext.runAsNonRoot: true');
+      await expect(page.locator('[data-testid="simulate-evaluation"][data-psp="eks.privileged"]')).toHaveAttribute('data-verdict', 'not-authorized');
+      await page.screenshot({ path: path.join(ARTIFACTS, 'simulate-mutations.png'), fullPage: true });
+    } finally {
+      await discardPending(page);
+    }
+  });
+
   test('the nav reaches every view; the graph stays the landing page when changes are allowed', async ({ page }) => {
     await page.goto('/');
     await expect(page).toHaveURL(/\/$/);
