@@ -9,7 +9,7 @@ export const metadata: Metadata = { title: 'Audit · PSP Dashboard' };
 
 /** The audit: the landing page in read-only mode and for snapshots. Fixes are offered only when changes are allowed. */
 export default async function AuditPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  const { controllers } = await searchParams;
+  const { controllers, show } = await searchParams;
   let report;
   try {
     report = await auditView({ useServiceAccountCredentials: controllers !== 'manager' });
@@ -18,7 +18,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   }
   return (
     <main className="p-6 print:p-0">
-      <AuditReportView report={report} canFix={!getSource().info().readOnly} />
+      <AuditReportView report={report} canFix={!getSource().info().readOnly} showAll={show === 'all'} />
     </main>
   );
 }

@@ -4,8 +4,12 @@ import { FindingCard, SEVERITY_STYLE } from './FindingCard';
 import { PrintButton } from './ApplyFixButton';
 
 /** The audit page's body: the summary, the exports, and the findings grouped by severity. */
-export function AuditReportView({ report, canFix }: { report: AuditReport; canFix: boolean }) {
+/** Findings shown per severity unless all are asked for: a large cluster has hundreds, the exports have them all. */
+export const FINDINGS_PER_SEVERITY = 25;
+
+export function AuditReportView({ report, canFix, showAll }: { report: AuditReport; canFix: boolean; showAll: boolean }) {
   const managerMode = !report.useServiceAccountCredentials;
+  const query = (extra: Record<string, string>) => `?${new URLSearchParams({ ...(managerMode ? { controllers: 'manager' } : {}), ...extra })}`;
   const exportHref = (format: string) => `/api/v1/audit?format=${format}${managerMode ? '&useServiceAccountCredentials=false' : ''}`;
   const when = report.generatedAt ? new Date(report.generatedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '';
   return (
@@ -36,7 +40,7 @@ export function AuditReportView({ report, canFix }: { report: AuditReport; canFi
 
       <p className="text-sm text-slate-600 print:hidden">
         Controllers are assumed to {managerMode ? 'act as the single user system:kube-controller-manager' : 'use their own service-account credentials (kubeadm and EKS run them so)'}.{' '}
-        <Link className="text-indigo-700 underline" href={managerMode ? '/audit' : '/audit?controllers=manager'}>
+        <Link className="text-indigo-700 underline" href={`/audit${managerMode ? '' : '?controllers=manager'}`}>
           {managerMode ? 'Audit with per-controller credentials' : 'Audit as if --use-service-account-credentials were off'}
         </Link>
       </p>
@@ -48,10 +52,17 @@ export function AuditReportView({ report, canFix }: { report: AuditReport; canFi
       {SEVERITIES.map((s) => {
         const findings = report.findings.filter((f) => f.severity === s);
         if (findings.length === 0) return null;
+        const shown = showAll ? findings : findings.slice(0, FINDINGS_PER_SEVERITY);
         return (
           <section key={s} id={s} className="space-y-3" data-testid={`severity-${s}`}>
             <h2 className="text-lg font-semibold">{SEVERITY_STYLE[s].label} <span className="text-slate-400">({findings.length})</span></h2>
-            {findings.map((f) => <FindingCard key={f.id} finding={f} canFix={canFix} />)}
+            {shown.map((f) => <FindingCard key={f.id} finding={f} canFix={canFix} />)}
+            {shown.length < findings.length && (
+              <p className="rounded border border-slate-200 bg-white p-3 text-sm" data-testid="more-findings">
+                {findings.length - shown.length} more {SEVERITY_STYLE[s].label.toLowerCase()} findings are not shown.{' '}
+                <Link className="text-indigo-700 underline" href={`/audit${query({ show: 'all' })}#${s}`}>Show all</Link> (a long page), or export them.
+              </p>
+            )}
           </section>
         );
       })}

@@ -11,6 +11,9 @@ export const SEVERITY_STYLE: Record<Finding['severity'], { badge: string; border
   info: { badge: 'bg-slate-200 text-slate-800', border: 'border-l-slate-300', label: 'Info' },
 };
 
+/** Workloads listed under a fix's impact; the exports list them all. */
+const MAX_LISTED = 30;
+
 function graphHref(key: string): string {
   return `/?view=graph&node=${encodeURIComponent(key)}`;
 }
@@ -71,7 +74,10 @@ export function FindingCard({ finding, canFix }: { finding: Finding; canFix: boo
                 ⚠ Applied on its own, this fix refuses the next pods of {refused.length} workload{refused.length === 1 ? '' : 's'} that rely on the grant. Give them their own grant first
                 (the <Link className="underline" href="/namespaces">namespaces view</Link> shows what each gets; <Link className="underline" href="/simulate">Simulate</Link> shows what a PSP would do).
               </p>
-              <p className="mt-1 font-mono text-xs">{refused.map((k) => k.replace(/^(\w+)\/([^/]*)\//, '$1 $2/')).join(' · ')}</p>
+              <p className="mt-1 font-mono text-xs">
+                {refused.slice(0, MAX_LISTED).map((k) => k.replace(/^(\w+)\/([^/]*)\//, '$1 $2/')).join(' · ')}
+                {refused.length > MAX_LISTED && ` · and ${refused.length - MAX_LISTED} more (in the exports)`}
+              </p>
             </div>
           )}
           {canFix

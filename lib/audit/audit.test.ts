@@ -5,7 +5,7 @@ import { aClusterRole, aClusterRoleBinding, aModel, aPsp, aRoleBinding, aService
 import { demoModel } from '../testing/demo';
 import { pspFromTemplate } from '../plan/templates';
 import { ALLOW_ALL, RUN_AS_ANY } from '../testing/pod-builders';
-import { auditCluster } from './audit';
+import { auditCluster, sortFindings } from './audit';
 import type { AuditRuleId, Finding } from './types';
 
 const RESTRICTED: PspSpec = {
@@ -281,5 +281,21 @@ describe('auditCluster on the demo in the middle of the article procedure', () =
     expect(impact.refusedAfter).toEqual(expect.arrayContaining(['DaemonSet/kube-system/kube-proxy', 'DaemonSet/kube-system/aws-node', 'Deployment/ci/runner']));
     expect(impact.refusedAfter).not.toContain('Deployment/shop/web');
     expect(impact.changedPsp).toContain('Deployment/shop/web');
+  });
+});
+
+describe('sortFindings', () => {
+  const f = (severity: Finding['severity'], rule: AuditRuleId, title: string): Finding => ({ id: title, severity, rule, title, detail: '', evidence: [] });
+  it('by severity, then grants before admission before hygiene, then titles with numbers as numbers', () => {
+    const sorted = sortFindings([
+      f('high', 'workload-refused', '10 workloads in b would be refused'),
+      f('low', 'unused-psp', 'x is usable by nobody'),
+      f('high', 'workload-refused', '9 workloads in a would be refused'),
+      f('high', 'shadowed-restrictive-psp', 'r is shadowed by p'),
+      f('critical', 'privileged-psp-broad-grant', 'p usable by system:authenticated'),
+    ]);
+    expect(sorted.map((x) => x.title)).toEqual([
+      'p usable by system:authenticated', 'r is shadowed by p', '9 workloads in a would be refused', '10 workloads in b would be refused', 'x is usable by nobody',
+    ]);
   });
 });

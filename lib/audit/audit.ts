@@ -11,15 +11,25 @@ import { refusedWorkloadFindings } from './rules/refused-workloads';
 import { shadowedPspFindings } from './rules/shadowed';
 import { danglingFindings, incompleteReadFindings, noPspApiFindings, unusedPspFindings, wildcardGrantFindings } from './rules/hygiene';
 import { simulateCluster, type ClusterSimulation } from './simulations';
-import { SEVERITIES, type AuditOptions, type AuditReport, type Finding, type Severity } from './types';
+import { SEVERITIES, type AuditOptions, type AuditReport, type AuditRuleId, type Finding, type Severity } from './types';
 
 /** Fixes whose impact is simulated, at most (each is one more simulation of every workload). */
 const MAX_IMPACT_SIMULATIONS = 25;
 
 const rank = (s: Severity) => SEVERITIES.indexOf(s);
 
+/** Within a severity: who may run privileged pods first, then what admission actually does, then hygiene. */
+const RULE_ORDER: AuditRuleId[] = [
+  'no-psp-api', 'incomplete-read', 'privileged-psp-broad-grant', 'privileged-psp-every-default-sa', 'shadowed-restrictive-psp',
+  'workload-refused', 'wildcard-use-grant', 'dangling-reference', 'unused-psp',
+];
+
+/** Numbers in titles compare as numbers ("9 workloads" before "10 workloads"). */
+const byTitle = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+
 export function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) => rank(a.severity) - rank(b.severity) || compareNames(a.title, b.title) || compareNames(a.id, b.id));
+  return [...findings].sort((a, b) =>
+    rank(a.severity) - rank(b.severity) || RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule) || byTitle(a.title, b.title) || compareNames(a.id, b.id));
 }
 
 /** Grant-removing fixes (the ones that can break workloads) get the workloads they would break. */
@@ -63,7 +73,7 @@ export function auditCluster(model: ClusterModel, opts: AuditOptions = {}, rel: 
       ...broadGrantFindings(model, privileged),
       ...everyDefaultServiceAccountFindings(model, privileged, indexAccess(model), maxEvidence),
       ...shadowedPspFindings(model, simulation, controller, maxEvidence),
-      ...refusedWorkloadFindings(simulation.results, model.psps),
+      ...refusedWorkloadFindings(simulation.results, model.psps, maxEvidence),
       ...wildcardGrantFindings(rel, maxEvidence),
       ...unusedPspFindings(model, rel),
     ];

@@ -92,6 +92,6 @@ export interface AuditReport {
   /** Findings per severity. */
   summary: Record<Severity, number>;
   workloads: { simulated: number; refused: number };
-  /** Sorted by severity, then by title. */
+  /** Sorted by severity, then by rule (grants, admission, hygiene), then by title. */
   findings: Finding[];
 }

@@ -38,7 +38,8 @@ function evaluationEvidence(e: PolicyEvaluation): Evidence {
 const label = (r: SimulatedWorkloadResult) => `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`;
 
 function attachFix(psp: Psp, namespace: string, group: SimulatedWorkloadResult[]): Fix | undefined {
-  const items = group.filter((r) => ATTACHABLE.has(r.workload.kind)).map((r) => ({ kind: r.workload.kind, name: r.workload.metadata.name }));
+  // The attach route takes at most 500 workloads at a time.
+  const items = group.filter((r) => ATTACHABLE.has(r.workload.kind)).slice(0, 500).map((r) => ({ kind: r.workload.kind, name: r.workload.metadata.name }));
   if (items.length === 0) return undefined;
   const name = psp.metadata.name;
   const privileged = isPrivilegedPsp(psp.spec ?? {});
@@ -50,7 +51,7 @@ function attachFix(psp: Psp, namespace: string, group: SimulatedWorkloadResult[]
   };
 }
 
-export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps: Psp[]): Finding[] {
+export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps: Psp[], maxEvidence = 20): Finding[] {
   const byName = new Map(psps.map((p) => [p.metadata.name, p]));
   const score = new Map(psps.map((p) => [p.metadata.name, permissiveness(p)]));
   const groups = new Map<string, { namespace: string; psp?: string; results: SimulatedWorkloadResult[] }>();
@@ -65,7 +66,7 @@ export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps
     const single = group.length === 1 ? group[0] : undefined;
     const bare = group.every((r) => r.workload.kind === 'Pod');
     const who = single ? [single.sim.serviceAccount ? `service account ${namespace}/${single.sim.serviceAccount}` : undefined, single.sim.requester ? `requester ${single.sim.requester.user}` : undefined].filter(Boolean).join(' or ') : '';
-    const admittedBy = psp ? ` Only ${psp} would admit ${single ? 'them' : 'all of them'}, and ${single ? 'neither identity' : 'none of their identities'} may use it.` : ' No PSP in the cluster admits them.';
+    const admittedBy = psp ? ` ${psp}, the least permissive PSP that would admit ${single ? 'them' : 'all of them'}, is not usable by ${single ? 'either identity' : 'their identities'}.` : ' No PSP in the cluster admits them.';
     return {
       id: `workload-refused:${namespace}:${psp ?? ''}:${group.map((r) => r.key).join(',')}`,
       rule: 'workload-refused' as const,
@@ -75,7 +76,8 @@ export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps
         ? `No PSP that ${who || 'their service account'} may use admits ${single ? 'this Pod' : 'these Pods'}: re-created by a user who may use none either, ${single ? 'it is' : 'they are'} refused.`
         : `No PSP that ${who || 'their service account or controller'} may use admits their pods: the next pod the controller creates fails (FailedCreate).`) + admittedBy,
       evidence: [
-        ...group.map((r) => ({ text: single ? r.sim.message ?? 'refused' : `${label(r)}: ${r.sim.message ?? 'refused'}`, objects: [r.key] })),
+        ...group.slice(0, maxEvidence).map((r) => ({ text: single ? r.sim.message ?? 'refused' : `${label(r)}: ${r.sim.message ?? 'refused'}`, objects: [r.key] })),
+        ...(group.length > maxEvidence ? [{ text: `… and ${group.length - maxEvidence} more workloads in ${namespace}`, objects: group.slice(maxEvidence).map((r) => r.key) }] : []),
         ...(single ? single.sim.evaluations.map(evaluationEvidence) : []),
       ],
       fix: psp ? attachFix(byName.get(psp)!, namespace, group) : undefined,
