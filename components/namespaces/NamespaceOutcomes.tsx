@@ -1,4 +1,5 @@
 import Link from 'next/link';
+import { Fragment } from 'react';
 import type { WorkloadOutcome } from '@/lib/access/simulate-workload';
 
 function simulateHref(w: WorkloadOutcome): string {
@@ -38,16 +39,19 @@ export function NamespaceOutcomes({ namespace, workloads, privileged }: { namesp
           {workloads.map((w) => {
             const isPrivileged = w.allowed && !!w.psp && privileged.has(w.psp);
             return (
-              <tr key={`${w.kind}/${w.name}`} className={`border-t border-slate-100 align-top ${!w.allowed ? 'bg-red-50' : isPrivileged ? 'bg-amber-50/60' : ''}`} data-testid="workload-outcome" data-name={w.name} data-psp={w.psp ?? ''} data-allowed={String(w.allowed)}>
-                <td className="px-4 py-2"><span className="text-xs text-slate-500">{w.kind}</span> <span className="font-medium">{w.name}</span></td>
-                <td className="px-4 py-2 font-mono text-xs">{w.serviceAccount ?? '–'}</td>
-                <td className="px-4 py-2 font-mono text-xs">{w.requester?.replace('system:serviceaccount:kube-system:', '') ?? '–'}</td>
-                <td className="px-4 py-2">
-                  <Outcome w={w} privileged={isPrivileged} />
-                  {!w.allowed && <p className="mt-1 break-words font-mono text-xs text-red-800">{w.message}</p>}
-                </td>
-                <td className="px-4 py-2 text-right"><Link className="text-xs text-indigo-700 underline" href={simulateHref(w)}>why?</Link></td>
-              </tr>
+              <Fragment key={`${w.kind}/${w.name}`}>
+                <tr className={`border-t border-slate-100 align-top ${!w.allowed ? 'bg-red-50' : isPrivileged ? 'bg-amber-50/60' : ''}`} data-testid="workload-outcome" data-name={w.name} data-psp={w.psp ?? ''} data-allowed={String(w.allowed)}>
+                  <td className="px-4 py-2"><span className="text-xs text-slate-500">{w.kind}</span> <span className="font-medium">{w.name}</span></td>
+                  <td className="px-4 py-2 font-mono text-xs">{w.serviceAccount ?? '–'}</td>
+                  <td className="px-4 py-2 font-mono text-xs">{w.requester?.replace('system:serviceaccount:kube-system:', '') ?? '–'}</td>
+                  <td className="px-4 py-2"><Outcome w={w} privileged={isPrivileged} /></td>
+                  <td className="px-4 py-2 text-right"><Link className="text-xs text-indigo-700 underline" href={simulateHref(w)}>why?</Link></td>
+                </tr>
+                {/* The refusal gets the table's whole width: it is what the controller's FailedCreate event will say. */}
+                {!w.allowed && (
+                  <tr className="bg-red-50"><td colSpan={5} className="px-4 pb-2 break-words font-mono text-xs text-red-800" data-testid="workload-refusal">{w.message}</td></tr>
+                )}
+              </Fragment>
             );
           })}
         </tbody>

@@ -152,7 +152,12 @@ describe('auditCluster: workloads no usable PSP admits', () => {
     const f = findings(model, 'workload-refused');
     expect(f.map((x) => x.title)).toEqual(['Deployment ci/runner would be refused']);
     expect(f[0].severity).toBe('high');
-    expect(f[0].evidence[0].text).toContain('pods "runner-" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.containers[0].securityContext.privileged: Invalid value: true: Privileged containers are not allowed]');
+    expect(f[0].evidence.map((e) => e.text)).toEqual([
+      'pods "runner-" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.containers[0].securityContext.privileged: Invalid value: true: Privileged containers are not allowed]',
+      'Would admit the pod, but neither the service account nor the requester may use: privileged',
+      'host-network refuses it: spec.containers[0].securityContext.privileged: Invalid value: true: Privileged containers are not allowed',
+      'restricted refuses it: spec.containers[0].securityContext.privileged: Invalid value: true: Privileged containers are not allowed',
+    ]);
     expect(f[0].fix?.request).toEqual({ method: 'POST', path: '/api/v1/attach', body: { psp: 'privileged', namespace: 'ci', workloads: { namespace: 'ci', items: [{ kind: 'Deployment', name: 'runner' }] } } });
     expect(attachBodySchema.safeParse(f[0].fix?.request.body).success).toBe(true);
     expect(auditCluster(model).workloads).toEqual({ simulated: 2, refused: 1 });

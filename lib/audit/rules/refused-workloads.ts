@@ -30,9 +30,18 @@ function leastPermissiveAdmitting(evaluations: PolicyEvaluation[], score: Map<st
   return best;
 }
 
-function evaluationEvidence(e: PolicyEvaluation): Evidence {
-  const errors = e.errors.length ? `: ${e.errors.slice(0, 3).join('; ')}${e.errors.length > 3 ? ` (+${e.errors.length - 3} more)` : ''}` : '';
-  return { text: `${e.psp}: ${e.reason}${errors}`, psp: objectKey('PodSecurityPolicy', undefined, e.psp) };
+/** Why each PSP did not admit the pod, summed up: the ones nobody may use in one line, the refusing ones with their first errors. */
+function evaluationsEvidence(evaluations: PolicyEvaluation[], maxEvidence: number): Evidence[] {
+  const unusable = evaluations.filter((e) => e.verdict === 'not-authorized').map((e) => e.psp);
+  const refusing = evaluations.filter((e) => e.verdict === 'rejects');
+  const out: Evidence[] = [];
+  if (unusable.length) out.push({ text: `Would admit the pod, but neither the service account nor the requester may use: ${unusable.join(', ')}`, objects: unusable.map((n) => objectKey('PodSecurityPolicy', undefined, n)) });
+  for (const e of refusing.slice(0, maxEvidence)) {
+    const errors = `${e.errors.slice(0, 3).join('; ')}${e.errors.length > 3 ? ` (+${e.errors.length - 3} more)` : ''}`;
+    out.push({ text: `${e.psp} refuses it: ${errors}`, psp: objectKey('PodSecurityPolicy', undefined, e.psp) });
+  }
+  if (refusing.length > maxEvidence) out.push({ text: `… and ${refusing.length - maxEvidence} more PSPs refuse it` });
+  return out;
 }
 
 const label = (r: SimulatedWorkloadResult) => `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`;
@@ -78,7 +87,7 @@ export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps
       evidence: [
         ...group.slice(0, maxEvidence).map((r) => ({ text: single ? r.sim.message ?? 'refused' : `${label(r)}: ${r.sim.message ?? 'refused'}`, objects: [r.key] })),
         ...(group.length > maxEvidence ? [{ text: `… and ${group.length - maxEvidence} more workloads in ${namespace}`, objects: group.slice(maxEvidence).map((r) => r.key) }] : []),
-        ...(single ? single.sim.evaluations.map(evaluationEvidence) : []),
+        ...(single ? evaluationsEvidence(single.sim.evaluations, Math.min(maxEvidence, 5)) : []),
       ],
       fix: psp ? attachFix(byName.get(psp)!, namespace, group) : undefined,
     };
