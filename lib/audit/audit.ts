@@ -1,4 +1,3 @@
-import { indexAccess } from '../access/can-use';
 import type { ClusterModel } from '../model/types';
 import { parseKey } from '../model/keys';
 import { isPrivilegedPsp } from '../psp/privileged-settings';
@@ -25,7 +24,8 @@ const RULE_ORDER: AuditRuleId[] = [
 ];
 
 /** Numbers in titles compare as numbers ("9 workloads" before "10 workloads"). */
-const byTitle = (a: string, b: string) => a.localeCompare(b, 'en', { numeric: true });
+const titleCollator = new Intl.Collator('en', { numeric: true });
+const byTitle = (a: string, b: string) => titleCollator.compare(a, b);
 
 export function sortFindings(findings: Finding[]): Finding[] {
   return [...findings].sort((a, b) =>
@@ -71,7 +71,7 @@ export function auditCluster(model: ClusterModel, opts: AuditOptions = {}, rel: 
     workloads = { simulated: simulation.outcomes.length, refused: simulation.outcomes.filter((o) => !o.allowed).length };
     const pspFindings = [
       ...broadGrantFindings(model, privileged),
-      ...everyDefaultServiceAccountFindings(model, privileged, indexAccess(model), maxEvidence),
+      ...everyDefaultServiceAccountFindings(model, privileged, simulation.context.index, maxEvidence),
       ...shadowedPspFindings(model, simulation, controller, maxEvidence),
       ...refusedWorkloadFindings(simulation.results, model.psps, maxEvidence),
       ...wildcardGrantFindings(rel, maxEvidence),

@@ -2,13 +2,21 @@ import { simulateWorkload, simulationContext, type SimulationContext, type Workl
 import type { ControllerOptions } from '../access/identity';
 import { objectKey } from '../model/keys';
 import type { ClusterModel, Workload } from '../model/types';
+import { isPrivilegedPsp } from '../psp/privileged-settings';
 
 /** Every top-level workload through admission once; the rules that need outcomes share this. */
+
+/**
+ * A simulation as the rules read it. The pods (submitted and admitted) are dropped, and so are the
+ * per-PSP evaluations of workloads admitted under a non-privileged PSP, which no rule reads: on a
+ * large cluster, keeping them all makes the garbage collector the slowest rule.
+ */
+export type AuditedSimulation = Omit<WorkloadSimulation, 'pod' | 'submittedPod'>;
 
 export interface SimulatedWorkloadResult {
   workload: Workload;
   key: string;
-  sim: WorkloadSimulation;
+  sim: AuditedSimulation;
 }
 
 export interface ClusterSimulation {
@@ -22,12 +30,19 @@ export function isTopLevel(w: Workload): boolean {
   return !(w.metadata.ownerReferences ?? []).some((o) => o.controller);
 }
 
+function slim(sim: WorkloadSimulation, privileged: Set<string>): AuditedSimulation {
+  const { pod: _admitted, submittedPod: _submitted, ...rest } = sim;
+  const keep = !sim.allowed || (!!sim.psp && privileged.has(sim.psp));
+  return keep ? rest : { ...rest, evaluations: [] };
+}
+
 export function simulateCluster(model: ClusterModel, opts: ControllerOptions): ClusterSimulation {
   const context = simulationContext(model);
+  const privileged = new Set(model.psps.filter((p) => isPrivilegedPsp(p.spec ?? {})).map((p) => p.metadata.name));
   const results = model.workloads.filter(isTopLevel).map((workload) => ({
     workload,
     key: objectKey(workload.kind, workload.metadata.namespace, workload.metadata.name),
-    sim: simulateWorkload(model, workload, { ...opts, context, diffEveryPolicy: false }),
+    sim: slim(simulateWorkload(model, workload, { ...opts, context, diffEveryPolicy: false }), privileged),
   }));
   const outcomes: WorkloadOutcome[] = results.map(({ workload, sim }) => ({
     kind: workload.kind, namespace: sim.namespace, name: workload.metadata.name, serviceAccount: sim.serviceAccount,

@@ -6,7 +6,7 @@ import type { ClusterModel, Psp, Subject, Workload } from '../../model/types';
 import { isPrivilegedPsp } from '../../psp/privileged-settings';
 import { compareNames } from '../../rbac/grants';
 import { chainEvidence, findBinding, removeGrantRequest } from '../evidence';
-import type { ClusterSimulation } from '../simulations';
+import type { AuditedSimulation, ClusterSimulation } from '../simulations';
 import type { Evidence, Finding } from '../types';
 import { criticalSettingsText } from './privileged-grants';
 
@@ -24,13 +24,13 @@ interface Affected {
   grant?: { evidence: Evidence; binding?: { kind: string; namespace?: string; name: string }; subject?: Subject };
 }
 
-function identitiesOf(sim: WorkloadSimulation): Identity[] {
+function identitiesOf(sim: AuditedSimulation): Identity[] {
   const sa = sim.serviceAccount ? podServiceAccountIdentity(sim.namespace, sim.serviceAccount) : undefined;
   return [sa, sim.requester].filter((x): x is Identity => !!x);
 }
 
 /** The PSPs that would have admitted the pod after defaulting, were authorized, and lost to a privileged one that needs no change. */
-function shadowedBy(sim: WorkloadSimulation, privileged: Set<string>, ctx: SimulationContext): { restrictive: string; permissive: string }[] {
+function shadowedBy(sim: AuditedSimulation, privileged: Set<string>, ctx: SimulationContext): { restrictive: string; permissive: string }[] {
   if (!sim.allowed || !sim.psp || !privileged.has(sim.psp)) return [];
   const chosen = sim.evaluations.find((e) => e.verdict === 'chosen');
   if (!chosen || chosen.mutated) return [];
@@ -44,7 +44,7 @@ function shadowedBy(sim: WorkloadSimulation, privileged: Set<string>, ctx: Simul
 /** The chain that lets the pod use `psp`; memoised, as many workloads share identities. */
 function grantFinder(ctx: SimulationContext) {
   const memo = new Map<string, Affected['grant'] | null>();
-  return (sim: WorkloadSimulation, psp: string): Affected['grant'] => {
+  return (sim: AuditedSimulation, psp: string): Affected['grant'] => {
     for (const id of identitiesOf(sim)) {
       const key = `${id.user}\u0000${id.groups.join(',')}\u0000${psp}\u0000${sim.namespace}`;
       if (!memo.has(key)) {
@@ -71,7 +71,7 @@ export function shadowedPspFindings(model: ClusterModel, simulation: ClusterSimu
   const { context } = simulation;
   const grantOf = grantFinder(context);
   const pairs = new Map<string, { restrictive: string; permissive: string; affected: Affected[] }>();
-  const record = (sim: WorkloadSimulation, label: string, objects: string[]) => {
+  const record = (sim: AuditedSimulation, label: string, objects: string[]) => {
     for (const pair of shadowedBy(sim, privileged, context)) {
       const key = `${pair.restrictive}\u0000${pair.permissive}`;
       const entry = pairs.get(key) ?? { ...pair, affected: [] };
