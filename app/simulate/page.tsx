@@ -12,7 +12,9 @@ export default async function SimulatePage({ searchParams }: { searchParams: Pro
   let data;
   try {
     const [cluster, psps, workloads] = await Promise.all([clusterView(), pspTableView(), workloadsView()]);
-    data = { namespaces: cluster.namespaces, privileged: psps.psps.filter((p) => p.isPrivileged).map((p) => p.name), workloads };
+    // Listed as namespace/name in the picker, so sorted that way.
+    const byNamespace = [...workloads].sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
+    data = { namespaces: cluster.namespaces, privileged: psps.psps.filter((p) => p.isPrivileged).map((p) => p.name), workloads: byNamespace };
   } catch (e) {
     return <ServerError error={e} />;
   }
