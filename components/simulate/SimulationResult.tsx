@@ -46,7 +46,7 @@ export function SimulationResult({ result, privileged }: { result: SimulationVie
         <div className="rounded border border-red-300 bg-red-50 p-3 text-red-900" data-testid="simulate-refused">
           <p className="font-semibold">Refused</p>
           <p className="mt-1 break-words font-mono text-xs">{result.message}</p>
-          {result.errors.length === 0 && <p className="mt-1 text-sm">The empty list means no PSP is usable by the identities below: the API server lists only the errors of PSPs they may use.</p>}
+          {result.errors.length === 0 && result.evaluations.length > 0 && <p className="mt-1 text-sm">The empty list means no PSP is usable by the identities below: the API server lists only the errors of PSPs they may use.</p>}
         </div>
       )}
       {!result.pspApiServed && <p className="rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-900">This cluster does not serve the PodSecurityPolicy API: no PSP applies to its pods. The prediction shows what a v1.21–v1.24 cluster would do with these objects.</p>}
