@@ -45,7 +45,7 @@ function addFixImpact(model: ClusterModel, findings: Finding[], simulation: Clus
       fix.impact = known.impact;
       continue;
     }
-    if (budget-- <= 0) break;
+    if (budget-- <= 0) continue;
     const ref = parseKey(f.evidence.find((e) => e.binding)?.binding ?? '');
     const binding = ref ? findBinding(model, ref) : undefined;
     const subjectRef = parseKey(f.evidence.find((e) => e.binding)?.subject ?? '');

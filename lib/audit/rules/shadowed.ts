@@ -1,6 +1,6 @@
 import { canUse } from '../../access/can-use';
 import { podServiceAccountIdentity, type ControllerOptions, type Identity } from '../../access/identity';
-import { simulateWorkload, type SimulationContext, type WorkloadSimulation } from '../../access/simulate-workload';
+import { simulateWorkload, type SimulationContext } from '../../access/simulate-workload';
 import { objectKey } from '../../model/keys';
 import type { ClusterModel, Psp, Subject, Workload } from '../../model/types';
 import { isPrivilegedPsp } from '../../psp/privileged-settings';
