@@ -184,6 +184,8 @@ test('read-only mode and snapshots land on the audit, with no fix buttons; the g
     await expect(new AuditPage(page).finding('eks.privileged usable by system:authenticated')).toBeVisible();
     await expect(page.getByTestId('finding-fix').first()).toBeVisible();
     await expect(page.getByTestId('apply-fix')).toHaveCount(0);
+    // Auditors hand fixes on: the same change as a kubectl command.
+    await expect(page.getByTestId('fix-kubectl').first()).toHaveText('kubectl delete clusterrolebinding eks:podsecuritypolicy:authenticated');
     await page.screenshot({ path: path.join(ARTIFACTS, 'audit-read-only.png'), fullPage: true });
     await page.getByTestId('nav-graph').click();
     await expect(page).toHaveURL(/\/\?view=graph$/);

@@ -68,6 +68,11 @@ export function FindingCard({ finding, canFix }: { finding: Finding; canFix: boo
           <pre className="mt-1 overflow-x-auto whitespace-pre-wrap font-mono text-xs text-slate-700" data-testid="fix-request">
             {fix.request.method} {decodeURIComponent(fix.request.path)}{fix.request.body ? `\n${JSON.stringify(fix.request.body)}` : ''}
           </pre>
+          {fix.kubectl && (
+            <p className="mt-1 text-xs text-slate-500">
+              or with kubectl: <code className="break-all font-mono text-slate-700" data-testid="fix-kubectl">{fix.kubectl}</code>
+            </p>
+          )}
           {refused.length > 0 && (
             <div className="mt-2 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950" data-testid="fix-impact">
               <p className="font-medium">

@@ -6,6 +6,7 @@ import { demoModel } from '../testing/demo';
 import { pspFromTemplate } from '../plan/templates';
 import { ALLOW_ALL, RUN_AS_ANY } from '../testing/pod-builders';
 import { auditCluster, sortFindings } from './audit';
+import { shellQuote } from './evidence';
 import type { AuditRuleId, Finding } from './types';
 
 const RESTRICTED: PspSpec = {
@@ -70,6 +71,13 @@ describe('auditCluster: privileged PSPs that reach far', () => {
       body: { subject: { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:authenticated' } },
     });
     expect(removeSubjectBodySchema.safeParse(f.fix?.request.body).success).toBe(true);
+    // The same with kubectl: a JSON patch that checks the name at that index before removing it.
+    expect(f.fix?.kubectl).toBe(`kubectl patch clusterrolebinding privileged-for-some --type=json -p '[{"op":"test","path":"/subjects/1/name","value":"system:authenticated"},{"op":"remove","path":"/subjects/1"}]'`);
+  });
+
+  it('kubectl commands quote what the shell would read otherwise', () => {
+    expect(shellQuote('eks:podsecuritypolicy:authenticated')).toBe('eks:podsecuritypolicy:authenticated');
+    expect(shellQuote("it's $HOME")).toBe(`'it'\\''s $HOME'`);
   });
 
   it('a psp-util managed binding is fixed by detach; a RoleBinding grant is high and scoped', () => {
@@ -244,6 +252,7 @@ describe('auditCluster on the demo cluster (EKS as shipped)', () => {
       psp: 'PodSecurityPolicy//eks.privileged',
     })]);
     expect(critical[0].fix?.request).toEqual({ method: 'DELETE', path: '/api/v1/bindings/ClusterRoleBinding/eks%3Apodsecuritypolicy%3Aauthenticated' });
+    expect(critical[0].fix?.kubectl).toBe('kubectl delete clusterrolebinding eks:podsecuritypolicy:authenticated');
   });
 
   it('says that the fix alone would refuse every workload: they all rely on that grant', () => {

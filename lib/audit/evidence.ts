@@ -52,28 +52,55 @@ export function requestSubject(subject: Subject, bindingNamespace: string | unde
   return s.kind === 'ServiceAccount' ? { kind: s.kind, name: s.name, namespace: s.namespace } : s;
 }
 
+/** A shell word: single-quoted unless plainly safe. */
+export function shellQuote(word: string): string {
+  return /^[A-Za-z0-9._\-/:=@]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+function kubectlTarget(binding: Binding): string {
+  const ns = binding.kind === 'RoleBinding' ? ` -n ${shellQuote(binding.metadata.namespace ?? '')}` : '';
+  return `${binding.kind.toLowerCase()} ${shellQuote(binding.metadata.name)}${ns}`;
+}
+
+/** `kubectl delete` of the binding. */
+export function kubectlDeleteBinding(binding: Binding): string {
+  return `kubectl delete ${kubectlTarget(binding)}`;
+}
+
+/** A JSON patch removing subject `index`, guarded by a test of its name so a changed list fails instead of losing someone else. */
+export function kubectlRemoveSubject(binding: Binding, index: number): string {
+  const name = binding.subjects[index].name;
+  const patch = JSON.stringify([{ op: 'test', path: `/subjects/${index}/name`, value: name }, { op: 'remove', path: `/subjects/${index}` }]);
+  return `kubectl patch ${kubectlTarget(binding)} --type=json -p ${shellQuote(patch)}`;
+}
+
 /**
  * The request that takes `subject` out of `binding`: a detach when the binding is the one psp-util
  * (or this dashboard) manages for the PSP, deleting the binding when the subject is its only one,
  * else removing the subject. Foreign bindings need a confirmation the change dialog asks for.
  */
-export function removeGrantRequest(binding: Binding, subject: Subject, psp: string): { description: string; request: FixRequest } {
+export function removeGrantRequest(binding: Binding, subject: Subject, psp: string): { description: string; request: FixRequest; kubectl?: string } {
   const ns = binding.kind === 'RoleBinding' ? binding.metadata.namespace : undefined;
   const s = requestSubject(subject, ns);
   const label = `${binding.kind} ${ns ? `${ns}/` : ''}${binding.metadata.name}`;
+  const index = (binding.subjects ?? []).findIndex((o) => sameSubject(o, s, ns));
+  const others = (binding.subjects ?? []).filter((o) => !sameSubject(o, s, ns));
+  const kubectl = others.length === 0 ? kubectlDeleteBinding(binding) : index >= 0 ? kubectlRemoveSubject(binding, index) : undefined;
   if (isManagedBinding(binding) && binding.metadata.name === managedName(psp)) {
     return {
       description: `Detach PodSecurityPolicy ${psp} from ${describeSubject(s)}${ns ? ` in namespace ${ns}` : ''} (${label} is managed by psp-util).`,
       request: { method: 'POST', path: '/api/v1/detach', body: { psp, subject: s, ...(ns ? { namespace: ns } : {}) } },
+      // psp-util leaves an emptied binding in place; so does the equivalent patch.
+      ...(index >= 0 ? { kubectl: kubectlRemoveSubject(binding, index) } : {}),
     };
   }
-  const others = (binding.subjects ?? []).filter((o) => !sameSubject(o, s, ns));
   if (others.length === 0) {
-    return { description: `Delete ${label}: ${describeSubject(s)} is its only subject.`, request: { method: 'DELETE', path: bindingPath(binding.kind, binding.metadata.name, ns) } };
+    return { description: `Delete ${label}: ${describeSubject(s)} is its only subject.`, request: { method: 'DELETE', path: bindingPath(binding.kind, binding.metadata.name, ns) }, kubectl };
   }
   return {
     description: `Remove ${describeSubject(s)} from ${label} (its other ${others.length} subject${others.length === 1 ? '' : 's'} keep the grant).`,
     request: { method: 'DELETE', path: bindingPath(binding.kind, binding.metadata.name, ns, '/subjects'), body: { subject: s } },
+    kubectl,
   };
 }
 

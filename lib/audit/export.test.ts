@@ -38,6 +38,7 @@ describe('audit exports', () => {
     expect(md).toContain('- Group system:authenticated → ClusterRoleBinding eks:podsecuritypolicy:authenticated → ClusterRole eks:podsecuritypolicy:privileged → rule 0');
     expect(md).toContain('DELETE /api/v1/bindings/ClusterRoleBinding/eks%3Apodsecuritypolicy%3Aauthenticated');
     expect(md).toContain('refuses the next pods of 11 workloads');
+    expect(md).toContain('```sh\nkubectl delete clusterrolebinding eks:podsecuritypolicy:authenticated\n```');
     // cluster-admin's rule is "* on * in *": printed as stars, not italics.
     expect(md).toContain('\\* on \\* in \\*');
   });
@@ -48,12 +49,13 @@ describe('audit exports', () => {
 
   it('CSV: one row per finding, quoted where needed, reading back to the same cells', () => {
     const rows = parseCsv(auditToCsv(report));
-    expect(rows[0]).toEqual(['severity', 'rule', 'title', 'detail', 'evidence', 'fix', 'fix_method', 'fix_path', 'fix_body', 'refused_after_fix', 'id']);
+    expect(rows[0]).toEqual(['severity', 'rule', 'title', 'detail', 'evidence', 'fix', 'fix_method', 'fix_path', 'fix_body', 'fix_kubectl', 'refused_after_fix', 'id']);
     expect(rows).toHaveLength(1 + report.findings.length);
     expect(rows[1].slice(0, 3)).toEqual(['critical', 'privileged-psp-broad-grant', 'eks.privileged usable by system:authenticated']);
     expect(rows[1][3]).toBe(report.findings[0].detail);
     expect(rows[1][7]).toBe('/api/v1/bindings/ClusterRoleBinding/eks%3Apodsecuritypolicy%3Aauthenticated');
-    expect(rows[1][9].split(' ')).toContain('DaemonSet/kube-system/aws-node');
+    expect(rows[1][9]).toBe('kubectl delete clusterrolebinding eks:podsecuritypolicy:authenticated');
+    expect(rows[1][10].split(' ')).toContain('DaemonSet/kube-system/aws-node');
   });
 
   it('CSV cells that a spreadsheet would evaluate are defused', () => {

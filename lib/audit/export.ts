@@ -28,6 +28,7 @@ function findingToMarkdown(f: Finding): string[] {
     lines.push('', `**Fix**: ${escapeMarkdown(f.fix.description)}`, '', '```http', `${f.fix.request.method} ${f.fix.request.path}`);
     if (f.fix.request.body) lines.push('Content-Type: application/json', '', JSON.stringify(f.fix.request.body));
     lines.push('```');
+    if (f.fix.kubectl) lines.push('', 'With kubectl:', '', '```sh', f.fix.kubectl, '```');
     const refused = f.fix.impact?.refusedAfter ?? [];
     if (refused.length) lines.push('', `⚠ Applied as it is, this fix refuses the next pods of ${refused.length} workload${refused.length === 1 ? '' : 's'}: ${refused.map(escapeMarkdown).join(', ')}. Grant them a PSP first.`);
   }
@@ -71,7 +72,7 @@ export function csvCell(value: string | number | undefined): string {
   return /[",\n\r]/.test(s) || s !== s.trim() ? `"${s.replace(/"/g, '""')}"` : s;
 }
 
-export const CSV_COLUMNS = ['severity', 'rule', 'title', 'detail', 'evidence', 'fix', 'fix_method', 'fix_path', 'fix_body', 'refused_after_fix', 'id'] as const;
+export const CSV_COLUMNS = ['severity', 'rule', 'title', 'detail', 'evidence', 'fix', 'fix_method', 'fix_path', 'fix_body', 'fix_kubectl', 'refused_after_fix', 'id'] as const;
 
 export function auditToCsv(report: AuditReport): string {
   const rows = report.findings.map((f) => [
@@ -79,6 +80,7 @@ export function auditToCsv(report: AuditReport): string {
     f.evidence.map((e) => e.text).join('\n'),
     f.fix?.description, f.fix?.request.method, f.fix?.request.path,
     f.fix?.request.body ? JSON.stringify(f.fix.request.body) : undefined,
+    f.fix?.kubectl,
     f.fix?.impact ? f.fix.impact.refusedAfter.join(' ') : undefined,
     f.id,
   ]);

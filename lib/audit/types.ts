@@ -56,6 +56,8 @@ export interface FixImpact {
 export interface Fix {
   description: string;
   request: FixRequest;
+  /** The same change as a kubectl command, for whoever applies fixes outside the dashboard (auditors hand them on). */
+  kubectl?: string;
   /** What the fix does to the workloads' admission, simulated on the model with the fix applied. */
   impact?: FixImpact;
 }

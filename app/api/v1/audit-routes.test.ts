@@ -75,7 +75,7 @@ describe('GET /api/v1/audit on the demo cluster', () => {
     const csv = await get('?format=csv');
     expect(csv.headers.get('content-type')).toContain('text/csv');
     const lines = (await csv.text()).split('\r\n');
-    expect(lines[0]).toBe('severity,rule,title,detail,evidence,fix,fix_method,fix_path,fix_body,refused_after_fix,id');
+    expect(lines[0]).toBe('severity,rule,title,detail,evidence,fix,fix_method,fix_path,fix_body,fix_kubectl,refused_after_fix,id');
     expect(lines[1]).toMatch(/^critical,privileged-psp-broad-grant,eks\.privileged usable by system:authenticated,/);
   });
 

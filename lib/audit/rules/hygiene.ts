@@ -6,7 +6,7 @@ import { describeSubject } from '../../plan/subjects';
 import { PSP_UTIL_ANNOTATION } from '../../plan/types';
 import { isExplicitGrant, ruleGrantsUseOfAny } from '../../rbac/grants';
 import type { PspRelations } from '../../rbac/relations';
-import { deleteBindingRequest, describeRule, findBinding, removeGrantRequest } from '../evidence';
+import { deleteBindingRequest, describeRule, findBinding, kubectlDeleteBinding, removeGrantRequest } from '../evidence';
 import type { Evidence, Finding, Fix, Severity } from '../types';
 
 /** Findings about the grants themselves: dangling references, wildcard grants, unused PSPs, a cluster without PSP. */
@@ -24,7 +24,7 @@ function danglingFix(model: ClusterModel, w: ModelWarning): Fix | undefined {
   const binding = ref ? findBinding(model, ref) : undefined;
   if (!binding) return undefined;
   if (w.code === 'dangling-role-ref') {
-    return { description: `Delete ${binding.kind} ${ref!.namespace ? `${ref!.namespace}/` : ''}${binding.metadata.name}: its role does not exist.`, request: deleteBindingRequest(binding) };
+    return { description: `Delete ${binding.kind} ${ref!.namespace ? `${ref!.namespace}/` : ''}${binding.metadata.name}: its role does not exist.`, request: deleteBindingRequest(binding), kubectl: kubectlDeleteBinding(binding) };
   }
   if (w.code === 'missing-service-account') {
     const sa = parseKey(w.objects!.find((k) => k.startsWith('ServiceAccount/')) ?? '');
