@@ -10,6 +10,7 @@ import { DEMO_PATH } from '@/lib/testing/demo';
 import type { AuditReport, FixRequest } from '@/lib/audit/types';
 import { GET as audit } from './audit/route';
 import { DELETE as deleteBinding } from './bindings/[kind]/[name]/route';
+import { POST as attach } from './attach/route';
 
 const get = (q = '') => audit(new Request(`http://127.0.0.1:3000/api/v1/audit${q}`));
 
@@ -66,6 +67,13 @@ describe('GET /api/v1/audit on the demo cluster', () => {
     const kubeSystem = refused.find((f) => f.title.includes('kube-system'))!;
     expect(kubeSystem.fix?.request.body).toMatchObject({ psp: 'eks.privileged', namespace: 'kube-system', workloads: { namespace: 'kube-system', items: expect.arrayContaining([{ kind: 'DaemonSet', name: 'aws-node' }]) } });
     expect(kubeSystem.fix?.description).toContain('is privileged');
+    // That fix is an attach the route takes: applied, kube-system's workloads are admitted again.
+    const { method, path, body } = kubeSystem.fix!.request;
+    const res = await attach(new Request(`http://127.0.0.1:3000${path}`, { method, headers: { host: '127.0.0.1:3000', 'content-type': 'application/json', 'x-csrf-token': csrfToken() }, body: JSON.stringify(body) }));
+    expect(res.status).toBe(200);
+    const fixed: AuditReport = await (await get()).json();
+    expect(fixed.findings.map((f) => f.title)).not.toContain('4 workloads in kube-system would be refused');
+    expect(fixed.workloads.refused).toBe(after.workloads.refused - 4);
   });
 
   it('Markdown and CSV exports', async () => {
