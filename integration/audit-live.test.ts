@@ -10,7 +10,8 @@ import type { AuditReport } from '../lib/audit/types';
 import type { RawObject } from '../lib/sources/to-model';
 import { GET as audit } from '../app/api/v1/audit/route';
 import { DELETE as deleteBinding } from '../app/api/v1/bindings/[kind]/[name]/route';
-import { clusterAvailable, demoObjects, startLiveDashboard, until } from './support';
+import { clusterAvailable, demoObjects, until } from './support';
+import { startLiveDashboard } from './live-dashboard';
 
 const run = clusterAvailable('1.24');
 

@@ -9,7 +9,8 @@ import { GET as getGraph } from '../app/api/v1/graph/route';
 import { GET as getCluster } from '../app/api/v1/cluster/route';
 import { GET as getPsps } from '../app/api/v1/psps/route';
 import { GET as getTree } from '../app/api/v1/tree/route';
-import { clusterAvailable, startLiveDashboard } from './support';
+import { clusterAvailable } from './support';
+import { startLiveDashboard } from './live-dashboard';
 
 const run = clusterAvailable('current');
 

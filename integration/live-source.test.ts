@@ -18,7 +18,8 @@ import type { ClusterModel } from '../lib/model/types';
 import { GET as getGraph } from '../app/api/v1/graph/route';
 import { GET as getCluster } from '../app/api/v1/cluster/route';
 import { GET as getTree } from '../app/api/v1/tree/route';
-import { clusterAvailable, demoObjects, snapshotOf, startLiveDashboard, until } from './support';
+import { clusterAvailable, demoObjects, snapshotOf, until } from './support';
+import { startLiveDashboard } from './live-dashboard';
 
 const run = clusterAvailable('1.24');
 

@@ -17,7 +17,8 @@ import { DELETE as deletePsp, PUT as putPsp } from '../app/api/v1/psps/[name]/ro
 import { DELETE as deleteBinding } from '../app/api/v1/bindings/[kind]/[name]/route';
 import { DELETE as removeSubject } from '../app/api/v1/bindings/[kind]/[name]/subjects/route';
 import { GET as tree } from '../app/api/v1/tree/route';
-import { clusterAvailable, demoObjects, startLiveDashboard, until } from './support';
+import { clusterAvailable, demoObjects, until } from './support';
+import { startLiveDashboard } from './live-dashboard';
 import { ARTICLE_FINAL_TREE } from '../lib/testing/article';
 
 const run = clusterAvailable('1.24');

@@ -1,8 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { binariesAvailable, startCluster, type ClusterVersion, type TestCluster } from '../testenv/cluster';
-import { KubeConnection } from '../lib/server/kube/connection';
-import { LiveSource } from '../lib/server/sources/live';
-import { setSourceForTests } from '../lib/server/sources/registry';
+import { binariesAvailable, type ClusterVersion, type TestCluster } from '../testenv/cluster';
 import { RESOURCES, collectionPath } from '../lib/sources/resources';
 import { parseSnapshotText } from '../lib/sources/snapshot-parse';
 import type { RawObject } from '../lib/sources/to-model';
@@ -77,15 +74,3 @@ export async function until<T>(what: string, timeoutMs: number, fn: () => Promis
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
-/**
- * A real cluster with `objects` created in it, and the dashboard's live source reading it as the
- * kubeconfig context `context`, installed as the process's source for the route handlers.
- */
-export async function startLiveDashboard(version: ClusterVersion, context: string, objects: RawObject[]): Promise<{ cluster: TestCluster; live: LiveSource; close: () => Promise<void> }> {
-  const cluster = await startCluster({ version });
-  await createObjects(cluster, objects);
-  const live = new LiveSource(KubeConnection.load({ kubeconfig: cluster.kubeconfigPath, context }), false);
-  setSourceForTests(live, { source: { kind: 'live' }, readOnly: false });
-  await live.start();
-  return { cluster, live, close: async () => { live.close(); await cluster.stop(); } };
-}
