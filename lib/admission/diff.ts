@@ -26,11 +26,14 @@ export function semanticEqual(a: unknown, b: unknown, key?: string): boolean {
   if (isNil(a) || isNil(b)) return false;
   if (Array.isArray(a) || Array.isArray(b)) {
     if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => semanticEqual(x, b[i]));
+    for (let i = 0; i < a.length; i++) if (!semanticEqual(a[i], b[i])) return false;
+    return true;
   }
   if (isPlainObject(a) && isPlainObject(b)) {
-    const keys = new Set([...Object.keys(a), ...Object.keys(b)]);
-    for (const k of keys) if (!semanticEqual(a[k], b[k], k)) return false;
+    // Hot in bulk simulation (once per pod and PSP): no key-set allocation, and mutated copies share
+    // untouched subtrees with the original, so most fields end at the identity check above.
+    for (const k in a) if (!semanticEqual(a[k], b[k], k)) return false;
+    for (const k in b) if (!(k in a) && !semanticEqual(undefined, b[k], k)) return false;
     return true;
   }
   return false;
