@@ -781,7 +781,9 @@ export async function startCluster(opts: StartOptions): Promise<TestCluster> {
     serverVersion = (await must('GET', '/version')).body.gitVersion;
 
     // --- namespaces, service accounts, RBAC
-    for (const ns of [RBAC_NAMES.restrictedNamespace, RBAC_NAMES.dashboardNamespace])
+    // /readyz can answer before the apiserver's own controller has created `default` and
+    // `kube-system` (seen in CI: 404 on default's ServiceAccounts); creating them is harmless (409).
+    for (const ns of ['default', 'kube-system', RBAC_NAMES.restrictedNamespace, RBAC_NAMES.dashboardNamespace])
       await create('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
     await create(`/api/v1/namespaces/${RBAC_NAMES.dashboardNamespace}/serviceaccounts`, {
       apiVersion: 'v1',
