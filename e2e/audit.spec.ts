@@ -10,6 +10,7 @@ import path from 'node:path';
 import { AuditPage, SimulatePage } from './pages/AuditPage';
 import { ARTIFACTS } from './pages/GraphPage';
 import { DEMO_PATH } from '../lib/testing/demo';
+import { discardPending } from './pages/pending';
 
 const PRIVILEGED_POD = `apiVersion: v1
 kind: Pod
@@ -23,10 +24,6 @@ spec:
       privileged: true
 `;
 
-async function discardPending(page: Page) {
-  const { token } = await (await page.request.get('/api/v1/csrf')).json();
-  expect((await page.request.delete('/api/v1/pending', { headers: { 'x-csrf-token': token } })).status()).toBe(200);
-}
 
 test.describe.serial('audit, simulate and namespaces on the demo', () => {
   // Another spec may have left pending changes in the demo's memory; this one starts and ends clean.

@@ -12,14 +12,10 @@ import { renderTree } from '../lib/tree/render-tree';
 import { parseAllDocuments } from 'yaml';
 import path from 'node:path';
 import { ARTICLE_FINAL_TREE } from '../lib/testing/article';
+import { discardPending } from './pages/pending';
 
 const FINAL_TREE = ARTICLE_FINAL_TREE;
 
-async function discardPending(page: Page) {
-  const { token } = await (await page.request.get('/api/v1/csrf')).json();
-  const res = await page.request.delete('/api/v1/pending', { headers: { 'x-csrf-token': token } });
-  expect(res.status()).toBe(200);
-}
 
 async function applyDialog(page: Page, opts: { acknowledge?: boolean } = {}) {
   const dialog = page.getByTestId('change-dialog');

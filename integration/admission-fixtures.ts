@@ -6,6 +6,7 @@
 import type { Pod } from '../lib/admission/pod';
 import type { Identity } from '../lib/access/identity';
 import type { RawObject } from '../lib/sources/to-model';
+import { seededRandom } from '../lib/testing/prng';
 
 const RBAC = 'rbac.authorization.k8s.io/v1';
 const G = 'rbac.authorization.k8s.io';
@@ -444,16 +445,6 @@ export function workloadObject(w: WorkloadScenario): { path: string; object: Raw
 
 export const RANDOM_PSPS = [PRIVILEGED, RESTRICTED, BASELINE, DEFAULTING, PERMISSIVE, HOSTNET, VOLUMES_A, VOLUMES_B, SECCOMP_STRICT, SECCOMP_DOCKER, APPARMOR, SYSCTLS, RUNTIME, GROUPS, SECRET_ONLY, ROOT_PATH, STRICT_MISC];
 
-export function seededRandom(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 export function randomScenarios(count: number, seed: number): Scenario[] {
   const rnd = seededRandom(seed);

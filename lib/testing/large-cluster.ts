@@ -1,4 +1,5 @@
 import type { RawObject } from '../sources/to-model';
+import { seededRandom } from './prng';
 
 /**
  * A large cluster for benchmarks, shaped like the big real one in landscape.md: 50 PSPs,
@@ -19,21 +20,10 @@ export const LARGE_CLUSTER: LargeClusterSize = {
   psps: 50, clusterRoles: 720, roles: 1370, clusterRoleBindings: 680, roleBindings: 4500, serviceAccounts: 10_000, namespaces: 500,
 };
 
-function prng(seed: number) {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const RBAC = 'rbac.authorization.k8s.io/v1';
 
 export function generateLargeCluster(size: LargeClusterSize = LARGE_CLUSTER, seed = 42): RawObject[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const pick = <T,>(list: T[]) => list[Math.floor(rnd() * list.length)];
   const objs: RawObject[] = [];
   const ns = Array.from({ length: size.namespaces }, (_, i) => `ns-${String(i).padStart(3, '0')}`);
@@ -105,7 +95,7 @@ export function generateLargeCluster(size: LargeClusterSize = LARGE_CLUSTER, see
  * contexts from harmless to privileged. Deterministic, like the cluster itself.
  */
 export function generateLargeClusterWorkloads(size: LargeClusterSize = LARGE_CLUSTER, count = 5000, seed = 7): RawObject[] {
-  const rnd = prng(seed);
+  const rnd = seededRandom(seed);
   const pick = <T,>(list: readonly T[]) => list[Math.floor(rnd() * list.length)];
   const accountsPerNamespace = Math.max(1, Math.floor(size.serviceAccounts / size.namespaces));
   // The cluster names account i `default` (the first of each namespace) or `sa-<i>`, in namespace i mod namespaces.
