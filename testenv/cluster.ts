@@ -36,6 +36,8 @@ export interface TestCluster {
   caData: string;
   /** run dir under testenv/.run/ */
   dir: string;
+  /** the apiserver's audit log (JSON lines): Metadata of every write, with its user */
+  auditLogPath: string;
   /** whether kube-controller-manager runs */
   controllerManager: boolean;
   /** kill only kube-apiserver (etcd keeps data, the controller manager keeps retrying) */
@@ -567,6 +569,16 @@ export const RBAC_NAMES = {
   dashboardServiceAccount: 'dashboard',
 } as const;
 
+/** Metadata of every write (who, verb, object, dry run or not); reads are not logged. */
+const AUDIT_POLICY = `apiVersion: audit.k8s.io/v1
+kind: Policy
+omitStages: [RequestReceived]
+rules:
+- level: Metadata
+  verbs: [create, update, patch, delete, deletecollection]
+- level: None
+`;
+
 function clusterRole(name: string, rules: object[]) {
   return { apiVersion: `${RBAC_GROUP}/v1`, kind: 'ClusterRole', metadata: { name, labels: { 'psp-dashboard/testenv': 'true' } }, rules };
 }
@@ -708,6 +720,9 @@ export async function startCluster(opts: StartOptions): Promise<TestCluster> {
 
   // --- kube-apiserver
   const certDir = path.join(dir, 'pki', 'serving');
+  const auditPolicyPath = path.join(dir, 'pki', 'audit-policy.yaml');
+  const auditLogPath = path.join(dir, 'logs', 'audit.log');
+  fs.writeFileSync(auditPolicyPath, AUDIT_POLICY);
   const apiArgs = [
     ...(version === '1.24' ? ['kube-apiserver'] : []),
     `--etcd-servers=http://127.0.0.1:${etcdClient}`,
@@ -726,6 +741,11 @@ export async function startCluster(opts: StartOptions): Promise<TestCluster> {
     // nothing on loopback answers for a `kubernetes` Service endpoint; don't publish one
     '--endpoint-reconciler-type=none',
     ...(version === '1.24' ? ['--enable-admission-plugins=PodSecurityPolicy'] : []),
+    // Who wrote what: tests check that a change made through the dashboard is the signed-in person's.
+    `--audit-policy-file=${auditPolicyPath}`,
+    `--audit-log-path=${auditLogPath}`,
+    '--audit-log-format=json',
+    '--audit-log-mode=blocking',
   ];
   const conn: Conn = { host: '127.0.0.1', port: apiPort };
 
@@ -842,6 +862,8 @@ export async function startCluster(opts: StartOptions): Promise<TestCluster> {
         { apiGroups: [''], resources: ['serviceaccounts', 'namespaces', 'pods'], verbs: READ },
         { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'daemonsets', 'statefulsets'], verbs: READ },
         { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
+        // Who a signed-in person is: the system:auth-delegator way, as the in-cluster dashboard does.
+        { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
       ]),
     );
     await create(crbPath, binding('ClusterRoleBinding', RBAC_NAMES.viewerRole, 'ClusterRole', RBAC_NAMES.viewerRole, [userSubject('viewer')]));
@@ -917,6 +939,7 @@ export async function startCluster(opts: StartOptions): Promise<TestCluster> {
     tokens,
     caData: caPem,
     dir,
+    auditLogPath,
     controllerManager: withCM,
     request: api,
     async stopApiserver() {
