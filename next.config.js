@@ -32,6 +32,8 @@ const SECURITY_HEADERS = [
 const nextConfig = {
   reactStrictMode: true,
   poweredByHeader: false,
+  // `npm run image` (scripts/image/build.mjs) sets PSPD_IMAGE_BUILD=1 to build the standalone server it packs; `next build` / `npm start` are unchanged.
+  output: process.env.PSPD_IMAGE_BUILD === '1' ? 'standalone' : undefined,
   // client-node pulls in optional native-ish deps (ws, openid-client); keep it out of the server bundle.
   serverExternalPackages: ['@kubernetes/client-node'],
   headers: async () => [
