@@ -4,6 +4,8 @@ import { PolicyGraph } from '@/components/graph/PolicyGraph';
 import { ServerError } from '@/components/ui/ServerError';
 import { clusterView } from '@/lib/server/views';
 import { getSource } from '@/lib/server/sources/registry';
+import { headers } from 'next/headers';
+import { currentActor } from '@/lib/server/identity/actor';
 
 export const dynamic = 'force-dynamic';
 
@@ -13,7 +15,7 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
   if ((info.readOnly || info.kind === 'snapshot') && Object.keys(await searchParams).length === 0) redirect('/audit');
   let cluster;
   try {
-    cluster = await clusterView();
+    cluster = { ...(await clusterView()), actor: await currentActor(await headers()) };
   } catch (e) {
     return <ServerError error={e} />;
   }

@@ -35,7 +35,7 @@ describe.runIf(run)('live source on the current kube-apiserver (no PSP API)', ()
   afterAll(() => close());
 
   it('reports the version and that the PSP API is not served, with a plain warning', async () => {
-    const res = await getCluster();
+    const res = await getCluster(new Request('http://127.0.0.1:3000/api/v1/cluster'));
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.source.pspApiServed).toBe(false);

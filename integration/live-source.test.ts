@@ -46,7 +46,7 @@ describe.runIf(run)('live source on kube-apiserver v1.24', () => {
   afterAll(() => close());
 
   it('reports the server version and that the PSP API is served', async () => {
-    const res = await getCluster();
+    const res = await getCluster(new Request('http://127.0.0.1:3000/api/v1/cluster'));
     expect(res.status).toBe(200);
     const body = await res.json();
     expect(body.source).toMatchObject({ kind: 'live', name: 'dashboard', pspApiServed: true, state: 'live' });
@@ -97,7 +97,7 @@ describe.runIf(run)('live source on kube-apiserver v1.24', () => {
     });
     expect(down.value.error.code).toBe('unreachable');
     expect(down.value.error.message).toContain('unreachable');
-    const clusterRes = await getCluster();
+    const clusterRes = await getCluster(new Request('http://127.0.0.1:3000/api/v1/cluster'));
     expect(clusterRes.status).toBe(503);
 
     await cluster.startApiserver();

@@ -2,11 +2,14 @@ import { ServerError } from '@/components/ui/ServerError';
 import { PspTable } from '@/components/psp/PspTable';
 import { pspTableView } from '@/lib/server/views';
 import { PspActions } from '@/components/psp/PspActions';
-import { getSource } from '@/lib/server/sources/registry';
+import { headers } from 'next/headers';
+import { currentActor } from '@/lib/server/identity/actor';
+import { SignInToChange } from '@/components/session/SignInToChange';
 
 export const dynamic = 'force-dynamic';
 
 export default async function PspsPage() {
+  const { changes } = await currentActor(await headers());
   let view;
   try {
     view = await pspTableView();
@@ -22,7 +25,7 @@ export default async function PspsPage() {
         </p>
       ) : (
         <>
-          {!getSource().info().readOnly && <PspActions names={view.psps.map((p) => p.name)} />}
+          {changes.allowed ? <PspActions names={view.psps.map((p) => p.name)} /> : changes.reason === 'sign-in' && <SignInToChange what="create, edit or delete PSPs" />}
           <PspTable rows={view.psps} />
         </>
       )}

@@ -2,12 +2,13 @@ import Link from 'next/link';
 import { SEVERITIES, type AuditReport } from '@/lib/audit/types';
 import { FindingCard, SEVERITY_STYLE } from './FindingCard';
 import { PrintButton } from './ApplyFixButton';
+import type { ChangesAllowed } from '@/lib/identity/actor-view';
 
 /** The audit page's body: the summary, the exports, and the findings grouped by severity. */
 /** Findings shown per severity unless all are asked for: a large cluster has hundreds, the exports have them all. */
 export const FINDINGS_PER_SEVERITY = 25;
 
-export function AuditReportView({ report, canFix, showAll }: { report: AuditReport; canFix: boolean; showAll: boolean }) {
+export function AuditReportView({ report, changes, showAll }: { report: AuditReport; changes: ChangesAllowed; showAll: boolean }) {
   const managerMode = !report.useServiceAccountCredentials;
   const query = (extra: Record<string, string>) => `?${new URLSearchParams({ ...(managerMode ? { controllers: 'manager' } : {}), ...extra })}`;
   const exportHref = (format: string) => `/api/v1/audit?format=${format}${managerMode ? '&useServiceAccountCredentials=false' : ''}`;
@@ -56,7 +57,7 @@ export function AuditReportView({ report, canFix, showAll }: { report: AuditRepo
         return (
           <section key={s} id={s} className="space-y-3" data-testid={`severity-${s}`}>
             <h2 className="text-lg font-semibold">{SEVERITY_STYLE[s].label} <span className="text-slate-400">({findings.length})</span></h2>
-            {shown.map((f) => <FindingCard key={f.id} finding={f} canFix={canFix} />)}
+            {shown.map((f) => <FindingCard key={f.id} finding={f} changes={changes} />)}
             {shown.length < findings.length && (
               <p className="rounded border border-slate-200 bg-white p-3 text-sm" data-testid="more-findings">
                 {findings.length - shown.length} more {SEVERITY_STYLE[s].label.toLowerCase()} findings are not shown.{' '}

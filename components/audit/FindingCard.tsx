@@ -2,6 +2,8 @@ import Link from 'next/link';
 import type { Evidence, Finding } from '@/lib/audit/types';
 import { parseKey } from '@/lib/model/keys';
 import { ApplyFixButton } from './ApplyFixButton';
+import type { ChangesAllowed } from '@/lib/identity/actor-view';
+import { SignInToChange } from '../session/SignInToChange';
 
 export const SEVERITY_STYLE: Record<Finding['severity'], { badge: string; border: string; label: string }> = {
   critical: { badge: 'bg-red-700 text-white', border: 'border-l-red-700', label: 'Critical' },
@@ -48,7 +50,7 @@ function EvidenceLine({ e }: { e: Evidence }) {
   );
 }
 
-export function FindingCard({ finding, canFix }: { finding: Finding; canFix: boolean }) {
+export function FindingCard({ finding, changes }: { finding: Finding; changes: ChangesAllowed }) {
   const style = SEVERITY_STYLE[finding.severity];
   const fix = finding.fix;
   const refused = fix?.impact?.refusedAfter ?? [];
@@ -85,9 +87,9 @@ export function FindingCard({ finding, canFix }: { finding: Finding; canFix: boo
               </p>
             </div>
           )}
-          {canFix
+          {changes.allowed
             ? <div className="mt-2"><ApplyFixButton title={`Fix: ${finding.title}`} request={fix.request} /></div>
-            : <p className="mt-2 text-xs text-slate-500 print:hidden">Read-only: this dashboard shows the fix and applies nothing. Send the request above to a dashboard that may change the cluster.</p>}
+            : changes.reason === 'sign-in' ? <div className="mt-2 print:hidden"><SignInToChange what="apply this fix" /></div> : <p className="mt-2 text-xs text-slate-500 print:hidden">Read-only: this dashboard shows the fix and applies nothing. Send the request above to a dashboard that may change the cluster.</p>}
         </div>
       )}
     </article>

@@ -6,14 +6,16 @@ import { AttachForm } from '../changes/AttachForm';
 import { KIND_STYLE } from './kind-style';
 import type { GraphNodeKind } from '@/lib/graph/types';
 import { ErrorNotice } from '../ui/ErrorNotice';
+import { SignInToChange } from '../session/SignInToChange';
+import type { ChangesAllowed } from '@/lib/identity/actor-view';
 
 interface Props {
   id: string;
   onClose: () => void;
   onFocus: (id: string) => void;
   onSelect: (id: string) => void;
-  /** No forms at all in read-only mode: the server would refuse them anyway. */
-  readOnly: boolean;
+  /** No forms when changes are not allowed (read-only mode, or nobody signed in): the server would refuse them. */
+  changes: ChangesAllowed;
   namespaces: string[];
   /** Something was written: the graph and this panel fetch again. */
   onChanged: () => void;
@@ -21,7 +23,7 @@ interface Props {
 }
 
 /** The side panel: details of the selected node, fetched by id, and its YAML. */
-export function DetailsPanel({ id, onClose, onFocus, onSelect, readOnly, namespaces, onChanged, revision }: Props) {
+export function DetailsPanel({ id, onClose, onFocus, onSelect, changes, namespaces, onChanged, revision }: Props) {
   const [view, setView] = useState<ObjectView>();
   const [error, setError] = useState<ApiError>();
   const [tab, setTab] = useState<'details' | 'yaml'>('details');
@@ -60,7 +62,9 @@ export function DetailsPanel({ id, onClose, onFocus, onSelect, readOnly, namespa
       <div className="min-h-0 flex-1 overflow-auto p-3 text-sm">
         {error && <ErrorNotice error={error} />}
         {view && tab === 'details' && <Details view={view} onSelect={onSelect} />}
-        {view && tab === 'details' && !readOnly && <Actions view={view} namespaces={namespaces} open={open} />}
+        {view && tab === 'details' && (changes.allowed
+          ? <Actions view={view} namespaces={namespaces} open={open} />
+          : changes.reason === 'sign-in' && <SignInToChange what="attach, detach or delete" />)}
         {dialog && (
           <ChangeDialog title={dialog.title} request={dialog.request} onClose={() => setDialog(undefined)} onApplied={() => onChanged()} />
         )}

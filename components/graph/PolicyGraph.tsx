@@ -168,7 +168,7 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
             onClose={() => setParams({ node: undefined })}
             onFocus={(id) => setParams({ focus: id })}
             onSelect={(id) => setParams({ node: id })}
-            readOnly={cluster.source.readOnly}
+            changes={cluster.actor.changes}
             namespaces={cluster.namespaces}
             revision={localRevision}
             onChanged={() => setLocalRevision((r) => r + 1)}

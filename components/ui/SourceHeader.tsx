@@ -1,5 +1,7 @@
 import Link from 'next/link';
 import type { SourceInfo } from '@/lib/model/types';
+import type { ActorView } from '@/lib/identity/actor-view';
+import { ActorBadge } from '../session/ActorBadge';
 
 const STATE_LABEL: Record<SourceInfo['state'], string> = {
   live: 'live · watching',
@@ -20,7 +22,7 @@ export function ReadOnlyBanner() {
   );
 }
 
-export function SourceHeader({ source }: { source: SourceInfo }) {
+export function SourceHeader({ source, actor }: { source: SourceInfo; actor: ActorView }) {
   const state = source.kind !== 'live' ? 'static file' : STATE_LABEL[source.state];
   return (
     <header className="flex h-14 items-center gap-4 border-b border-slate-200 bg-white px-4" data-testid="source-header">
@@ -45,6 +47,7 @@ export function SourceHeader({ source }: { source: SourceInfo }) {
         <span className="max-w-72 truncate font-medium" title={source.name}>{source.name}</span>
         {source.serverVersion ? <span className="text-slate-500">· {source.serverVersion}</span> : source.kind === 'live' ? <span className="text-slate-500">· version unknown</span> : null}
         <span data-testid="source-state" className={source.kind !== 'live' ? 'text-slate-500' : source.state === 'live' ? 'text-emerald-700' : source.state === 'syncing' ? 'text-slate-500' : 'font-medium text-red-700'}>· {state}</span>
+        {!source.readOnly && <ActorBadge actor={actor} />}
       </div>
     </header>
   );

@@ -5,6 +5,7 @@ import type { PspRow } from '../psp/privileged-settings';
 import type { ModelWarning, SourceInfo } from '../model/types';
 import type { WorkloadSimulation } from '../access/simulate-workload';
 import type { SimulateBody } from '../schemas/analysis';
+import type { ActorView } from '../identity/actor-view';
 
 /** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
 
@@ -36,6 +37,8 @@ async function request<T>(path: string, init?: RequestInit, as: 'json' | 'text' 
 
 export interface ClusterView {
   source: SourceInfo;
+  /** Who acts for this browser, and whether it may change anything. */
+  actor: ActorView;
   revision: number;
   counts: Record<string, number>;
   namespaces: string[];
@@ -131,6 +134,10 @@ export const api = {
   workloads: (namespace: string) => request<{ kind: string; name: string; serviceAccount: string }[]>(`/api/v1/workloads?namespace=${encodeURIComponent(namespace)}`),
   discardPending: async () => request<PendingView>('/api/v1/pending', { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
   cluster: () => request<ClusterView>('/api/v1/cluster'),
+  session: () => request<ActorView>('/api/v1/session'),
+  signIn: async (token: string) =>
+    request<ActorView>('/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-csrf-token': await csrfToken() }, body: JSON.stringify({ token }) }),
+  signOut: async () => request<ActorView & { ended: boolean }>('/api/v1/session', { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
   psps: () => request<{ pspApiServed: boolean; psps: PspRow[] }>('/api/v1/psps'),
   graph: (q: GraphQuery, signal?: AbortSignal) => request<GraphView>(`/api/v1/graph${graphQueryString(q)}`, { signal }),
   object: (id: string) => request<ObjectView>(`/api/v1/objects?id=${encodeURIComponent(id)}`),

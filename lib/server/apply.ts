@@ -8,6 +8,7 @@ import { RESOURCES, collectionPath } from '../sources/resources';
 import { buildModel, type RawObject } from '../sources/to-model';
 import type { Identity, KubeConnection } from './kube/connection';
 import { kubeError } from './kube/status';
+import { deniedPermissions } from './identity/reviews';
 
 const MAX_ATTEMPTS = 12;
 
@@ -95,6 +96,25 @@ async function rollback(conn: KubeConnection, identity: Identity, done: { op: Pl
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
+ * Asks the API server, as the writer, whether each operation is allowed (SelfSubjectAccessReview),
+ * so that a missing right is said in words before any dry run: "you may not create clusterroles".
+ * Escalation (granting what one does not hold) is not a verb check; the dry run finds that.
+ */
+async function checkRights(conn: KubeConnection, identity: Identity, plan: Plan): Promise<void> {
+  const wanted = plan.operations.map((op) => {
+    const def = RESOURCES.find((r) => r.kind === op.kind)!;
+    return { verb: op.action, group: def.group, resource: def.resource, namespace: op.namespace, name: op.action === 'create' ? undefined : op.name };
+  });
+  const denied = await deniedPermissions(conn, identity, wanted);
+  if (denied.length === 0) return;
+  const words = denied.map((d) => `${d.verb} ${d.resource}${d.namespace ? ` in namespace ${d.namespace}` : ' (cluster-wide)'}`);
+  throw new AppError('forbidden', `You may not ${words.join(', nor ')}, so this change cannot be made as you (the API server's own answer to a SelfSubjectAccessReview). Nothing was written.`, {
+    missing: denied,
+    hint: 'Ask a cluster admin to make the change, or to grant you these verbs on these resources.',
+  });
+}
+
+/**
  * Carries out a change on a live cluster: plan, server-side dry run of every operation (validation
  * and RBAC escalation errors surface before anything is written), then apply with resourceVersion
  * preconditions. A 409 re-reads the touched objects, re-plans and tries again (bounded); any other
@@ -105,6 +125,7 @@ export async function applyChangeLive(conn: KubeConnection, identity: Identity, 
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const plan: Plan = change.plan(model);
     if (plan.noop) return { plan, dryRun: true, performed: [], attempts: attempt };
+    if (attempt === 1) await checkRights(conn, identity, plan);
     try {
       for (const op of plan.operations) await write(conn, identity, op, true);
     } catch (e) {

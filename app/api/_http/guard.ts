@@ -2,7 +2,6 @@ import 'server-only';
 import { AppError } from '@/lib/errors';
 import { isValidCsrfToken } from '@/lib/server/csrf';
 import { isAllowedHost } from '@/lib/server/hosts';
-import { OWN_IDENTITY, type Identity } from '@/lib/server/kube/connection';
 import { getConfig } from '@/lib/server/sources/registry';
 
 /**
@@ -27,15 +26,6 @@ export function guardMutation(req: Request): void {
   if (!isValidCsrfToken(req.headers.get('x-csrf-token'))) {
     throw new AppError('forbidden', 'Missing or wrong CSRF token: send the token from GET /api/v1/csrf in the x-csrf-token header.');
   }
-}
-
-/**
- * Who a write acts as. Run locally, the kubeconfig's user. Run in a cluster, this is where the
- * signed-in user's token or a trusted proxy's impersonation headers come in: never the dashboard's
- * own service account.
- */
-export function writeIdentity(_req: Request): Identity {
-  return OWN_IDENTITY;
 }
 
 /** Parses a JSON body; anything else is a 400. */

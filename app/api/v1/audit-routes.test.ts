@@ -69,7 +69,7 @@ describe('GET /api/v1/audit on the demo cluster', () => {
     expect(kubeSystem.fix?.description).toContain('is privileged');
     // That fix is an attach the route takes: applied, kube-system's workloads are admitted again.
     const { method, path, body } = kubeSystem.fix!.request;
-    const res = await attach(new Request(`http://127.0.0.1:3000${path}`, { method, headers: { host: '127.0.0.1:3000', 'content-type': 'application/json', 'x-csrf-token': csrfToken() }, body: JSON.stringify(body) }));
+    const res = await attach(new Request(`http://127.0.0.1:3000${path}`, { method, headers: { host: '127.0.0.1:3000', 'content-type': 'application/json', 'x-csrf-token': csrfToken() }, body: JSON.stringify(body) }), { params: Promise.resolve({}) });
     expect(res.status).toBe(200);
     const fixed: AuditReport = await (await get()).json();
     expect(fixed.findings.map((f) => f.title)).not.toContain('4 workloads in kube-system would be refused');

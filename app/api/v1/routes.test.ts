@@ -21,7 +21,7 @@ describe('read routes on the demo cluster', () => {
   beforeAll(() => setSourceForTests(new FileSource(DEMO_PATH, 'demo', false), { source: { kind: 'demo', reason: 'asked' }, readOnly: false }));
 
   it('GET /api/v1/cluster: source, counts', async () => {
-    const body = await (await getCluster()).json();
+    const body = await (await getCluster(new Request('http://127.0.0.1:3000/api/v1/cluster'))).json();
     expect(body.source).toMatchObject({ kind: 'demo', name: 'demo', pspApiServed: true });
     expect(body.counts).toMatchObject({ podSecurityPolicies: 1, clusterRoles: 2, clusterRoleBindings: 2 });
     expect(body.namespaces).toContain('kube-system');

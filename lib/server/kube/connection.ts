@@ -28,6 +28,8 @@ export interface KubeResponse {
 export interface KubeConnectionInfo {
   server: string;
   context: string;
+  /** The kubeconfig's user entry (a name in the file, not necessarily the cluster's user name). */
+  user?: string;
   kubeconfigPath?: string;
   inCluster: boolean;
 }
@@ -75,7 +77,7 @@ export class KubeConnection {
     }
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new AppError('source_error', `The current context of ${file ?? 'the in-cluster config'} names no cluster`);
-    return new KubeConnection(kc, { server: cluster.server.replace(/\/$/, ''), context: kc.getCurrentContext() || 'in-cluster', kubeconfigPath: file, inCluster: !file });
+    return new KubeConnection(kc, { server: cluster.server.replace(/\/$/, ''), context: kc.getCurrentContext() || 'in-cluster', user: kc.getCurrentUser()?.name, kubeconfigPath: file, inCluster: !file });
   }
 
   private async requestOptions(identity: Identity, headers: Record<string, string>): Promise<https.RequestOptions> {

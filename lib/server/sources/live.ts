@@ -127,6 +127,10 @@ export class LiveSource implements ClusterSource {
     return run;
   }
 
+  connection(): KubeConnection {
+    return this.conn;
+  }
+
   close() {
     for (const r of this.reflectors) r.stop();
   }

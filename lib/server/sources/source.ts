@@ -1,7 +1,7 @@
 import type { ClusterModel, SourceInfo } from '../../model/types';
 import type { Change, ChangeResult } from '../../plan/change';
 import type { NetChanges } from '../../plan/in-memory';
-import type { Identity } from '../kube/connection';
+import type { Identity, KubeConnection } from '../kube/connection';
 
 export interface PendingChanges {
   /** The plans applied to the in-memory copy, in order. */
@@ -25,5 +25,7 @@ export interface ClusterSource {
   /** File sources: the changes made in memory, not yet in any cluster. */
   pending?(): PendingChanges;
   discardPending?(): void;
+  /** Live sources: the API server connection (to ask who a token belongs to, and what it may do). */
+  connection?(): KubeConnection;
   close(): void;
 }

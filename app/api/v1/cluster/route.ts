@@ -1,8 +1,9 @@
 import { handle } from '../../_http/respond';
 import { clusterView } from '@/lib/server/views';
+import { currentActor } from '@/lib/server/identity/actor';
 
 export const dynamic = 'force-dynamic';
 
-export function GET() {
-  return handle(async () => Response.json(await clusterView()));
+export function GET(req: Request) {
+  return handle(async () => Response.json({ ...(await clusterView()), actor: await currentActor(req.headers) }));
 }

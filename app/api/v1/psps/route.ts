@@ -1,10 +1,10 @@
-import { handle, parseBody, parseQuery } from '../../_http/respond';
-import { guardMutation, readJson, writeIdentity } from '../../_http/guard';
-import { createPspBodySchema, mutationQuerySchema } from '@/lib/schemas/mutations';
+import { handle, parseBody } from '../../_http/respond';
+import { readJson } from '../../_http/guard';
+import { changeRoute } from '../../_http/change-route';
+import { createPspBodySchema } from '@/lib/schemas/mutations';
 import { createPspChange } from '@/lib/plan/requests';
 import { pspFromTemplate } from '@/lib/plan/templates';
 import { validatePspManifest } from '@/lib/plan/psps';
-import { runChange } from '@/lib/server/mutations';
 import { pspTableView } from '@/lib/server/views';
 
 export const dynamic = 'force-dynamic';
@@ -14,12 +14,7 @@ export function GET() {
 }
 
 /** Create a PSP from a template (privileged, restricted, baseline) or from a manifest. */
-export function POST(req: Request) {
-  return handle(async () => {
-    guardMutation(req);
-    const { dryRun } = parseQuery(req, mutationQuerySchema);
-    const body = parseBody(await readJson(req), createPspBodySchema);
-    const psp = 'template' in body ? validatePspManifest(pspFromTemplate(body.template, body.name)) : validatePspManifest(body.manifest);
-    return Response.json(await runChange(createPspChange(psp), { dryRun: !!dryRun, identity: writeIdentity(req) }));
-  });
-}
+export const POST = changeRoute(async (req) => {
+  const body = parseBody(await readJson(req), createPspBodySchema);
+  return createPspChange('template' in body ? validatePspManifest(pspFromTemplate(body.template, body.name)) : validatePspManifest(body.manifest));
+});
