@@ -17,7 +17,7 @@ import { DELETE as deletePsp, PUT as putPsp } from '../app/api/v1/psps/[name]/ro
 import { DELETE as deleteBinding } from '../app/api/v1/bindings/[kind]/[name]/route';
 import { DELETE as removeSubject } from '../app/api/v1/bindings/[kind]/[name]/subjects/route';
 import { GET as tree } from '../app/api/v1/tree/route';
-import { clusterAvailable, demoObjects, until } from './support';
+import { clusterAvailable, demoObjects, rbacSnapshot, until } from './support';
 import { startLiveDashboard } from './live-dashboard';
 import { ARTICLE_FINAL_TREE } from '../lib/testing/article';
 
@@ -34,15 +34,6 @@ function call(handler: unknown, method: string, path: string, body?: unknown, pa
   return (handler as Handler)(req, { params: Promise.resolve(params) });
 }
 
-
-async function rbacSnapshot(cluster: TestCluster): Promise<string> {
-  const parts: string[] = [];
-  for (const r of ['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings']) {
-    parts.push((await cluster.request('admin', 'GET', `/apis/rbac.authorization.k8s.io/v1/${r}`)).text.replace(/"resourceVersion":"\d+","items"/, '"items"'));
-  }
-  parts.push((await cluster.request('admin', 'GET', '/apis/policy/v1beta1/podsecuritypolicies')).text.replace(/"resourceVersion":"\d+","items"/, '"items"'));
-  return parts.join('\n');
-}
 
 describe.runIf(run)('changes on kube-apiserver v1.24', () => {
   let cluster: TestCluster;

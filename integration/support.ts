@@ -74,3 +74,14 @@ export async function until<T>(what: string, timeoutMs: number, fn: () => Promis
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
 }
 
+
+/** RBAC and PSPs as the API server lists them, without the lists' own resourceVersion: equal when nothing was written. */
+export async function rbacSnapshot(cluster: TestCluster): Promise<string> {
+  const parts: string[] = [];
+  for (const r of ['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings']) {
+    parts.push((await cluster.request('admin', 'GET', `/apis/rbac.authorization.k8s.io/v1/${r}`)).text.replace(/"resourceVersion":"\d+","items"/, '"items"'));
+  }
+  const psps = await cluster.request('admin', 'GET', '/apis/policy/v1beta1/podsecuritypolicies');
+  if (psps.status !== 404) parts.push(psps.text.replace(/"resourceVersion":"\d+","items"/, '"items"'));
+  return parts.join('\n');
+}

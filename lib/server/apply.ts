@@ -95,6 +95,50 @@ async function rollback(conn: KubeConnection, identity: Identity, done: { op: Pl
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+interface RoleRule {
+  apiGroups?: string[];
+  resources?: string[];
+  resourceNames?: string[];
+  verbs?: string[];
+}
+
+/**
+ * The dry run of a binding whose role the same plan creates cannot see that role (a dry run writes
+ * nothing), and an API server that must check escalation (the writer lacks `bind`) answers 404 for
+ * it. The real write would find the role. So decide as the API server would: `bind` on the role, or
+ * holding every permission the role grants (asked as the writer with SelfSubjectAccessReviews).
+ */
+async function mayBindPlannedRole(conn: KubeConnection, identity: Identity, binding: PlanOperation, role: PlanOperation): Promise<boolean> {
+  const roleDef = RESOURCES.find((r) => r.kind === role.kind)!;
+  const bind = await deniedPermissions(conn, identity, [{ verb: 'bind', group: roleDef.group, resource: roleDef.resource, namespace: role.namespace, name: role.name }]);
+  if (bind.length === 0) return true;
+  const rules = ((role.object as { rules?: RoleRule[] } | undefined)?.rules ?? []);
+  const wanted = rules.flatMap((rule) =>
+    (rule.verbs ?? []).flatMap((verb) => (rule.apiGroups ?? ['']).flatMap((group) => (rule.resources ?? []).flatMap((resource) =>
+      (rule.resourceNames?.length ? rule.resourceNames : [undefined]).map((name) => ({ verb, group, resource, namespace: binding.namespace, name }))))));
+  if (wanted.some((w) => w.verb === '*' || w.group === '*' || w.resource === '*')) return false;
+  return (await deniedPermissions(conn, identity, wanted)).length === 0;
+}
+
+/** Server-side dry run of every operation, in order. */
+async function dryRun(conn: KubeConnection, identity: Identity, plan: Plan): Promise<void> {
+  for (const op of plan.operations) {
+    try {
+      await write(conn, identity, op, true);
+    } catch (e) {
+      const roleRef = (op.object as { roleRef?: { kind: string; name: string } } | undefined)?.roleRef;
+      const plannedRole = roleRef && op.action === 'create' && isAppError(e) && e.code === 'not_found'
+        ? plan.operations.find((o) => o.action === 'create' && o.kind === roleRef.kind && o.name === roleRef.name && (roleRef.kind === 'ClusterRole' || o.namespace === op.namespace))
+        : undefined;
+      if (!plannedRole) throw e;
+      if (!(await mayBindPlannedRole(conn, identity, op, plannedRole))) {
+        throw new AppError('forbidden', `The API server would refuse to ${describeOp(op)}: you may not bind ${roleRef!.kind} ${roleRef!.name}, which grants permissions you do not hold yourself. ` +
+          'You need the "bind" verb on it, or to hold what it grants. Ask a cluster admin, or have one apply this plan.', { escalation: true });
+      }
+    }
+  }
+}
+
 /**
  * Asks the API server, as the writer, whether each operation is allowed (SelfSubjectAccessReview),
  * so that a missing right is said in words before any dry run: "you may not create clusterroles".
@@ -127,7 +171,7 @@ export async function applyChangeLive(conn: KubeConnection, identity: Identity, 
     if (plan.noop) return { plan, dryRun: true, performed: [], attempts: attempt };
     if (attempt === 1) await checkRights(conn, identity, plan);
     try {
-      for (const op of plan.operations) await write(conn, identity, op, true);
+      await dryRun(conn, identity, plan);
     } catch (e) {
       if (isAppError(e) && e.code === 'conflict' && attempt < MAX_ATTEMPTS) {
         await sleep(Math.random() * 20 * attempt);
