@@ -377,6 +377,7 @@ async function may(cluster: TestCluster, user: string, groups: string[], attrs: 
 }
 
 const SA_USER = `system:serviceaccount:${NS}:${SA}`;
+const RS_CONTROLLER = 'system:serviceaccount:kube-system:replicaset-controller';
 const SA_GROUPS = ['system:serviceaccounts', `system:serviceaccounts:${NS}`, 'system:authenticated'];
 
 /** What the ServiceAccount may do once applied: the reads and tokenreviews, nothing that writes or escalates. */
@@ -448,6 +449,23 @@ describe.runIf(haveKustomize && clusterAvailable('1.24'))('deploy/psp/ on kube-a
     expect(await pods()).toEqual([]);
   });
 
+  it('the PSP without its grant admits nothing either: neither the ServiceAccount nor the controller may use it', async () => {
+    const file = path.join(os.tmpdir(), `psp-dashboard-psp-only-${process.pid}.json`);
+    fs.writeFileSync(file, JSON.stringify(one(withPsp, 'PodSecurityPolicy', PSP)));
+    try {
+      await kubectl(cluster, 'apply', '-f', file);
+    } finally {
+      fs.rmSync(file, { force: true });
+    }
+    // Asked the way the ReplicaSet controller asks (a server dry run: the controller's own retries
+    // are left alone, so its back-off does not grow before the next step).
+    const pod = podFromTemplate(one(withPsp, 'Deployment'), 'psp-dashboard-psp-only');
+    const res = await rawRequest(cluster, 'POST', `/api/v1/namespaces/${NS}/pods?dryRun=All`, pod, { 'Impersonate-User': RS_CONTROLLER });
+    expect(res.status).toBe(403);
+    expect(res.body.message).toMatch(/PodSecurityPolicy: unable to admit pod/);
+    expect(await pods()).toEqual([]);
+  });
+
   it('with deploy/psp/ the ReplicaSet controller creates the pod, admitted by the overlay\'s PSP and not changed by it', async () => {
     await timed('v1.24 apply deploy/psp/', () => kubectl(cluster, 'apply', '-k', 'deploy/psp/'));
     const { value: pod, ms } = await until('the dashboard pod', 90_000, async () => (await pods())[0]);
@@ -476,8 +494,7 @@ describe.runIf(haveKustomize && clusterAvailable('1.24'))('deploy/psp/ on kube-a
     expect(await may(cluster, SA_USER, SA_GROUPS, { ...use, namespace: NS })).toBe(true);
     expect(await may(cluster, SA_USER, SA_GROUPS, { ...use, namespace: 'default' })).toBe(false);
     expect(await may(cluster, `system:serviceaccount:${NS}:dashboard`, SA_GROUPS, { ...use, namespace: NS })).toBe(false);
-    const rsc = 'system:serviceaccount:kube-system:replicaset-controller';
-    expect(await may(cluster, rsc, ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'], { ...use, namespace: NS })).toBe(false);
+    expect(await may(cluster, RS_CONTROLLER, ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'], { ...use, namespace: NS })).toBe(false);
   });
 
   it('the ServiceAccount may read and create TokenReviews, and nothing more', () => checkServiceAccountRights(cluster, true));
@@ -513,7 +530,7 @@ describe.runIf(haveKustomize && clusterAvailable('current'))('deploy/ on the cur
     const asAdmin = await dryRunPod(pod);
     expect(asAdmin.status, JSON.stringify(asAdmin.body).slice(0, 500)).toBe(201);
     expect(warnings(asAdmin).filter((w) => /PodSecurity|violate/i.test(w))).toEqual([]);
-    const asController = await dryRunPod(pod, { 'Impersonate-User': 'system:serviceaccount:kube-system:replicaset-controller' });
+    const asController = await dryRunPod(pod, { 'Impersonate-User': RS_CONTROLLER });
     expect(asController.status, JSON.stringify(asController.body).slice(0, 500)).toBe(201);
     expect(warnings(asController).filter((w) => /PodSecurity|violate/i.test(w))).toEqual([]);
     expect(asController.body.spec.securityContext).toEqual(deployment.spec.template.spec.securityContext);
