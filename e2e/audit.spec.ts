@@ -2,13 +2,11 @@
  * The audit, the admission simulator and the per-namespace view on the demo cluster (EKS as shipped:
  * eks.privileged usable by system:authenticated). Screenshots go to e2e/artifacts/.
  */
-import { expect, test, type Page } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { expect, test } from '@playwright/test';
 import path from 'node:path';
 import { AuditPage, SimulatePage } from './pages/AuditPage';
 import { ARTIFACTS } from './pages/GraphPage';
+import { serve } from './pages/serve';
 import { DEMO_PATH } from '../lib/testing/demo';
 import { discardPending } from './pages/pending';
 
@@ -156,22 +154,6 @@ test.describe.serial('audit, simulate and namespaces on the demo', () => {
     await expect(page.getByTestId('simulate-form')).toBeVisible();
   });
 });
-
-/** A second server on the same build, in another mode. */
-async function serve(port: number, args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['scripts/start.mjs', '--port', String(port), ...args], { stdio: 'ignore', env: { ...process.env, HOME: mkdtempSync(path.join(tmpdir(), 'pspd-home-')) } });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    try {
-      if ((await fetch(`http://127.0.0.1:${port}/api/v1/csrf`)).ok) return child;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill();
-  throw new Error(`server on ${port} did not start`);
-}
 
 test('read-only mode and snapshots land on the audit, with no fix buttons; the graph stays one click away', async ({ page }) => {
   const readOnly = await serve(3933, ['--demo', '--read-only']);

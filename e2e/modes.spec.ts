@@ -3,27 +3,11 @@
  * not answer, and the auditors' read-only mode.
  */
 import { expect, test } from '@playwright/test';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { ARTIFACTS } from './pages/GraphPage';
-
-async function serve(port: number, args: string[]): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['scripts/start.mjs', '--port', String(port), ...args], { stdio: 'ignore', env: { ...process.env, HOME: mkdtempSync(path.join(tmpdir(), 'pspd-home-')) } });
-  const deadline = Date.now() + 120_000;
-  while (Date.now() < deadline) {
-    try {
-      const res = await fetch(`http://127.0.0.1:${port}/api/v1/csrf`);
-      if (res.ok) return child;
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 250));
-  }
-  child.kill();
-  throw new Error(`server on ${port} did not start`);
-}
+import { serve } from './pages/serve';
 
 test('an unreachable cluster: a page that says so and what to do, retrying by itself', async ({ page }) => {
   const dir = mkdtempSync(path.join(tmpdir(), 'pspd-kc-'));

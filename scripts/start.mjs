@@ -14,10 +14,12 @@ const USAGE = `Usage: npm start -- [options]
   --snapshot PATH     a kubectl -o yaml/json file, or a directory of them (read-only)
   --demo              the bundled demo cluster (also the fallback when no kubeconfig exists)
   --read-only         refuse every change (the auditors' mode)
+  --sign-in           make changes only as a person signed in with their own token (the default in a pod)
+  --auth-header       make changes as the bearer token an auth proxy puts in each request's Authorization header
   --port N            port (default 3000, or PORT)
   --host ADDR         address to bind (default 127.0.0.1, or HOST)
 Each option also reads an environment variable: PSPD_KUBECONFIG, PSPD_CONTEXT, PSPD_SNAPSHOT,
-PSPD_DEMO=1, PSPD_READ_ONLY=1, PORT, HOST.`;
+PSPD_DEMO=1, PSPD_READ_ONLY=1, PSPD_SIGN_IN=1, PSPD_AUTH_HEADER=1, PORT, HOST.`;
 
 function parseArgs(argv) {
   const env = {};
@@ -31,6 +33,8 @@ function parseArgs(argv) {
       process.exit(0);
     } else if (arg === '--demo') env.PSPD_DEMO = '1';
     else if (arg === '--read-only') env.PSPD_READ_ONLY = '1';
+    else if (arg === '--sign-in') env.PSPD_SIGN_IN = '1';
+    else if (arg === '--auth-header') env.PSPD_AUTH_HEADER = '1';
     else if (valueFlags[arg]) {
       value ??= argv[++i];
       if (value === undefined || value.startsWith('--')) fail(`${arg} needs a value`);
