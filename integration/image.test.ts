@@ -366,6 +366,7 @@ describe.runIf(canRun)('the image running read-only as its user, in-cluster agai
     console.log(`image test: process start → first live /api/v1/cluster in ${Date.now() - startMs} ms (polling ${ms} ms)`);
     expect(body.source).toMatchObject({ kind: 'live', state: 'live', pspApiServed: true });
     // the in-cluster context (client-node names it "inClusterContext")
+    console.log(`image test: source ${JSON.stringify(body.source)}`);
     expect(body.source.name).toMatch(/^in-?cluster/i);
     expect(body.source.serverVersion).toMatch(/^v1\.24\./);
     expect(body.counts.podSecurityPolicies).toBeGreaterThanOrEqual(1);
@@ -423,6 +424,7 @@ describe.runIf(canRun)('the image running read-only as its user, in-cluster agai
       { psp: PSP_BEFORE, subject: { kind: 'ServiceAccount', name: 'default', namespace: 'team-a' }, acknowledgeRisk: true },
       { 'x-csrf-token': token },
     );
+    console.log(`image test: POST /api/v1/attach without sign-in → ${res.status} ${res.text.slice(0, 200)}`);
     expect(res.status, res.text).toBeGreaterThanOrEqual(400);
     expect(res.status, res.text).toBeLessThan(500);
     const roles = await cluster.request('admin', 'GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles');

@@ -16,9 +16,13 @@
 //    commit's time), owner 0:0, gzip without name or time.
 //
 // Environment: SOURCE_DATE_EPOCH, PSPD_IMAGE_TAG (default: package.json version),
-// PSPD_IMAGE_KEEP_STAGE=1 (keep the temporary build directory and print it).
+// PSPD_IMAGE_FROM=<git revision> (build that commit's tree, `git archive`, instead of the working
+// tree; SOURCE_DATE_EPOCH then defaults to its commit time), PSPD_IMAGE_KEEP_STAGE=1 (keep the
+// build directory). The build directory has a fixed path ($TMPDIR/psp-dashboard-image-build):
+// Next writes it into server.js and required-server-files.json, so a random one would make every
+// build differ. One image build at a time per machine (a pid file guards it).
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -45,17 +49,39 @@ const git = (...args) => {
   }
 };
 
-const epoch = Number(process.env.SOURCE_DATE_EPOCH || git('log', '-1', '--format=%ct') || 0);
+const FROM = process.env.PSPD_IMAGE_FROM || '';
+if (FROM && !git('rev-parse', '--verify', '--quiet', `${FROM}^{commit}`)) throw new Error(`PSPD_IMAGE_FROM=${FROM} is not a commit`);
+const epoch = Number(process.env.SOURCE_DATE_EPOCH || git('log', '-1', '--format=%ct', FROM || 'HEAD') || 0);
 if (!Number.isInteger(epoch) || epoch < 0) throw new Error(`SOURCE_DATE_EPOCH must be a whole number of seconds, not ${process.env.SOURCE_DATE_EPOCH}`);
 const created = new Date(epoch * 1000).toISOString().replace(/\.000Z$/, 'Z');
-const revision = git('rev-parse', 'HEAD');
-const dirty = git('status', '--porcelain', '--untracked-files=no') !== '';
+const revision = git('rev-parse', FROM ? `${FROM}^{commit}` : 'HEAD');
+const dirty = !FROM && git('status', '--porcelain') !== '';
 const arch = { x64: 'amd64', arm64: 'arm64' }[process.arch];
 if (!arch || process.platform !== 'linux') throw new Error(`npm run image builds a linux/amd64 or linux/arm64 image from the running Node; this is ${process.platform}/${process.arch}`);
 
 // ── 1. next build (standalone) in a copy of the working tree ──────────────────────────────────
 function stageProject() {
-  const stage = mkdtempSync(path.join(os.tmpdir(), 'psp-dashboard-image-'));
+  const stage = path.join(os.tmpdir(), 'psp-dashboard-image-build');
+  const pidFile = `${stage}.pid`;
+  if (existsSync(pidFile)) {
+    const other = Number(readFileSync(pidFile, 'utf8'));
+    let running = false;
+    try {
+      running = other !== process.pid && process.kill(other, 0);
+    } catch {
+      running = false;
+    }
+    if (running) throw new Error(`another npm run image (pid ${other}) is using ${stage}`);
+  }
+  writeFileSync(pidFile, String(process.pid));
+  process.on('exit', () => rmSync(pidFile, { force: true }));
+  rmSync(stage, { recursive: true, force: true });
+  mkdirSync(stage, { recursive: true });
+  if (FROM) {
+    const tarball = execFileSync('git', ['archive', '--format=tar', FROM], { cwd: root, maxBuffer: 1 << 30 });
+    execFileSync('tar', ['-x', '-C', stage], { input: tarball });
+    return { stage, copied: Number(execFileSync('git', ['ls-tree', '-r', '--name-only', FROM], { cwd: root, encoding: 'utf8' }).split('\n').filter(Boolean).length), ...linkModules(stage) };
+  }
   const listed = execFileSync('git', ['ls-files', '-z', '--cached', '--others', '--exclude-standard'], { cwd: root, encoding: 'utf8' })
     .split('\0')
     .filter(Boolean);
@@ -70,6 +96,10 @@ function stageProject() {
     else copyFileSync(src, dst);
     copied++;
   }
+  return { stage, copied, ...linkModules(stage) };
+}
+
+function linkModules(stage) {
   // node_modules: hard links when /tmp is on the same file system (fast, no space), else a copy.
   // Nothing in a build writes into node_modules; a hard-linked file is never modified in place here.
   const nm = path.join(root, 'node_modules');
@@ -79,10 +109,10 @@ function stageProject() {
     rmSync(path.join(stage, 'node_modules'), { recursive: true, force: true });
     execFileSync('cp', ['-a', nm, path.join(stage, 'node_modules')]);
   }
-  return { stage, copied };
+  return {};
 }
 
-log(`${NAME}:${TAG}, sources of ${revision.slice(0, 12) || 'no commit'}${dirty ? ' plus uncommitted changes' : ''}, mtime ${created}`);
+log(`${NAME}:${TAG}, ${FROM ? `the tree of ${FROM} (${revision.slice(0, 12)})` : `the working tree at ${revision.slice(0, 12) || 'no commit'}${dirty ? ' with uncommitted changes' : ''}`}, mtime ${created}`);
 const { stage, copied } = stageProject();
 log(`staged ${copied} files in ${stage} (${since()})`);
 const tBuild = Date.now();

@@ -91,7 +91,15 @@ export function runtimeEntries({ nodeBinary = process.execPath, cacheDir, log = 
     let deb = debName && path.join(cacheDir, debName);
     if (!deb) {
       log(`  apt-get download ${pkg.qualified}=${pkg.version}`);
-      sh('apt-get', ['download', '-q', `${pkg.qualified}=${pkg.version}`], { cwd: cacheDir });
+      try {
+        sh('apt-get', ['download', '-q', `${pkg.qualified}=${pkg.version}`], { cwd: cacheDir });
+      } catch (e) {
+        // A machine whose package lists were never fetched knows the installed version but not where to get it.
+        if (process.getuid?.() !== 0) throw new Error(`apt-get download ${pkg.qualified}=${pkg.version} failed (run apt-get update as root?): ${e.stderr || e.message}`);
+        log('  apt-get update (the package lists do not name a source for it)');
+        sh('apt-get', ['update', '-qq']);
+        sh('apt-get', ['download', '-q', `${pkg.qualified}=${pkg.version}`], { cwd: cacheDir });
+      }
       const found = readdirSync(cacheDir).find((f) => f.endsWith('.deb') && f.startsWith(`${pkg.name}_`) && f.includes(pkg.version.replace(/^\d+:/, '').replace(/:/g, '%3a')));
       if (!found) throw new Error(`apt-get download ${pkg.qualified}=${pkg.version} left no .deb in ${cacheDir}`);
       deb = path.join(cacheDir, found);
