@@ -16,7 +16,7 @@ export function ActorBadge({ actor }: { actor: ActorView }) {
       return <span className="text-xs text-amber-800" data-testid="actor" title={actor.message}>no signed-in user</span>;
     }
     return (
-      <Link href="/sign-in" className="rounded bg-indigo-700 px-2 py-1 text-xs font-semibold text-white hover:bg-indigo-800" data-testid="sign-in-button" title={actor.message}>
+      <Link href="/sign-in" className="shrink-0 rounded bg-indigo-700 px-2 py-1 text-xs font-semibold text-white hover:bg-indigo-800" data-testid="sign-in-button" title={actor.message}>
         Sign in to make changes
       </Link>
     );
@@ -34,13 +34,13 @@ export function ActorBadge({ actor }: { actor: ActorView }) {
     }
   };
   return (
-    <span className="flex min-w-0 items-center gap-2">
-      <span className="max-w-96 truncate text-slate-700" data-testid="actor" title={`${actor.user}${groups}${actor.verified === false ? ' (the kubeconfig entry name; the API server could not confirm it)' : ''}`}>
+    <span className="flex min-w-0 items-center gap-2 border-l border-slate-200 pl-2">
+      <span className="min-w-0 max-w-80 truncate text-slate-700" data-testid="actor" title={`${actor.user}${groups}${actor.verified === false ? ' (the kubeconfig entry name; the API server could not confirm it)' : ''}`}>
         acting as <strong className="font-semibold">{actor.user}</strong>{groups && <span className="text-slate-500">{groups}</span>}
         {actor.mode === 'kubeconfig' && <span className="text-slate-500"> · kubeconfig</span>}
       </span>
       {actor.mode === 'session' && (
-        <button type="button" onClick={signOut} disabled={busy} className="rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100" data-testid="sign-out-button">
+        <button type="button" onClick={signOut} disabled={busy} className="shrink-0 rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100" data-testid="sign-out-button">
           Sign out
         </button>
       )}

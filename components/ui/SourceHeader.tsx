@@ -26,8 +26,8 @@ export function SourceHeader({ source, actor }: { source: SourceInfo; actor: Act
   const state = source.kind !== 'live' ? 'static file' : STATE_LABEL[source.state];
   return (
     <header className="flex h-14 items-center gap-4 border-b border-slate-200 bg-white px-4" data-testid="source-header">
-      <Link href="/" className="text-lg font-semibold text-slate-900">PSP Dashboard</Link>
-      <nav className="flex gap-3 text-sm print:hidden">
+      <Link href="/" className="shrink-0 whitespace-nowrap text-lg font-semibold text-slate-900">PSP Dashboard</Link>
+      <nav className="flex shrink-0 gap-3 text-sm print:hidden">
         <Link href={source.readOnly || source.kind === 'snapshot' ? '/?view=graph' : '/'} className="text-slate-700 hover:text-indigo-700" data-testid="nav-graph">Graph</Link>
         <Link href="/audit" className="text-slate-700 hover:text-indigo-700" data-testid="nav-audit">Audit</Link>
         <Link href="/psps" className="text-slate-700 hover:text-indigo-700">PSPs</Link>
@@ -36,7 +36,7 @@ export function SourceHeader({ source, actor }: { source: SourceInfo; actor: Act
         <Link href="/namespaces" className="text-slate-700 hover:text-indigo-700" data-testid="nav-namespaces">Namespaces</Link>
         {source.kind !== 'live' && !source.readOnly && <Link href="/changes" className="text-slate-700 hover:text-indigo-700" data-testid="nav-changes">Changes</Link>}
       </nav>
-      <div className="ml-auto flex items-center gap-2 text-sm" data-testid="source-info" data-source-kind={source.kind}>
+      <div className="ml-auto flex min-w-0 items-center gap-2 whitespace-nowrap text-sm" data-testid="source-info" data-source-kind={source.kind}>
         {source.kind === 'demo' && (
           <span className="rounded bg-fuchsia-600 px-2 py-0.5 text-xs font-bold uppercase text-white" data-testid="demo-badge" title={source.note}>
             Demo data — not a real cluster
