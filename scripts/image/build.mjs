@@ -246,9 +246,10 @@ const summary = {
   totalSeconds: Number(((Date.now() - t0) / 1000).toFixed(1)),
   runtime: runtime.describe,
 };
-writeFileSync(path.join(dist, `${NAME}-${TAG}.oci.json`), `${JSON.stringify(summary, null, 2)}\n`);
 if (process.env.PSPD_IMAGE_KEEP_STAGE === '1') log(`kept the build directory ${stage}`);
 else rmSync(stage, { recursive: true, force: true });
+summary.totalSeconds = Number(((Date.now() - t0) / 1000).toFixed(1));
+writeFileSync(path.join(dist, `${NAME}-${TAG}.oci.json`), `${JSON.stringify(summary, null, 2)}\n`);
 
 function mib(n) {
   return `${(n / 1024 / 1024).toFixed(1)} MiB`;
