@@ -77,7 +77,7 @@ export class KubeConnection {
     }
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new AppError('source_error', `The current context of ${file ?? 'the in-cluster config'} names no cluster`);
-    return new KubeConnection(kc, { server: cluster.server.replace(/\/$/, ''), context: kc.getCurrentContext() || 'in-cluster', user: kc.getCurrentUser()?.name, kubeconfigPath: file, inCluster: !file });
+    return new KubeConnection(kc, { server: cluster.server.replace(/\/$/, ''), context: file ? kc.getCurrentContext() : 'in-cluster', user: kc.getCurrentUser()?.name, kubeconfigPath: file, inCluster: !file });
   }
 
   private async requestOptions(identity: Identity, headers: Record<string, string>): Promise<https.RequestOptions> {
