@@ -195,6 +195,17 @@ describe('host namespaces and ports', () => {
       'spec.containers[0].hostPort: Invalid value: 80: Host port 80 is not allowed to be used. Allowed ports: [53,8000-9000]',
     ]);
   });
+
+  it('a range includes both of its ends: min and max are admitted, min-1 and max+1 are not', () => {
+    const spec = { ...RUN_AS_ANY, hostPorts: [{ min: 8000, max: 9000 }] };
+    const withPort = (hostPort: number) => aPod({ container: { ports: [{ containerPort: 80, hostPort }] } });
+    expect(errorsOf(spec, withPort(8000))).toEqual([]);
+    expect(errorsOf(spec, withPort(9000))).toEqual([]);
+    expect(errorsOf(spec, withPort(7999))).toEqual(['spec.containers[0].hostPort: Invalid value: 7999: Host port 7999 is not allowed to be used. Allowed ports: [8000-9000]']);
+    expect(errorsOf(spec, withPort(9001))).toEqual(['spec.containers[0].hostPort: Invalid value: 9001: Host port 9001 is not allowed to be used. Allowed ports: [8000-9000]']);
+    // A one-port range: its only port is both ends.
+    expect(errorsOf({ ...RUN_AS_ANY, hostPorts: [{ min: 53, max: 53 }] }, withPort(53))).toEqual([]);
+  });
 });
 
 describe('volumes', () => {
