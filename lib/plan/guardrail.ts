@@ -23,10 +23,16 @@ export function broadSubjectReason(subject: Subject, namespace: string | undefin
       case 'system:serviceaccounts':
         return `every service account, so every pod ${where} could use it`;
       case 'system:serviceaccounts:kube-system':
-        return namespace ? null : 'the service accounts of kube-system, which include the controllers that create pods for every Deployment, DaemonSet, StatefulSet and Job in the cluster';
+        // The group holds the pod-creating controllers (replicaset-controller, job-controller, …), which
+        // are the requesters of every workload's pods: a grant to it in namespace X reaches every
+        // workload of X. Only kube-system's own grant stays narrow (its controllers' pods live there).
+        if (namespace === 'kube-system') return null;
+        return `the service accounts of kube-system, which include the controllers that create pods for every Deployment, DaemonSet, StatefulSet and Job ${namespace ? `of namespace ${namespace}` : 'in the cluster'}`;
     }
     return null;
   }
+  // The user of every anonymous request (when --anonymous-auth is on); the same reach as its group.
+  if (subject.kind === 'User' && subject.name === 'system:anonymous') return `anonymous requests ${where}`;
   const controller =
     subject.kind === 'ServiceAccount' && subject.namespace === 'kube-system' && POD_CREATING_CONTROLLERS.includes(subject.name)
       ? subject.name
