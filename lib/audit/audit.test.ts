@@ -196,6 +196,19 @@ describe('auditCluster: grant hygiene', () => {
     expect(byCode['missing-psp'].severity).toBe('medium');
     expect(byCode['dangling-role-ref'].fix?.request).toEqual({ method: 'DELETE', path: '/api/v1/bindings/ClusterRoleBinding/to-nothing' });
     expect(byCode['missing-service-account'].fix?.request).toEqual({ method: 'DELETE', path: '/api/v1/bindings/ClusterRoleBinding/use/subjects', body: { subject: { kind: 'ServiceAccount', name: 'absent', namespace: 'a' } } });
+    // Not low: a role of that name, created by anyone, activates the binding.
+    expect(byCode['dangling-role-ref'].severity).toBe('medium');
+  });
+
+  it('a binding left without its psp-util role is high: the next attach of that PSP revives its subjects', () => {
+    const model = aModel({
+      psps: [aPsp('restricted', RESTRICTED)],
+      clusterRoleBindings: [aClusterRoleBinding('psp-util.restricted', 'psp-util.restricted', [group('old-team')])],
+    });
+    const [f] = findings(model, 'dangling-reference');
+    expect(f.severity).toBe('high');
+    expect(f.detail).toMatch(/next attach of PodSecurityPolicy restricted .* re-creates ClusterRole psp-util\.restricted, and then Group old-team get restricted back/);
+    expect(f.fix?.request).toEqual({ method: 'DELETE', path: '/api/v1/bindings/ClusterRoleBinding/psp-util.restricted' });
   });
 
   it('wildcard grants of use: medium for ordinary subjects, info when only system:masters holds them', () => {

@@ -6,7 +6,7 @@ import { pspFromTemplate } from './templates';
 import { planCreatePsp, planDeletePsp, validatePspManifest } from './psps';
 import type { Plan } from './types';
 import { demoModel } from '../testing/demo';
-import { aClusterRole, aClusterRoleBinding, aModel, aPsp, group, sa, user, useRule } from '../testing/builders';
+import { aClusterRole, aClusterRoleBinding, aModel, aPsp, aRoleBinding, group, sa, user, useRule } from '../testing/builders';
 import { buildModel, type RawObject } from '../sources/to-model';
 import { renderTree } from '../tree/render-tree';
 import type { ClusterModel } from '../model/types';
@@ -20,6 +20,34 @@ const asPlan = (p: ReturnType<typeof planAttach>): Plan => {
 };
 
 describe('planAttach', () => {
+  it('one subject named twice in a request is added once', () => {
+    const plan = asPlan(attach(aModel({ psps: [aPsp('p')] }), { psp: 'p', subjects: [group('ops'), group('ops'), sa('team-a', 'ci'), { kind: 'ServiceAccount', name: 'ci', namespace: 'team-a', apiGroup: '' } as never] }));
+    expect((plan.operations[1].object as { subjects: unknown[] }).subjects).toEqual([
+      { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'ops' },
+      { kind: 'ServiceAccount', name: 'ci', namespace: 'team-a' },
+    ]);
+    const onExisting = asPlan(attach(existing, { psp: 'p', subjects: [group('ops'), group('ops')] }));
+    expect((onExisting.operations[0].object as { subjects: unknown[] }).subjects).toHaveLength(2);
+  });
+
+  it('bindings left without their psp-util role: re-creating it would revive their subjects, so it needs acknowledging', () => {
+    const dangling = aModel({
+      psps: [aPsp('p')],
+      clusterRoleBindings: [aClusterRoleBinding('psp-util.p', 'psp-util.p', [group('old-team')])],
+      roleBindings: [aRoleBinding('team-b', 'psp-util.p', { kind: 'ClusterRole', name: 'psp-util.p' }, [sa('team-b', 'default')])],
+    });
+    const refused = attach(dangling, { psp: 'p', subjects: [group('new-team')] });
+    expect('refused' in refused && refused.refused.reason).toMatch(
+      /^ClusterRole psp-util\.p is missing, but bindings to it remain: ClusterRoleBinding psp-util\.p \(Group old-team\); RoleBinding team-b\/psp-util\.p \(ServiceAccount team-b\/default\)\. Creating the role .* Clean them first/,
+    );
+    const acknowledged = asPlan(attach(dangling, { psp: 'p', subjects: [group('new-team')], acknowledgeRisk: true }));
+    expect(acknowledged.operations.map((o) => `${o.action} ${o.kind}`)).toEqual(['create ClusterRole', 'update ClusterRoleBinding']);
+    expect(acknowledged.warnings.join(' ')).toMatch(/gives PodSecurityPolicy p back to the subjects of ClusterRoleBinding psp-util\.p \(Group old-team\)/);
+    // Attaching the very subject the dangling binding names revives nobody else: no question asked.
+    const only = aModel({ psps: [aPsp('p')], clusterRoleBindings: [aClusterRoleBinding('psp-util.p', 'psp-util.p', [group('old-team')])] });
+    expect('refused' in attach(only, { psp: 'p', subjects: [group('old-team')] })).toBe(false);
+  });
+
   it('creates the psp-util ClusterRole and ClusterRoleBinding exactly as psp-util does', () => {
     const plan = asPlan(attach(aModel({ psps: [aPsp('restricted')] }), { psp: 'restricted', subjects: [{ kind: 'Group', name: 'system:authenticated' }] }));
     expect(plan.operations).toEqual([

@@ -21,6 +21,8 @@ export interface ManagedState {
   psp?: Psp;
   role?: Role;
   binding?: Binding;
+  /** Every binding, in any namespace, whose roleRef is ClusterRole `psp-util.<psp>`. */
+  dependents?: Binding[];
 }
 
 export function managedStateFromModel(model: ClusterModel, psp: string, namespace?: string): ManagedState {
@@ -31,7 +33,22 @@ export function managedStateFromModel(model: ClusterModel, psp: string, namespac
     binding: namespace
       ? model.roleBindings.find((b) => b.metadata.name === name && b.metadata.namespace === namespace)
       : model.clusterRoleBindings.find((b) => b.metadata.name === name),
+    dependents: [...model.clusterRoleBindings, ...model.roleBindings].filter((b) => b.roleRef.kind === 'ClusterRole' && b.roleRef.name === name),
   };
+}
+
+/**
+ * Bindings to `psp-util.<psp>` while that ClusterRole is missing grant nothing now, but creating the
+ * role grants the PSP to their subjects again. Those subjects, besides the ones being attached.
+ */
+function revivedGrants(state: ManagedState, subjects: Subject[], namespace: string | undefined): { binding: Binding; subjects: Subject[] }[] {
+  if (state.role) return [];
+  return (state.dependents ?? [])
+    .map((binding) => ({
+      binding,
+      subjects: binding.subjects.filter((e) => !(binding === state.binding && subjects.some((s) => sameSubject(e, s, namespace)))),
+    }))
+    .filter((r) => r.subjects.length > 0);
 }
 
 export function useRuleFor(psp: string): PolicyRule {
@@ -95,8 +112,19 @@ export function planAttach(req: AttachRequest, state: ManagedState): Plan | { re
     const refusal = guardrail(state.psp, s, namespace, !!req.acknowledgeRisk);
     if (refusal) return { refused: refusal };
   }
-  const ops = ensureManagedRole(pspName, state.role, req.repair);
   const name = managedName(pspName);
+  const revived = revivedGrants(state, subjects, namespace);
+  const revivedText = revived.map((r) => `${r.binding.metadata.namespace ? `RoleBinding ${r.binding.metadata.namespace}/` : 'ClusterRoleBinding '}${r.binding.metadata.name} (${r.subjects.map(describeSubject).join(', ')})`).join('; ');
+  if (revived.length && !req.acknowledgeRisk) {
+    return {
+      refused: {
+        field: 'acknowledgeRisk',
+        reason: `ClusterRole ${name} is missing, but bindings to it remain: ${revivedText}. Creating the role for this attach would give PodSecurityPolicy ${pspName} back to those subjects too. ` +
+          `Clean them first (clean ${pspName}: POST /api/v1/clean {"psp": "${pspName}"}) to attach only what you ask, or acknowledge the risk to revive their grant.`,
+      },
+    };
+  }
+  const ops = ensureManagedRole(pspName, state.role, req.repair);
   const kind = namespace ? 'RoleBinding' : 'ClusterRoleBinding';
   const binding = state.binding;
   if (binding && (binding.roleRef.kind !== 'ClusterRole' || binding.roleRef.name !== name)) {
@@ -116,6 +144,7 @@ export function planAttach(req: AttachRequest, state: ManagedState): Plan | { re
   }
   const already = subjects.filter((s) => !toAdd.includes(s));
   const warnings = already.length && toAdd.length ? [`Already attached: ${already.map(describeSubject).join(', ')}`] : [];
+  if (revived.length) warnings.push(`Creating ClusterRole ${name} also gives PodSecurityPolicy ${pspName} back to the subjects of ${revivedText}.`);
   if (ops.length === 0) return { summary, operations: [], warnings, noop: `${subjects.map(describeSubject).join(', ')} ${subjects.length > 1 ? 'are' : 'is'} already attached to ${pspName}${scope}; nothing to do.` };
   return { summary, operations: ops, warnings };
 }

@@ -2,58 +2,33 @@ import 'server-only';
 import { AppError, isAppError } from '../errors';
 import { objectKey } from '../model/keys';
 import type { ClusterModel, KubeObject } from '../model/types';
-import { performedOf, type Change, type ChangeResult, type PerformedOperation } from '../plan/change';
+import { performedOf, type Change, type ChangeResult } from '../plan/change';
 import type { Plan, PlanOperation } from '../plan/types';
-import { RESOURCES, collectionPath } from '../sources/resources';
 import { buildModel, type RawObject } from '../sources/to-model';
 import type { Identity, KubeConnection } from './kube/connection';
 import { kubeError } from './kube/status';
-import { deniedPermissions } from './identity/reviews';
+import { checkRights, dryRunPlan } from './apply/preflight';
+import { recover, type Touched } from './apply/recovery';
+import { objectPath, write } from './apply/writes';
 
 const MAX_ATTEMPTS = 12;
 
-function objectPath(op: { kind: string; name: string; namespace?: string }, withName = true): string {
-  const def = RESOURCES.find((r) => r.kind === op.kind);
-  if (!def) throw new AppError('internal', `No API path known for kind ${op.kind}`);
-  const base = collectionPath(def);
-  const collection = op.namespace ? `${base.slice(0, base.lastIndexOf('/'))}/namespaces/${encodeURIComponent(op.namespace)}/${def.resource}` : base;
-  return withName ? `${collection}/${encodeURIComponent(op.name)}` : collection;
+export interface ApplyLimits {
+  /** One API request. */
+  requestTimeoutMs: number;
+  /** The writes of one attempt and, after a failure, reading back and undoing: together at most this long… */
+  budgetMs: number;
+  /** …except that reading back always gets at least this long after a failure. */
+  recoveryMinMs: number;
 }
 
-function describeOp(op: PlanOperation): string {
-  return `${op.action} ${op.kind} ${op.namespace ? `${op.namespace}/` : ''}${op.name}`;
-}
+/** A change's writes and their verification take at most about 55 s, whatever the API server does. */
+export const APPLY_LIMITS: ApplyLimits = { requestTimeoutMs: 10_000, budgetMs: 45_000, recoveryMinMs: 10_000 };
 
-/**
- * The escalation 403 means the writer lacks what it grants. Say what to do about it instead of
- * forwarding the API server's wording alone.
- */
-function explain(err: AppError, op: PlanOperation): AppError {
-  if (err.code === 'forbidden' && /attempting to grant RBAC permissions not currently held/.test(err.message)) {
-    const psp = /resourceNames:\["?([^"\]]+)/i.exec(err.message)?.[1];
-    return new AppError('forbidden', `The API server refused to ${describeOp(op)}: you may not grant permissions you do not hold yourself. ` +
-      `To let others use PodSecurityPolicy ${psp ?? '(this one)'}, you need "use" on it, or the "escalate" verb on clusterroles (to create the role) and "bind" (to bind it). ` +
-      `Ask a cluster admin, or have one apply this plan. The API server said: ${err.message}`, { ...err.details, escalation: true });
-  }
-  return err;
-}
-
-async function write(conn: KubeConnection, identity: Identity, op: PlanOperation, dryRun: boolean): Promise<RawObject | undefined> {
-  const q = dryRun ? '?dryRun=All' : '';
-  const what = `${describeOp(op)}${dryRun ? ' (dry run)' : ''}`;
-  let res;
-  if (op.action === 'create') res = await conn.request('POST', objectPath(op, false) + q, { identity, body: op.object });
-  else if (op.action === 'update') {
-    // The precondition: the object must still be the one the plan was made from.
-    const body = { ...op.object, metadata: { ...op.object!.metadata, resourceVersion: op.before?.metadata.resourceVersion } };
-    res = await conn.request('PUT', objectPath(op) + q, { identity, body });
-  } else {
-    res = await conn.request('DELETE', objectPath(op) + q, { identity, body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { resourceVersion: op.before?.metadata.resourceVersion } } });
-  }
-  if (res.status >= 200 && res.status < 300) return op.action === 'delete' ? undefined : (JSON.parse(res.body) as RawObject);
-  const verb = op.action === 'create' ? 'create' : op.action === 'update' ? 'update' : 'delete';
-  const def = RESOURCES.find((r) => r.kind === op.kind)!;
-  throw explain(kubeError(res, what, { verb, group: def.group, resource: def.resource, namespace: op.namespace }), op);
+/** For tests: run code between the writes of a plan (to freeze the API server at a chosen step). */
+export interface ApplyHooks {
+  beforeWrite?(index: number, op: PlanOperation): Promise<void> | void;
+  afterWrite?(index: number, op: PlanOperation): Promise<void> | void;
 }
 
 /** Reads the objects a failed plan touched, straight from the API server, into a copy of the model. */
@@ -73,105 +48,34 @@ async function refresh(conn: KubeConnection, model: ClusterModel, ops: PlanOpera
   return { ...buildModel({ objects, source: model.source, computeAggregation: false }), warnings: model.warnings };
 }
 
-/** Undoes what an attempt wrote, newest first. Returns what could not be undone, in words. */
-async function rollback(conn: KubeConnection, identity: Identity, done: { op: PlanOperation; result?: RawObject }[]): Promise<string[]> {
-  const left: string[] = [];
-  for (const { op, result } of [...done].reverse()) {
-    try {
-      if (op.action === 'create') {
-        await write(conn, identity, { ...op, action: 'delete', before: result as KubeObject }, false);
-      } else if (op.action === 'update' && op.before) {
-        const restored = { ...op.before, metadata: { ...op.before.metadata } };
-        await write(conn, identity, { ...op, object: restored, before: result as KubeObject }, false);
-      } else {
-        left.push(`${describeOp(op)} (a deletion cannot be undone)`);
-      }
-    } catch (e) {
-      left.push(`${describeOp(op)} (undo failed: ${(e as Error).message})`);
-    }
-  }
-  return left;
-}
-
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-interface RoleRule {
-  apiGroups?: string[];
-  resources?: string[];
-  resourceNames?: string[];
-  verbs?: string[];
+/** A failure that leaves the write's outcome open: no answer, a reset, or the server failing. */
+function uncertain(e: AppError): boolean {
+  return e.code === 'unreachable' || e.code === 'internal';
+}
+
+function asAppError(e: unknown): AppError {
+  return isAppError(e) ? e : new AppError('unreachable', `The write failed: ${(e as Error)?.message ?? String(e)}`);
 }
 
 /**
- * The dry run of a binding whose role the same plan creates cannot see that role (a dry run writes
- * nothing), and an API server that must check escalation (the writer lacks `bind`) answers 404 for
- * it. The real write would find the role. So decide as the API server would: `bind` on the role, or
- * holding every permission the role grants (asked as the writer with SelfSubjectAccessReviews).
+ * Carries out a change on a live cluster: plan; a SelfSubjectAccessReview per operation as the
+ * writer; a server-side dry run of every operation (validation and RBAC escalation errors surface
+ * before anything is written); then the writes, with resourceVersion preconditions. A 409 re-reads
+ * the touched objects, re-plans and tries again (bounded). Any other failure reads the touched
+ * objects back, undoes what is verified as written (newest first, with preconditions) and answers
+ * with what the API server then says about each object (lib/server/apply/recovery.ts).
  */
-async function mayBindPlannedRole(conn: KubeConnection, identity: Identity, binding: PlanOperation, role: PlanOperation): Promise<boolean> {
-  const roleDef = RESOURCES.find((r) => r.kind === role.kind)!;
-  const bind = await deniedPermissions(conn, identity, [{ verb: 'bind', group: roleDef.group, resource: roleDef.resource, namespace: role.namespace, name: role.name }]);
-  if (bind.length === 0) return true;
-  const rules = ((role.object as { rules?: RoleRule[] } | undefined)?.rules ?? []);
-  const wanted = rules.flatMap((rule) =>
-    (rule.verbs ?? []).flatMap((verb) => (rule.apiGroups ?? ['']).flatMap((group) => (rule.resources ?? []).flatMap((resource) =>
-      (rule.resourceNames?.length ? rule.resourceNames : [undefined]).map((name) => ({ verb, group, resource, namespace: binding.namespace, name }))))));
-  if (wanted.some((w) => w.verb === '*' || w.group === '*' || w.resource === '*')) return false;
-  return (await deniedPermissions(conn, identity, wanted)).length === 0;
-}
-
-/** Server-side dry run of every operation, in order. */
-async function dryRun(conn: KubeConnection, identity: Identity, plan: Plan): Promise<void> {
-  for (const op of plan.operations) {
-    try {
-      await write(conn, identity, op, true);
-    } catch (e) {
-      const roleRef = (op.object as { roleRef?: { kind: string; name: string } } | undefined)?.roleRef;
-      const plannedRole = roleRef && op.action === 'create' && isAppError(e) && e.code === 'not_found'
-        ? plan.operations.find((o) => o.action === 'create' && o.kind === roleRef.kind && o.name === roleRef.name && (roleRef.kind === 'ClusterRole' || o.namespace === op.namespace))
-        : undefined;
-      if (!plannedRole) throw e;
-      if (!(await mayBindPlannedRole(conn, identity, op, plannedRole))) {
-        throw new AppError('forbidden', `The API server would refuse to ${describeOp(op)}: you may not bind ${roleRef!.kind} ${roleRef!.name}, which grants permissions you do not hold yourself. ` +
-          'You need the "bind" verb on it, or to hold what it grants. Ask a cluster admin, or have one apply this plan.', { escalation: true });
-      }
-    }
-  }
-}
-
-/**
- * Asks the API server, as the writer, whether each operation is allowed (SelfSubjectAccessReview),
- * so that a missing right is said in words before any dry run: "you may not create clusterroles".
- * Escalation (granting what one does not hold) is not a verb check; the dry run finds that.
- */
-async function checkRights(conn: KubeConnection, identity: Identity, plan: Plan): Promise<void> {
-  const wanted = plan.operations.map((op) => {
-    const def = RESOURCES.find((r) => r.kind === op.kind)!;
-    return { verb: op.action, group: def.group, resource: def.resource, namespace: op.namespace, name: op.action === 'create' ? undefined : op.name };
-  });
-  const denied = await deniedPermissions(conn, identity, wanted);
-  if (denied.length === 0) return;
-  const words = denied.map((d) => `${d.verb} ${d.resource}${d.namespace ? ` in namespace ${d.namespace}` : ' (cluster-wide)'}`);
-  throw new AppError('forbidden', `You may not ${words.join(', nor ')}, so this change cannot be made as you (the API server's own answer to a SelfSubjectAccessReview). Nothing was written.`, {
-    missing: denied,
-    hint: 'Ask a cluster admin to make the change, or to grant you these verbs on these resources.',
-  });
-}
-
-/**
- * Carries out a change on a live cluster: plan, server-side dry run of every operation (validation
- * and RBAC escalation errors surface before anything is written), then apply with resourceVersion
- * preconditions. A 409 re-reads the touched objects, re-plans and tries again (bounded); any other
- * failure undoes what the attempt wrote, or says exactly what is left.
- */
-export async function applyChangeLive(conn: KubeConnection, identity: Identity, readModel: () => Promise<ClusterModel>, change: Change, opts: { dryRun: boolean }): Promise<ChangeResult> {
+export async function applyChangeLive(conn: KubeConnection, identity: Identity, readModel: () => Promise<ClusterModel>, change: Change, opts: { dryRun: boolean },
+  limits: ApplyLimits = APPLY_LIMITS, hooks: ApplyHooks = {}): Promise<ChangeResult> {
   let model = await readModel();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
     const plan: Plan = change.plan(model);
     if (plan.noop) return { plan, dryRun: true, performed: [], attempts: attempt };
     if (attempt === 1) await checkRights(conn, identity, plan);
     try {
-      await dryRun(conn, identity, plan);
+      await dryRunPlan(conn, identity, plan, limits.requestTimeoutMs);
     } catch (e) {
       if (isAppError(e) && e.code === 'conflict' && attempt < MAX_ATTEMPTS) {
         await sleep(Math.random() * 20 * attempt);
@@ -181,23 +85,36 @@ export async function applyChangeLive(conn: KubeConnection, identity: Identity, 
       throw e;
     }
     if (opts.dryRun) return { plan, dryRun: true, performed: [], attempts: attempt, serverDryRun: true };
-    const done: { op: PlanOperation; result?: RawObject }[] = [];
-    try {
-      for (const op of plan.operations) done.push({ op, result: await write(conn, identity, op, false) });
-      return { plan, dryRun: false, performed: done.map((d) => performedOf(d.op)), attempts: attempt, serverDryRun: true };
-    } catch (e) {
-      const left = await rollback(conn, identity, done);
-      if (isAppError(e) && e.code === 'conflict' && left.length === 0 && attempt < MAX_ATTEMPTS) {
-        await sleep(5 + Math.random() * 40 * attempt);
-        model = await refresh(conn, model, plan.operations);
-        continue;
+    const deadline = Date.now() + limits.budgetMs;
+    const touched: Touched[] = [];
+    let failure: AppError | undefined;
+    for (const [i, op] of plan.operations.entries()) {
+      const left = deadline - Date.now();
+      if (left <= 0) {
+        failure = new AppError('unreachable', `The writes took longer than ${Math.round(limits.budgetMs / 1000)} s, so the rest was not written`);
+        break;
       }
-      const written: PerformedOperation[] = done.map((d) => performedOf(d.op));
-      if (!isAppError(e)) throw e;
-      throw new AppError(e.code, left.length
-        ? `${e.message}. The change was only partly applied and could not be fully undone; still in place: ${left.join('; ')}`
-        : `${e.message}${written.length ? '. What had been written was undone; the cluster is as before.' : ''}`, { ...e.details, left });
+      await hooks.beforeWrite?.(i, op);
+      try {
+        touched.push({ op, result: await write(conn, identity, op, { dryRun: false, timeoutMs: Math.min(limits.requestTimeoutMs, left) }) });
+      } catch (e) {
+        failure = asAppError(e);
+        if (uncertain(failure)) touched.push({ op, uncertain: true });
+        break;
+      }
+      await hooks.afterWrite?.(i, op);
     }
+    if (!failure) return { plan, dryRun: false, performed: touched.map((t) => performedOf(t.op)), attempts: attempt, serverDryRun: true };
+    const { error, clean } = await recover(conn, identity, touched, failure, {
+      requestTimeoutMs: limits.requestTimeoutMs,
+      deadline: Math.max(deadline, Date.now() + limits.recoveryMinMs),
+    });
+    if (failure.code === 'conflict' && clean && attempt < MAX_ATTEMPTS) {
+      await sleep(5 + Math.random() * 40 * attempt);
+      model = await refresh(conn, model, plan.operations);
+      continue;
+    }
+    throw error;
   }
   throw new AppError('conflict', `Gave up after ${MAX_ATTEMPTS} attempts: the objects kept changing underneath. Try again.`);
 }

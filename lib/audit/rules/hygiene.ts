@@ -14,7 +14,7 @@ import type { Evidence, Finding, Fix, Severity } from '../types';
 const DANGLING: Partial<Record<ModelWarning['code'], { severity: Severity; why: string }>> = {
   'missing-psp': { severity: 'medium', why: 'Whoever creates a PSP of that name has it granted at once.' },
   'missing-service-account': { severity: 'medium', why: 'Whoever can create that service account inherits the grant.' },
-  'dangling-role-ref': { severity: 'low', why: 'The binding grants nothing now; creating a role of that name would activate it.' },
+  'dangling-role-ref': { severity: 'medium', why: 'The binding grants nothing now, but whoever creates a role of that name activates it: its subjects get whatever that role grants, without anyone granting it to them.' },
   'sa-subject-without-namespace': { severity: 'low', why: 'A ServiceAccount subject of a ClusterRoleBinding needs a namespace; this one matches nobody.' },
 };
 
@@ -35,9 +35,27 @@ function danglingFix(model: ClusterModel, w: ModelWarning): Fix | undefined {
   return undefined;
 }
 
+/**
+ * A binding to a missing `psp-util.<psp>` ClusterRole is the dangerous kind: the next attach of that
+ * PSP (here or with kubectl psp-util) re-creates the role, and the binding's subjects get the PSP back.
+ */
+function danglingKind(model: ClusterModel, w: ModelWarning): { severity: Severity; why: string } | undefined {
+  const kind = DANGLING[w.code];
+  if (w.code !== 'dangling-role-ref' || !kind) return kind;
+  const bindingKey = w.objects?.find((k) => k.startsWith('ClusterRoleBinding/') || k.startsWith('RoleBinding/'));
+  const ref = bindingKey ? parseKey(bindingKey) : null;
+  const binding = ref ? findBinding(model, ref) : undefined;
+  if (binding?.roleRef.kind !== 'ClusterRole' || !binding.roleRef.name.startsWith('psp-util.')) return kind;
+  const psp = binding.roleRef.name.slice('psp-util.'.length);
+  return {
+    severity: 'high',
+    why: `The next attach of PodSecurityPolicy ${psp} (by this dashboard or kubectl psp-util) re-creates ClusterRole ${binding.roleRef.name}, and then ${binding.subjects.map(describeSubject).join(', ') || 'this binding\'s subjects'} get ${psp} back without anyone granting it. Delete the binding, or clean ${psp}.`,
+  };
+}
+
 export function danglingFindings(model: ClusterModel, warnings: ModelWarning[]): Finding[] {
   return warnings.flatMap((w) => {
-    const kind = DANGLING[w.code];
+    const kind = danglingKind(model, w);
     if (!kind) return [];
     return [{
       id: `dangling-reference:${w.code}:${(w.objects ?? []).join(',')}`,

@@ -121,8 +121,13 @@ export class KubeConnection {
     } catch (e) {
       throw unreachable(this.info.server, e);
     }
+    // A connection reset while the body arrives is a transport failure like any other, not a 500.
     const chunks: Buffer[] = [];
-    for await (const c of res) chunks.push(c as Buffer);
+    try {
+      for await (const c of res) chunks.push(c as Buffer);
+    } catch (e) {
+      throw unreachable(this.info.server, e);
+    }
     return { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers };
   }
 
