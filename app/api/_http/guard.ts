@@ -1,7 +1,7 @@
 import 'server-only';
 import { AppError } from '@/lib/errors';
 import { isValidCsrfToken } from '@/lib/server/csrf';
-import { isAllowedHost } from '@/lib/server/hosts';
+import { isAllowedHost, isSameOrigin } from '@/lib/server/hosts';
 import { getConfig } from '@/lib/server/sources/registry';
 
 /**
@@ -14,18 +14,19 @@ export function guardMutation(req: Request): void {
   const host = req.headers.get('host');
   if (!isAllowedHost(host)) throw new AppError('forbidden', `Host "${host ?? ''}" is not allowed.`);
   const origin = req.headers.get('origin');
-  if (origin) {
-    let originHost = '';
-    try {
-      originHost = new URL(origin).host;
-    } catch {
-      /* "null" or garbage: refused below */
-    }
-    if (originHost !== host) throw new AppError('forbidden', `Cross-origin request refused (Origin ${origin} is not this dashboard).`);
+  // Scheme, host and port must all be ours. Next sets the URL's scheme from the socket or from a
+  // TLS-terminating proxy's X-Forwarded-Proto; "null" and garbage are foreign.
+  if (origin !== null && !isSameOrigin(origin, host, requestScheme(req))) {
+    throw new AppError('forbidden', `Cross-origin request refused (Origin ${origin} is not this dashboard).`);
   }
   if (!isValidCsrfToken(req.headers.get('x-csrf-token'))) {
     throw new AppError('forbidden', 'Missing or wrong CSRF token: send the token from GET /api/v1/csrf in the x-csrf-token header.');
   }
+}
+
+/** `https:` when the request arrived over TLS (at this server or at the proxy in front of it), else `http:`. */
+function requestScheme(req: Request): string {
+  return req.url.startsWith('https:') || (req.headers.get('x-forwarded-proto') ?? '').split(',')[0].trim().toLowerCase() === 'https' ? 'https:' : 'http:';
 }
 
 /** Parses a JSON body; anything else is a 400. */

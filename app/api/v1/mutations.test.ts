@@ -130,12 +130,20 @@ describe('guards and bad input', () => {
   });
 
   it('refuses a wrong Host, a foreign Origin and a missing or wrong CSRF token', async () => {
-    const variants: Record<string, string>[] = [{ host: 'evil.example:3000' }, { origin: 'http://evil.example' }, { origin: 'null' }, { 'x-csrf-token': '' }, { 'x-csrf-token': 'wrong' }];
+    const variants: Record<string, string>[] = [
+      { host: 'evil.example:3000' }, { origin: 'http://evil.example' }, { origin: 'null' }, { 'x-csrf-token': '' }, { 'x-csrf-token': 'wrong' },
+      // Malformed Host values that start with a loopback name.
+      { host: 'localhost:3000.evil.com' }, { host: '127.0.0.1:3000@evil.com' }, { host: '[::1]evil.com' }, { host: '127.0.0.1:3000, evil.com' },
+      // Our host with another scheme or port is another origin.
+      { origin: 'https://127.0.0.1:3000' }, { origin: 'http://127.0.0.1:3001' }, { origin: 'http://127.0.0.1' }, { origin: 'http://127.0.0.1:3000.evil.com' },
+    ];
     for (const headers of variants) {
       const res = await call(attach, 'POST', '/api/v1/attach', body, { headers });
       expect(res.status, JSON.stringify(headers)).toBe(403);
     }
     expect((await call(attach, 'POST', '/api/v1/attach', body, { headers: { origin: 'http://127.0.0.1:3000' } })).status).toBe(200);
+    // Behind a TLS-terminating proxy the browser's origin is https, and the proxy says so.
+    expect((await call(attach, 'POST', '/api/v1/attach', body, { headers: { origin: 'https://127.0.0.1:3000', 'x-forwarded-proto': 'https' } })).status).toBe(200);
   });
 
   it('answers bad bodies with 400 and changes nothing', async () => {
