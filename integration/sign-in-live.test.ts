@@ -235,7 +235,7 @@ describe.runIf(run)('sign-in and writes as the person, on kube-apiserver v1.24',
     expect((await call(getSession, 'GET', '/api/v1/session', { cookie })).body.user).toBe('system:serviceaccount:team-a:short-lived');
     await cluster.request('admin', 'DELETE', '/api/v1/namespaces/team-a/serviceaccounts/short-lived');
     const before = await rbacSnapshot(cluster);
-    const res = await until('the deleted account\'s token to be refused', 10_000, async () => {
+    const res = await until('the deleted account\'s token to be refused', 30_000, async () => {
       const r = await call(detach, 'POST', '/api/v1/detach', { body: attachBody, cookie });
       return r.status === 401 ? r : undefined;
     });

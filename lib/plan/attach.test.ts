@@ -22,12 +22,12 @@ const asPlan = (p: ReturnType<typeof planAttach>): Plan => {
 describe('planAttach', () => {
   it('one subject named twice in a request is added once', () => {
     const plan = asPlan(attach(aModel({ psps: [aPsp('p')] }), { psp: 'p', subjects: [group('ops'), group('ops'), sa('team-a', 'ci'), { kind: 'ServiceAccount', name: 'ci', namespace: 'team-a', apiGroup: '' } as never] }));
-    expect((plan.operations[1].object as { subjects: unknown[] }).subjects).toEqual([
+    expect((plan.operations[1].object as unknown as { subjects: unknown[] }).subjects).toEqual([
       { kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'ops' },
       { kind: 'ServiceAccount', name: 'ci', namespace: 'team-a' },
     ]);
     const onExisting = asPlan(attach(existing, { psp: 'p', subjects: [group('ops'), group('ops')] }));
-    expect((onExisting.operations[0].object as { subjects: unknown[] }).subjects).toHaveLength(2);
+    expect((onExisting.operations[0].object as unknown as { subjects: unknown[] }).subjects).toHaveLength(2);
   });
 
   it('bindings left without their psp-util role: re-creating it would revive their subjects, so it needs acknowledging', () => {

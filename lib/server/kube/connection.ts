@@ -97,15 +97,33 @@ export class KubeConnection {
     return opts;
   }
 
-  private open(method: string, apiPath: string, identity: Identity, body: string | undefined, timeoutMs: number, headers: Record<string, string> = {}) {
+  /**
+   * Opens a request. `deadline`: the whole request, connection and TLS handshake included, must be
+   * over by then (the socket's idle timeout alone does not cover a handshake with a frozen server:
+   * seen on a SIGSTOPped kube-apiserver, where a new connection hung until the server resumed).
+   * `idleTimeoutMs`: for streams, the longest silence.
+   */
+  private open(method: string, apiPath: string, identity: Identity, body: string | undefined, limit: { deadlineMs?: number; idleTimeoutMs?: number }, headers: Record<string, string> = {}) {
     return this.requestOptions(identity, body ? { 'Content-Type': 'application/json', ...headers } : headers).then(
       (opts) =>
-        new Promise<http.IncomingMessage>((resolve, reject) => {
+        new Promise<{ res: http.IncomingMessage; done: () => void }>((resolve, reject) => {
           const url = new URL(this.info.server + apiPath);
           const mod = url.protocol === 'http:' ? http : https;
-          const req = mod.request(url, { ...opts, method }, resolve);
-          req.setTimeout(timeoutMs, () => req.destroy(new Error(`timed out after ${timeoutMs} ms`)));
-          req.on('error', reject);
+          let timer: NodeJS.Timeout | undefined;
+          const done = () => clearTimeout(timer);
+          const req = mod.request(url, { ...opts, method }, (res) => resolve({ res, done }));
+          if (limit.deadlineMs !== undefined) {
+            const ms = limit.deadlineMs;
+            timer = setTimeout(() => req.destroy(new Error(`timed out after ${ms} ms`)), ms);
+          }
+          if (limit.idleTimeoutMs !== undefined) {
+            const ms = limit.idleTimeoutMs;
+            req.setTimeout(ms, () => req.destroy(new Error(`no data for ${ms} ms`)));
+          }
+          req.on('error', (e) => {
+            done();
+            reject(e);
+          });
           if (body) req.write(body);
           req.end();
         }),
@@ -114,19 +132,23 @@ export class KubeConnection {
 
   /** One request; transport failures become AppError('unreachable'). HTTP errors are returned, not thrown. */
   async request(method: string, apiPath: string, opts: { identity?: Identity; body?: unknown; timeoutMs?: number; contentType?: string } = {}): Promise<KubeResponse> {
-    let res: http.IncomingMessage;
+    let opened: { res: http.IncomingMessage; done: () => void };
     try {
       const body = opts.body === undefined ? undefined : JSON.stringify(opts.body);
-      res = await this.open(method, apiPath, opts.identity ?? OWN_IDENTITY, body, opts.timeoutMs ?? 15_000, opts.contentType ? { 'Content-Type': opts.contentType } : {});
+      opened = await this.open(method, apiPath, opts.identity ?? OWN_IDENTITY, body, { deadlineMs: opts.timeoutMs ?? 15_000 }, opts.contentType ? { 'Content-Type': opts.contentType } : {});
     } catch (e) {
       throw unreachable(this.info.server, e);
     }
-    // A connection reset while the body arrives is a transport failure like any other, not a 500.
+    // The deadline covers the body too. A connection reset while the body arrives is a transport
+    // failure like any other, not a 500.
+    const { res, done } = opened;
     const chunks: Buffer[] = [];
     try {
       for await (const c of res) chunks.push(c as Buffer);
     } catch (e) {
       throw unreachable(this.info.server, e);
+    } finally {
+      done();
     }
     return { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers };
   }
@@ -134,7 +156,10 @@ export class KubeConnection {
   /** A streaming GET (a watch). The caller reads lines from the response and destroys it when done. */
   async stream(apiPath: string, identity: Identity = OWN_IDENTITY, idleTimeoutMs = 330_000): Promise<http.IncomingMessage> {
     try {
-      return await this.open('GET', apiPath, identity, undefined, idleTimeoutMs);
+      // The response headers must come within 30 s (a frozen server never sends them); then only silence counts.
+      const { res, done } = await this.open('GET', apiPath, identity, undefined, { deadlineMs: Math.min(idleTimeoutMs, 30_000), idleTimeoutMs });
+      done();
+      return res;
     } catch (e) {
       throw unreachable(this.info.server, e);
     }
