@@ -36,6 +36,15 @@ describe('workloadFromManifest and podOfWorkload', () => {
     [{ kind: 'Deployment', metadata: { name: 'd' } }, 'has no spec'],
     [{ kind: 'PodTemplate', metadata: { name: 't' } }, 'template.spec'],
     [{ spec: {} }, 'spec.containers'],
+    // Shapes the API server would not decode, named where they were written.
+    [{ kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [null] } }, 'spec.containers[0]: expected an object'],
+    [{ spec: { containers: [{ name: 'a', ports: [null] }] } }, 'spec.containers[0].ports[0]: expected an object'],
+    [{ kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec: { containers: [{ name: 'a' }], volumes: 'x' } } } }, 'spec.template.spec.volumes: expected a list'],
+    [{ kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 1 } }, 'spec.template: Required value'],
+    [{ kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: 'x' } } }, 'spec.jobTemplate.spec: expected an object'],
+    [{ kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: { containers: [{ name: 'a', securityContext: { capabilities: { drop: 5 } } }] } } } } } }, 'spec.jobTemplate.spec.template.spec.containers[0].securityContext.capabilities.drop: expected a list'],
+    [{ kind: 'PodTemplate', metadata: { name: 't' }, template: { spec: { containers: [{ name: 'a' }], hostNetwork: 'yes' } } }, 'template.spec.hostNetwork: expected a boolean'],
+    [{ kind: 'Job', metadata: { name: 'j', annotations: { a: 1 } }, spec: { template: { spec: { containers: [{ name: 'a' }] } } } }, 'metadata.annotations.a: expected a string'],
   ])('refuses %j', (manifest, error) => {
     const r = workloadFromManifest(manifest);
     expect(r.ok).toBe(false);

@@ -61,6 +61,77 @@ describe('POST /api/v1/simulate on the demo cluster', () => {
     expect((await res.json()).error.message).toContain(fragment);
   });
 
+  /** Malformed pods the engine used to trip over (500): each is a 400 naming the field as written. */
+  const C = { name: 'a', image: 'x' };
+  const DEEP = '__DEEP__';
+  const deepJson = (n: number) => `${'{"x":'.repeat(n)}{}${'}'.repeat(n)}`;
+  const malformedSpecs: [string, unknown, string][] = [
+    ['containers: [null]', { containers: [null] }, 'spec.containers[0]: expected an object'],
+    ['containers: "x"', { containers: 'x' }, 'spec.containers: expected a list'],
+    ['initContainers: [null]', { containers: [C], initContainers: [null] }, 'spec.initContainers[0]: expected an object'],
+    ['ephemeralContainers: 5', { containers: [C], ephemeralContainers: 5 }, 'spec.ephemeralContainers: expected a list'],
+    ['volumes: "x"', { containers: [C], volumes: 'x' }, 'spec.volumes: expected a list'],
+    ['volumes: [null]', { containers: [C], volumes: [null] }, 'spec.volumes[0]: expected an object'],
+    ['a volume without a name', { containers: [C], volumes: [{ emptyDir: {} }] }, 'spec.volumes[0].name: Required value'],
+    ['hostPath: "x"', { containers: [C], volumes: [{ name: 'v', hostPath: '/' }] }, 'spec.volumes[0].hostPath: expected an object'],
+    ['projected sources: [null]', { containers: [C], volumes: [{ name: 'v', projected: { sources: [null] } }] }, 'spec.volumes[0].projected.sources[0]: expected an object'],
+    ['ports: [null]', { containers: [{ ...C, ports: [null] }] }, 'spec.containers[0].ports[0]: expected an object'],
+    ['hostPort: "80"', { containers: [{ ...C, ports: [{ containerPort: 80, hostPort: '80' }] }] }, 'spec.containers[0].ports[0].hostPort: expected a 32-bit integer'],
+    ['capabilities.drop: 5', { containers: [{ ...C, securityContext: { capabilities: { drop: 5 } } }] }, 'spec.containers[0].securityContext.capabilities.drop: expected a list'],
+    ['capabilities.add: [null]', { containers: [{ ...C, securityContext: { capabilities: { add: [null] } } }] }, 'spec.containers[0].securityContext.capabilities.add[0]: expected a string'],
+    ['privileged: "true"', { containers: [{ ...C, securityContext: { privileged: 'true' } }] }, 'spec.containers[0].securityContext.privileged: expected a boolean'],
+    ['runAsUser: 1.5', { containers: [{ ...C, securityContext: { runAsUser: 1.5 } }] }, 'spec.containers[0].securityContext.runAsUser: expected an integer'],
+    ['volumeMounts: [null]', { containers: [{ ...C, volumeMounts: [null] }] }, 'spec.containers[0].volumeMounts[0]: expected an object'],
+    ['pod securityContext: "x"', { containers: [C], securityContext: 'x' }, 'spec.securityContext: expected an object'],
+    ['sysctls: [null]', { containers: [C], securityContext: { sysctls: [null] } }, 'spec.securityContext.sysctls[0]: expected an object'],
+    ['supplementalGroups: ["0"]', { containers: [C], securityContext: { supplementalGroups: ['0'] } }, 'spec.securityContext.supplementalGroups[0]: expected an integer'],
+    ['hostNetwork: "yes"', { containers: [C], hostNetwork: 'yes' }, 'spec.hostNetwork: expected a boolean'],
+    ['hostPID: 1', { containers: [C], hostPID: 1 }, 'spec.hostPID: expected a boolean'],
+    ['hostIPC: {}', { containers: [C], hostIPC: {} }, 'spec.hostIPC: expected a boolean'],
+    ['serviceAccountName: {}', { containers: [C], serviceAccountName: {} }, 'spec.serviceAccountName: expected a string'],
+    ['a 10,000-deep securityContext', { containers: [{ ...C, securityContext: DEEP }] }, 'nested deeper than 64 levels'],
+    ['a 10,000-deep unknown field', { containers: [C], extra: DEEP }, 'nested deeper than 64 levels'],
+  ];
+  it.each(malformedSpecs)('400 naming the field for a pod with %s, and for the same Deployment and CronJob template', async (_what, spec, error) => {
+    const send = (manifest: unknown) => simulate(new Request('http://127.0.0.1:3000/api/v1/simulate', {
+      method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ manifest, requester: { user: 'alice' } }).replace(`"${DEEP}"`, deepJson(10_000)),
+    }));
+    for (const [manifest, prefix] of [
+      [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec }, ''],
+      [{ apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { template: { spec } } }, 'spec.template.'],
+      [{ apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec } } } } }, 'spec.jobTemplate.spec.template.'],
+    ] as const) {
+      const res = await send(manifest);
+      expect(res.status, `${manifest.kind}: ${_what}`).toBe(400);
+      const { message } = (await res.json()).error;
+      expect(message).toContain(error.includes('nested') ? error : `${prefix}${error}`);
+      expect(message.startsWith(prefix), message).toBe(true);
+    }
+  });
+
+  it.each([
+    ['annotations: "x"', { name: 'p', annotations: 'x' }, 'metadata.annotations: expected an object of strings'],
+    ['a seccomp annotation that is a number', { name: 'p', annotations: { 'seccomp.security.alpha.kubernetes.io/pod': 5 } }, 'metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]: expected a string'],
+    ['labels: [1]', { name: 'p', labels: [1] }, 'metadata.labels: expected an object of strings'],
+    ['metadata: "x"', 'x', 'metadata: expected an object'],
+  ])('400 for a pod whose metadata has %s', async (_what, metadata, error) => {
+    const res = await post({ manifest: { apiVersion: 'v1', kind: 'Pod', metadata, spec: { containers: [C] } } });
+    expect(res.status).toBe(400);
+    expect((await res.json()).error.message).toContain(error);
+  });
+
+  it('400 for malformed YAML manifests too, however deep', async () => {
+    for (const [manifest, fragment] of [
+      ['kind: Pod\nmetadata: {name: p}\nspec:\n  containers: [~]\n', 'spec.containers[0]: expected an object'],
+      ['kind: Deployment\nmetadata: {name: d}\nspec:\n  template: x\n', 'spec.template: expected an object'],
+      [`kind: Pod\nspec: {containers: [{name: a}], x: ${'['.repeat(5000)}${']'.repeat(5000)}}\n`, ''],
+    ]) {
+      const res = await post({ manifest });
+      expect(res.status, manifest.slice(0, 60)).toBe(400);
+      expect((await res.json()).error.message).toContain(fragment);
+    }
+  });
+
   it('400 for a body that is not JSON, 404 for an unknown workload', async () => {
     expect((await post(PRIVILEGED_POD, 'text/yaml')).status).toBe(400);
     expect((await post({ workload: 'Deployment/nowhere/nothing' })).status).toBe(404);
