@@ -44,6 +44,10 @@ export interface TestCluster {
   stopApiserver(): Promise<void>;
   /** start kube-apiserver again on the same port and wait for /readyz */
   startApiserver(): Promise<void>;
+  /** SIGSTOP kube-apiserver: its sockets stay open (the kernel still accepts connections) and nothing answers */
+  freezeApiserver(): void;
+  /** SIGCONT it; a no-op when it is not frozen. stop() thaws first. */
+  thawApiserver(): void;
   /** everything down, run dir removed */
   stop(): Promise<void>;
   /** Small HTTP client against this cluster: as an identity, JSON in/out. */
@@ -931,6 +935,7 @@ export async function startCluster(opts: StartOptions): Promise<TestCluster> {
   log(`testenv: ${version} cluster (${serverVersion}) up in ${Date.now() - t0} ms; kubeconfig ${kubeconfigPath}`);
 
   let stopped = false;
+  let frozen = 0;
   const cluster: TestCluster = {
     version,
     serverVersion,
@@ -942,7 +947,20 @@ export async function startCluster(opts: StartOptions): Promise<TestCluster> {
     auditLogPath,
     controllerManager: withCM,
     request: api,
+    freezeApiserver() {
+      const pid = state.pids['kube-apiserver'];
+      if (!pid || !ownedBy(pid, dir)) throw new Error('testenv: kube-apiserver is not running');
+      process.kill(pid, 'SIGSTOP');
+      frozen = pid;
+      log('testenv: kube-apiserver frozen (SIGSTOP)');
+    },
+    thawApiserver() {
+      if (frozen && ownedBy(frozen, dir)) process.kill(frozen, 'SIGCONT');
+      if (frozen) log('testenv: kube-apiserver thawed (SIGCONT)');
+      frozen = 0;
+    },
     async stopApiserver() {
+      cluster.thawApiserver();
       const pid = state.pids['kube-apiserver'];
       if (pid) await killOwned(pid, dir);
       delete state.pids['kube-apiserver'];
@@ -973,6 +991,7 @@ export async function startCluster(opts: StartOptions): Promise<TestCluster> {
     async stop() {
       if (stopped) return;
       stopped = true;
+      cluster.thawApiserver();
       await stopRunDir(dir);
       live.delete(liveEntry);
       log(`testenv: cluster ${id} stopped`);

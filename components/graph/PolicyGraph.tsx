@@ -181,17 +181,19 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
 }
 
 /**
- * The live cluster's revision, polled: when a watch changed the cache, the graph is fetched again.
+ * The live cluster's policy revision, polled: when a watch changed a PSP, an RBAC object, a
+ * ServiceAccount or a Namespace, the graph is fetched again. Pod and workload events do not move it,
+ * so they neither refetch nor re-lay out the graph (which would lose the user's zoom and pan).
  * A failed poll (the cluster went away) shows as a revision change too, so the error appears.
  */
 function useClusterRevision(cluster: ClusterView): string {
-  const [revision, setRevision] = useState(String(cluster.revision));
+  const [revision, setRevision] = useState(String(cluster.revisions.policy));
   useEffect(() => {
     if (cluster.source.kind !== 'live') return;
     const t = setInterval(() => {
       api
         .cluster()
-        .then((c) => setRevision(String(c.revision)))
+        .then((c) => setRevision(String(c.revisions.policy)))
         .catch((e) => setRevision(`error:${e instanceof ApiError ? e.code : 'network'}`));
     }, 3000);
     return () => clearInterval(t);

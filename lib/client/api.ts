@@ -39,7 +39,10 @@ export interface ClusterView {
   source: SourceInfo;
   /** Who acts for this browser, and whether it may change anything. */
   actor: ActorView;
+  /** Bumped by any change of the cluster cache. */
   revision: number;
+  /** By what changed: `policy` (PSPs, RBAC, ServiceAccounts, Namespaces) and `workloads` (pods and workload kinds). */
+  revisions: { policy: number; workloads: number };
   counts: Record<string, number>;
   namespaces: string[];
   warnings: ModelWarning[];

@@ -11,28 +11,38 @@ import { resolvePspRelations, type PspRelations } from '../rbac/relations';
 import { renderTree } from '../tree/render-tree';
 import { serviceAccountOfWorkload } from '../plan/requests';
 import { getSource } from './sources/registry';
+import type { ClusterSource } from './sources/source';
 
 /**
- * The read views, computed from the source's current model. Relations are resolved once per model
- * (models are immutable and cached by the sources), so repeated requests reuse them.
+ * The read views, computed from the source's current model. Relations read only the policy kinds
+ * (PSPs, RBAC, ServiceAccounts, Namespaces), so they are resolved once per policy revision: a pod
+ * event gives a new model but the same relations. Models are immutable and cached by the sources.
  */
-const relCache = new WeakMap<ClusterModel, PspRelations>();
+let relCache: { source: ClusterSource; revision: number; rel: PspRelations } | undefined;
 
 async function current(): Promise<{ model: ClusterModel; rel: PspRelations }> {
-  const model = await getSource().readModel();
-  let rel = relCache.get(model);
-  if (!rel) {
-    rel = resolvePspRelations(model);
-    relCache.set(model, rel);
-  }
+  const source = getSource();
+  // The revision before and after the read: when they differ (a file source counts a rebuild only
+  // as it makes it; a change may land meanwhile), the model cannot be tied to either, so the
+  // relations are computed and not kept.
+  const before = source.revision('policy');
+  const model = await source.readModel();
+  const revision = source.revision('policy');
+  if (before === revision && relCache?.source === source && relCache.revision === revision) return { model, rel: relCache.rel };
+  const rel = resolvePspRelations(model);
+  if (before === revision) relCache = { source, revision, rel };
   return { model, rel };
 }
 
 export async function clusterView() {
   const { model, rel } = await current();
+  const source = getSource();
   return {
-    source: model.source,
-    revision: getSource().revision(),
+    // Fresh, not the model's copy: whether the API server answers changes without a new model.
+    source: source.info(),
+    /** Any change; `revisions` says which part: a view follows the part it reads. */
+    revision: source.revision(),
+    revisions: { policy: source.revision('policy'), workloads: source.revision('workloads') },
     counts: {
       podSecurityPolicies: model.psps.length,
       clusterRoles: model.clusterRoles.length,

@@ -1,15 +1,33 @@
 import 'server-only';
 import { AppError, type MissingPermission } from '../../errors';
-import type { ClusterModel, ModelWarning, SourceInfo } from '../../model/types';
+import { WORKLOAD_KINDS, type ClusterModel, type ModelWarning, type SourceInfo, type WorkloadKind } from '../../model/types';
 import { RESOURCES } from '../../sources/resources';
 import { buildModel } from '../../sources/to-model';
 import type { Identity, KubeConnection } from '../kube/connection';
 import type { Change, ChangeResult } from '../../plan/change';
 import { applyChangeLive } from '../apply';
-import { Reflector } from '../kube/reflector';
-import type { ClusterSource } from './source';
+import { Reflector, type ReflectorOptions } from '../kube/reflector';
+import type { ClusterSource, RevisionScope } from './source';
 
 const FIRST_SYNC_TIMEOUT_MS = 15_000;
+
+export interface LiveSourceOptions {
+  /** How often the API server is asked `/readyz` while the watches are open (default 5 s). */
+  probeIntervalMs?: number;
+  /** How long it may take to answer (default 4 s). */
+  probeTimeoutMs?: number;
+  reflector?: ReflectorOptions;
+}
+
+/** The model's arrays that one group of kinds fills. */
+type PolicyPart = Pick<ClusterModel, 'psps' | 'clusterRoles' | 'roles' | 'clusterRoleBindings' | 'roleBindings' | 'serviceAccounts' | 'namespaces'>;
+
+/** A part built for one kind only: the PSP-API warning belongs to the whole model. */
+const PART_SOURCE: SourceInfo = { kind: 'live', name: 'part', pspApiServed: true, state: 'live', readOnly: true };
+
+function isWorkloadKind(kind: string): boolean {
+  return WORKLOAD_KINDS.includes(kind as WorkloadKind);
+}
 
 /**
  * A live cluster, read through one reflector per kind. Requests read only the cache: reloading the
@@ -17,14 +35,32 @@ const FIRST_SYNC_TIMEOUT_MS = 15_000;
  */
 export class LiveSource implements ClusterSource {
   private readonly reflectors: Reflector[];
+  /** PSPs, RBAC, ServiceAccounts and Namespaces: what the graph, tree, PSP table and object views read. */
+  private readonly policyReflectors: Reflector[];
+  /** Pods and the workload kinds: read by simulation, the namespace view and the audit. */
+  private readonly workloadReflectors: Reflector[];
   private serverVersion?: string;
   private versionFetch?: Promise<void>;
   private started?: Promise<void>;
   private memo?: { generation: number; model: ClusterModel };
+  /** Each kind parsed once per generation, each group assembled once per revision: a pod event re-parses pods only. */
+  private readonly parts = new WeakMap<Reflector, { generation: number; model: ClusterModel }>();
+  private policyPart?: { revision: number; part: PolicyPart };
+  private workloadsPart?: { revision: number; workloads: ClusterModel['workloads'] };
+  /** Whether the API server answered the last probe; `since` is when it stopped (Date.now()). */
+  private health: { answering: true } | { answering: false; since: number; why: string } = { answering: true };
+  private probeTimer?: NodeJS.Timeout;
+  private closed = false;
+  private readonly probeIntervalMs: number;
+  private readonly probeTimeoutMs: number;
   private writes: Promise<void> = Promise.resolve();
 
-  constructor(private readonly conn: KubeConnection, private readonly readOnly: boolean) {
-    this.reflectors = RESOURCES.map((def) => new Reflector(conn, def, () => this.onChange()));
+  constructor(private readonly conn: KubeConnection, private readonly readOnly: boolean, options: LiveSourceOptions = {}) {
+    this.reflectors = RESOURCES.map((def) => new Reflector(conn, def, () => this.onChange(), options.reflector));
+    this.policyReflectors = this.reflectors.filter((r) => !isWorkloadKind(r.def.kind));
+    this.workloadReflectors = this.reflectors.filter((r) => isWorkloadKind(r.def.kind));
+    this.probeIntervalMs = options.probeIntervalMs ?? 5_000;
+    this.probeTimeoutMs = options.probeTimeoutMs ?? 4_000;
   }
 
   private onChange() {
@@ -33,8 +69,49 @@ export class LiveSource implements ClusterSource {
   }
 
   start(): Promise<void> {
-    this.started ??= Promise.all([this.fetchVersion(), ...this.reflectors.map((r) => r.start())]).then(() => undefined);
+    if (!this.started) {
+      this.started = Promise.all([this.fetchVersion(), ...this.reflectors.map((r) => r.start())]).then(() => undefined);
+      this.scheduleProbe();
+    }
     return this.started;
+  }
+
+  /**
+   * An open watch says nothing when the API server freezes or the network drops packets: the
+   * connection stays up and silent (bookmarks come only about once a minute). So while the watches
+   * are open, the API server is asked `/readyz` every few seconds with a short timeout; any HTTP
+   * answer below 500 (even a 403) means it answers. When it does not, the source says so
+   * (`unreachable`) and keeps serving its cache; when it answers again, watches that stayed silent
+   * through the outage are re-opened from their resourceVersion (a dead connection would otherwise
+   * wait for the stall timeout), and the state is `live` again.
+   */
+  private scheduleProbe() {
+    if (this.closed) return;
+    this.probeTimer = setTimeout(() => void this.probe().finally(() => this.scheduleProbe()), this.probeIntervalMs);
+    this.probeTimer.unref?.();
+  }
+
+  private async probe() {
+    // Only while watches are open: a reflector that cannot reach the server says so itself.
+    if (!this.reflectors.some((r) => r.state.phase === 'synced')) return;
+    const at = Date.now();
+    let why: string | undefined;
+    try {
+      const res = await this.conn.request('GET', '/readyz', { timeoutMs: this.probeTimeoutMs });
+      if (res.status >= 500) why = `/readyz answered HTTP ${res.status}`;
+    } catch (e) {
+      why = (e as Error).message;
+    }
+    if (this.closed) return;
+    if (why) {
+      if (this.health.answering) this.health = { answering: false, since: at, why };
+      return;
+    }
+    if (!this.health.answering) {
+      const since = this.health.since;
+      this.health = { answering: true };
+      for (const r of this.reflectors) r.reopenIfSilentSince(since);
+    }
   }
 
   private fetchVersion(): Promise<void> {
@@ -52,7 +129,7 @@ export class LiveSource implements ClusterSource {
     const psp = this.reflectors.find((r) => r.def.kind === 'PodSecurityPolicy')!;
     const phases = this.reflectors.map((r) => r.state);
     const failed = phases.filter((p): p is { phase: 'failed'; error: AppError } => p.phase === 'failed');
-    const state: SourceInfo['state'] = failed.some((f) => f.error.code === 'unreachable')
+    const state: SourceInfo['state'] = failed.some((f) => f.error.code === 'unreachable') || !this.health.answering
       ? 'unreachable'
       : failed.length > 0
         ? 'degraded'
@@ -69,8 +146,15 @@ export class LiveSource implements ClusterSource {
     };
   }
 
-  revision(): number {
-    return this.reflectors.reduce((n, r) => n + r.generation, 0);
+  /** Sums of generations (each only grows): `policy` and `workloads` move independently, the whole with either. */
+  revision(scope?: RevisionScope): number {
+    const of = scope === 'policy' ? this.policyReflectors : scope === 'workloads' ? this.workloadReflectors : this.reflectors;
+    return of.reduce((n, r) => n + r.generation, 0);
+  }
+
+  /** When the API server stopped answering the probe, and why; undefined while it answers. */
+  notAnswering(): { since: number; why: string } | undefined {
+    return this.health.answering ? undefined : { since: this.health.since, why: this.health.why };
   }
 
   async readModel(): Promise<ClusterModel> {
@@ -84,10 +168,44 @@ export class LiveSource implements ClusterSource {
         warnings.push({ code: r.state.error.code === 'forbidden' ? 'list-forbidden' : 'list-failed', message: `${r.def.kind}s are not shown: ${r.state.error.message}` });
       }
     }
-    const objects = this.reflectors.flatMap((r) => [...r.items.values()].map((object) => ({ object, where: `${r.def.kind} ${String((object.metadata as { name?: string })?.name)}` })));
-    const model = buildModel({ objects, source: this.info(), warnings, computeAggregation: false });
+    const base = buildModel({ objects: [], source: this.info(), warnings, computeAggregation: false });
+    const model: ClusterModel = { ...base, ...this.policy(), workloads: this.workloads() };
     this.memo = { generation, model };
     return model;
+  }
+
+  private partOf(r: Reflector): ClusterModel {
+    const cached = this.parts.get(r);
+    if (cached?.generation === r.generation) return cached.model;
+    const objects = [...r.items.values()].map((object) => ({ object, where: `${r.def.kind} ${String((object.metadata as { name?: string })?.name)}` }));
+    const model = buildModel({ objects, source: PART_SOURCE, computeAggregation: false });
+    this.parts.set(r, { generation: r.generation, model });
+    return model;
+  }
+
+  private policy(): PolicyPart {
+    const revision = this.revision('policy');
+    if (this.policyPart?.revision === revision) return this.policyPart.part;
+    const parts = this.policyReflectors.map((r) => this.partOf(r));
+    const part: PolicyPart = {
+      psps: parts.flatMap((p) => p.psps),
+      clusterRoles: parts.flatMap((p) => p.clusterRoles),
+      roles: parts.flatMap((p) => p.roles),
+      clusterRoleBindings: parts.flatMap((p) => p.clusterRoleBindings),
+      roleBindings: parts.flatMap((p) => p.roleBindings),
+      serviceAccounts: parts.flatMap((p) => p.serviceAccounts),
+      namespaces: parts.flatMap((p) => p.namespaces),
+    };
+    this.policyPart = { revision, part };
+    return part;
+  }
+
+  private workloads(): ClusterModel['workloads'] {
+    const revision = this.revision('workloads');
+    if (this.workloadsPart?.revision === revision) return this.workloadsPart.workloads;
+    const workloads = this.workloadReflectors.flatMap((r) => this.partOf(r).workloads);
+    this.workloadsPart = { revision, workloads };
+    return workloads;
   }
 
   /** Unreachable, bad credentials, or a forbidden essential list: an error page, not a wrong graph. */
@@ -132,6 +250,8 @@ export class LiveSource implements ClusterSource {
   }
 
   close() {
+    this.closed = true;
+    clearTimeout(this.probeTimer);
     for (const r of this.reflectors) r.stop();
   }
 }

@@ -10,13 +10,23 @@ export interface PendingChanges {
   changes: NetChanges;
 }
 
+/**
+ * What a view reads: `policy` is PSPs, RBAC, ServiceAccounts and Namespaces (graph, tree, PSP table,
+ * object details); `workloads` is pods and the workload kinds (simulation, namespaces, and with
+ * policy the audit). Without a scope, everything.
+ */
+export type RevisionScope = 'policy' | 'workloads';
+
 /** Where the cluster model comes from. Every implementation reshapes raw objects through buildModel. */
 export interface ClusterSource {
   info(): SourceInfo;
   /** The current model, from memory; throws AppError when the source cannot give a true picture. */
   readModel(): Promise<ClusterModel>;
-  /** Changes whenever what readModel would return changes; the browser polls it to follow the cluster. */
-  revision(): number;
+  /**
+   * Changes whenever what readModel would return changes (in `scope`'s part of it, when given); the
+   * browser polls it to follow the cluster. Only grows.
+   */
+  revision(scope?: RevisionScope): number;
   /**
    * Plans and carries out a change: on a live cluster as `identity` (dry run first), on a file
    * source in its in-memory copy. With dryRun nothing is written.
