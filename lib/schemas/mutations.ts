@@ -1,15 +1,37 @@
 import { z } from 'zod';
 import { PSP_TEMPLATES } from '../plan/templates';
+import { invalidBody, isDNS1123Label, isDNS1123Subdomain } from '../validation/names';
 
-/** Bodies of the mutating routes. Strict: an unknown field is a mistake worth a 400, not a silent no-op. */
-const name = z.string().trim().min(1).max(253).regex(/^[^\s/]+$/, 'must not contain spaces or "/"');
-const rbacName = z.string().trim().min(1).max(253).regex(/^[^\s]+$/, 'must not contain spaces');
-const dnsLabel = z.string().min(1).max(63).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/, 'must be a DNS-1123 label (a-z, 0-9, "-")');
+/**
+ * Bodies of the mutating routes. Strict: an unknown field is a mistake worth a 400, not a silent no-op.
+ * Names follow the API server's rules and wording (lib/validation/names.ts), so the demo and snapshot
+ * sources, which have no API server behind them, refuse what a live cluster would.
+ */
+
+/** A string the API server checks with `check`: each of its messages becomes an issue, `Invalid value: "x": …`. */
+const k8sString = (check: (v: string) => string[]) =>
+  z.string().superRefine((v, ctx) => {
+    if (v.length === 0) {
+      ctx.addIssue({ code: 'custom', message: 'Required value' });
+      return;
+    }
+    for (const m of check(v)) ctx.addIssue({ code: 'custom', message: invalidBody(v, m) });
+  });
+
+/** PSPs, ServiceAccounts and workloads: DNS-1123 subdomains. */
+const name = k8sString(isDNS1123Subdomain);
+/** Namespaces: DNS-1123 labels. */
+const dnsLabel = k8sString(isDNS1123Label);
+/**
+ * Users and groups: any non-empty name, as the API server allows (v1.24 stores NUL, U+202E, spaces
+ * and `:` in them; see validateSubject in lib/validation/names.ts). Not trimmed: " alice" is not alice.
+ */
+const rbacName = z.string().min(1, 'Required value');
 
 export const subjectSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('Group'), name: rbacName, apiGroup: z.literal('rbac.authorization.k8s.io').optional() }),
   z.strictObject({ kind: z.literal('User'), name: rbacName, apiGroup: z.literal('rbac.authorization.k8s.io').optional() }),
-  z.strictObject({ kind: z.literal('ServiceAccount'), name: dnsLabel.or(name), namespace: dnsLabel }),
+  z.strictObject({ kind: z.literal('ServiceAccount'), name, namespace: dnsLabel }),
 ], { error: (issue) => (issue.code === 'invalid_union' ? 'subject.kind must be Group, User or ServiceAccount (with a namespace)' : undefined) });
 
 const workloadRef = z.strictObject({ kind: z.enum(['DaemonSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob', 'ReplicaSet', 'Pod']), name });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { annotationErrors, invalidBody, isDNS1123Subdomain, labelErrors } from '../validation/names';
 
 /**
  * A PodSecurityPolicy manifest, checked the way the API server's validation would before anything
@@ -53,16 +54,21 @@ export const pspSpecSchema = z.strictObject({
   }
 });
 
-/** DNS-1123 subdomain, as PSP names must be. */
-export const k8sName = z.string().min(1).max(253).regex(/^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/, 'must be a lowercase DNS-1123 subdomain (a-z, 0-9, "-" and ".")');
+/** Each message of an API server check becomes an issue at this field, worded as the API server words it. */
+const apiCheck = <T>(check: (v: T) => string[]) => (v: T, ctx: z.RefinementCtx) => {
+  for (const message of check(v)) ctx.addIssue({ code: 'custom', message });
+};
+
+/** DNS-1123 subdomain, as PSP names must be (ValidatePodSecurityPolicyName). */
+export const k8sName = z.string().min(1, 'Required value: name or generateName is required').superRefine(apiCheck((v: string) => isDNS1123Subdomain(v).map((m) => invalidBody(v, m))));
 
 export const pspManifestSchema = z.looseObject({
   apiVersion: z.literal('policy/v1beta1').optional(),
   kind: z.literal('PodSecurityPolicy').optional(),
   metadata: z.looseObject({
     name: k8sName,
-    labels: z.record(z.string(), z.string()).optional(),
-    annotations: z.record(z.string(), z.string()).optional(),
+    labels: z.record(z.string(), z.string()).superRefine(apiCheck(labelErrors)).optional(),
+    annotations: z.record(z.string(), z.string()).superRefine(apiCheck(annotationErrors)).optional(),
   }),
   spec: pspSpecSchema,
 });

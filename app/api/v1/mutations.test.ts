@@ -166,4 +166,38 @@ describe('guards and bad input', () => {
     expect(missing.status).toBe(404);
     expect((await (await pending(new Request('http://127.0.0.1:3000/api/v1/pending'))).json()).history).toEqual([]);
   });
+
+  it('refuses, in the demo as the API server would, names, labels and annotations a live cluster refuses, in its words', async () => {
+    const SUBDOMAIN = "a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character";
+    const spec = { seLinux: { rule: 'RunAsAny' }, runAsUser: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' } };
+    const cases: [unknown, string, string, unknown, string][] = [
+      [attach, 'POST', '/api/v1/attach', { psp: 'eks.privileged', subject: { kind: 'ServiceAccount', name: 'UPPER..x', namespace: 'default' } }, `subject.name: Invalid value: "UPPER..x": ${SUBDOMAIN}`],
+      [attach, 'POST', '/api/v1/attach', { psp: 'eks.privileged', subject: { kind: 'ServiceAccount', name: 'a:b', namespace: 'default' } }, `subject.name: Invalid value: "a:b": ${SUBDOMAIN}`],
+      [attach, 'POST', '/api/v1/attach', { psp: 'eks.privileged', subject: { kind: 'ServiceAccount', name: 'a\u0000b', namespace: 'default' } }, 'subject.name: Invalid value: "a\\x00b"'],
+      [attach, 'POST', '/api/v1/attach', { psp: 'eks.privileged', subjects: [{ kind: 'ServiceAccount', name: 'evil\u202etxt', namespace: 'default' }] }, 'subjects.0.name: Invalid value: "evil\\u202etxt"'],
+      [attach, 'POST', '/api/v1/attach', { psp: 'eks.privileged', subject: { kind: 'ServiceAccount', name: 'ok', namespace: 'Kube.System' } }, 'subject.namespace: Invalid value: "Kube.System": a lowercase RFC 1123 label'],
+      [attach, 'POST', '/api/v1/attach', { psp: 'eks.privileged', subject: { kind: 'Group', name: '' } }, 'subject.name: Required value'],
+      [detach, 'POST', '/api/v1/detach', { psp: 'eks.privileged', subject: { kind: 'ServiceAccount', name: 'UPPER..x', namespace: 'default' } }, 'subject.name: Invalid value: "UPPER..x"'],
+      [createPsp, 'POST', '/api/v1/psps', { template: 'restricted', name: 'Restricted' }, `name: Invalid value: "Restricted": ${SUBDOMAIN}`],
+      [createPsp, 'POST', '/api/v1/psps', { manifest: { metadata: { name: 'p', labels: { 'a b': 'x' } }, spec } }, 'metadata.labels: Invalid value: "a b": name part must consist of alphanumeric characters'],
+      [createPsp, 'POST', '/api/v1/psps', { manifest: { metadata: { name: 'p', labels: { a: 'x y' } }, spec } }, 'metadata.labels: Invalid value: "x y": a valid label must be an empty string or consist of alphanumeric characters'],
+      [createPsp, 'POST', '/api/v1/psps', { manifest: { metadata: { name: 'p', labels: { ['k'.repeat(64)]: 'v' } }, spec } }, 'name part must be no more than 63 characters'],
+      [createPsp, 'POST', '/api/v1/psps', { manifest: { metadata: { name: 'p', labels: { a: 'v'.repeat(64) } }, spec } }, `metadata.labels: Invalid value: "${'v'.repeat(64)}": must be no more than 63 characters`],
+      [createPsp, 'POST', '/api/v1/psps', { manifest: { metadata: { name: 'p', annotations: { a: 'x'.repeat(300 * 1024) } }, spec } }, 'metadata.annotations: Too long: must have at most 262144 bytes'],
+      [createPsp, 'POST', '/api/v1/psps', { manifest: { metadata: { name: 'p', annotations: { 'bad key': 'v' } }, spec } }, 'metadata.annotations: Invalid value: "bad key"'],
+      [createPsp, 'POST', '/api/v1/psps', { manifest: { metadata: { name: 'UPPER..x' }, spec } }, `metadata.name: Invalid value: "UPPER..x": ${SUBDOMAIN}`],
+    ];
+    for (const [h, m, p, b, fragment] of cases) {
+      const res = await call(h, m, p, b);
+      const text = await res.text();
+      expect(res.status, `${p} ${text.slice(0, 300)}`).toBe(400);
+      expect(JSON.parse(text).error.message, p).toContain(fragment);
+    }
+    // What the API server does accept is accepted: any non-empty User or Group name.
+    for (const name of ['a:b', 'UPPER..x', 'evil\u202etxt']) {
+      expect((await call(attach, 'POST', '/api/v1/attach?dryRun=true', { psp: 'eks.privileged', subject: { kind: 'User', name } })).status, name).toBe(200);
+    }
+    // Only the dry runs above: nothing was applied to the demo.
+    expect((await (await pending(new Request('http://127.0.0.1:3000/api/v1/pending'))).json()).history).toEqual([]);
+  });
 });
