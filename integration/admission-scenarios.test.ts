@@ -37,19 +37,22 @@ interface Outcome {
   returned?: Pod;
 }
 
-/** The fields PSP writes, from a pod as the server returns it (API defaults and seccomp sync left out). */
+/**
+ * The security fields of a pod as the server returns it: what PSP writes, and the seccomp field and
+ * annotations the API server keeps in step before storing (the engine's pod must equal the stored one).
+ */
 function securityView(pod: Pod) {
   const pick = (o: Record<string, unknown> | null | undefined, keys: string[]) =>
     Object.fromEntries(keys.filter((k) => o?.[k] !== undefined && o?.[k] !== null).map((k) => [k, o![k]]));
   const annotations = Object.fromEntries(
-    Object.entries(pod.metadata.annotations ?? {}).filter(([k]) => k === 'seccomp.security.alpha.kubernetes.io/pod' || k.startsWith('container.apparmor.security.beta.kubernetes.io/')),
+    Object.entries(pod.metadata.annotations ?? {}).filter(([k]) => k === 'seccomp.security.alpha.kubernetes.io/pod' || k.startsWith('container.seccomp.security.alpha.kubernetes.io/') || k.startsWith('container.apparmor.security.beta.kubernetes.io/')),
   );
   return {
     annotations,
     runtimeClassName: pod.spec.runtimeClassName ?? undefined,
-    pod: pick(pod.spec.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'fsGroup', 'supplementalGroups', 'seLinuxOptions']),
+    pod: pick(pod.spec.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'fsGroup', 'supplementalGroups', 'seLinuxOptions', 'seccompProfile']),
     containers: [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) =>
-      pick(c.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'seLinuxOptions', 'capabilities', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'privileged']),
+      pick(c.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'seLinuxOptions', 'capabilities', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'privileged', 'seccompProfile']),
     ),
   };
 }

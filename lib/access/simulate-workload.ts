@@ -1,3 +1,4 @@
+import { applySeccompVersionSkew } from '../admission/storage';
 import { applyApiDefaults, applyServiceAccountAdmission } from '../admission/api-defaults';
 import type { Pod } from '../admission/pod';
 import { invalidAfterAdmission } from '../admission/pod-validation';
@@ -95,10 +96,16 @@ export function simulatePod(
   const refusedBeforePsp = missingAccount
     ? `pods ${JSON.stringify(pod.metadata.name || pod.metadata.generateName || '')} is forbidden: error looking up service account ${namespace}/${saName}: serviceaccount ${JSON.stringify(saName)} not found`
     : undefined;
+  if (refusedBeforePsp) {
+    // The ServiceAccount plugin refuses the pod before PSP looks at it, whoever asks: nothing is admitted or stored.
+    return { ...result, allowed: false, psp: undefined, pod: undefined, mutations: [], message: refusedBeforePsp, namespace, serviceAccount: saName, requester, submittedPod, refusedBeforePsp };
+  }
   const invalid = result.pod ? invalidAfterAdmission(result.pod) : [];
   return {
-    ...result, namespace, serviceAccount: saName, requester, submittedPod,
-    ...(refusedBeforePsp ? { refusedBeforePsp } : {}),
+    ...result,
+    // The pod as the API server stores it: after admission it keeps the seccomp field and annotation in step.
+    ...(result.pod ? { pod: applySeccompVersionSkew(result.pod) } : {}),
+    namespace, serviceAccount: saName, requester, submittedPod,
     ...(invalid.length ? { refusedAfterPsp: invalid } : {}),
   };
 }

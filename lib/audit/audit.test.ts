@@ -149,11 +149,18 @@ describe('auditCluster: a restrictive PSP shadowed by a permissive one', () => {
 describe('auditCluster: workloads no usable PSP admits', () => {
   const model = aModel({
     namespaces: [ns('ci')],
-    serviceAccounts: [aServiceAccount('ci', 'runner')],
+    serviceAccounts: [aServiceAccount('ci', 'runner'), aServiceAccount('ci', 'default')],
     psps: [aPsp('privileged', ALLOW_ALL), aPsp('restricted', RESTRICTED), aPsp('host-network', { ...ALLOW_ALL, privileged: false })],
     clusterRoles: [aClusterRole('use-restricted', [useRule('restricted')])],
     clusterRoleBindings: [aClusterRoleBinding('restricted-sas', 'use-restricted', [group('system:serviceaccounts')])],
     workloads: [deployment('ci', 'runner', { serviceAccountName: 'runner', ...privilegedContainer }), deployment('ci', 'fine')],
+  });
+
+  it('a workload whose service account does not exist is refused before PSP, with the server\'s message', () => {
+    const m = { ...model, workloads: [...model.workloads, deployment('ci', 'orphan', { serviceAccountName: 'gone' })] };
+    const f = findings(m, 'workload-refused');
+    expect(f.map((x) => x.title)).toEqual(['Deployment ci/orphan would be refused', 'Deployment ci/runner would be refused']);
+    expect(JSON.stringify(f[0].evidence)).toContain('pods \\"orphan-\\" is forbidden: error looking up service account ci/gone: serviceaccount \\"gone\\" not found');
   });
 
   it('reports the refused one, with the refusal and the least permissive PSP that would admit it', () => {
