@@ -129,6 +129,35 @@ describe.runIf(run)('changes on kube-apiserver v1.24', () => {
     expect(await rbacSnapshot(cluster)).toBe(before);
   });
 
+  it('names, labels and annotations the API server refuses are refused before it, in the words it uses itself', async () => {
+    const before = await rbacSnapshot(cluster);
+    const spec = { seLinux: { rule: 'RunAsAny' }, runAsUser: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' } };
+    // Each case: our request, and the object the API server itself refuses for the same reason.
+    const crb = (subject: Record<string, string>) => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'hostile' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'view' }, subjects: [subject] });
+    const psp = (metadata: Record<string, unknown>) => ({ apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata, spec });
+    const cases: [unknown, string, unknown, string, unknown][] = [
+      ...['UPPER..x', 'a:b', 'a\u0000b', 'evil\u202etxt'].map((name): [unknown, string, unknown, string, unknown] => [
+        attach, '/api/v1/attach', { psp: 'eks.privileged', subject: { kind: 'ServiceAccount', name, namespace: 'default' } },
+        '/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', crb({ kind: 'ServiceAccount', name, namespace: 'default' }),
+      ]),
+      [createPsp, '/api/v1/psps', { manifest: psp({ name: 'hostile', labels: { 'a b': 'x' } }) }, '/apis/policy/v1beta1/podsecuritypolicies', psp({ name: 'hostile', labels: { 'a b': 'x' } })],
+      [createPsp, '/api/v1/psps', { manifest: psp({ name: 'hostile', labels: { a: 'v'.repeat(64) } }) }, '/apis/policy/v1beta1/podsecuritypolicies', psp({ name: 'hostile', labels: { a: 'v'.repeat(64) } })],
+      [createPsp, '/api/v1/psps', { manifest: psp({ name: 'hostile', annotations: { a: 'x'.repeat(300 * 1024) } }) }, '/apis/policy/v1beta1/podsecuritypolicies', psp({ name: 'hostile', annotations: { a: 'x'.repeat(300 * 1024) } })],
+      [createPsp, '/api/v1/psps', { manifest: psp({ name: 'UPPER..x' }) }, '/apis/policy/v1beta1/podsecuritypolicies', psp({ name: 'UPPER..x' })],
+    ];
+    for (const [handler, path, body, apiPath, object] of cases) {
+      const ours = await call(handler, 'POST', path, body);
+      const message: string = (await ours.json()).error.message;
+      expect(ours.status, message).toBe(400);
+      const theirs = await cluster.request('admin', 'POST', `${apiPath}?dryRun=All`, object);
+      expect(theirs.status).toBe(422);
+      // The API server's detail after the field path ("Invalid value: …" or "Too long: …") is ours word for word.
+      const detail = String(theirs.body.details.causes[0].message);
+      expect(message, `the API server says: ${detail}`).toContain(detail);
+    }
+    expect(await rbacSnapshot(cluster)).toBe(before);
+  });
+
   it('detach and clean on the real cluster', async () => {
     const r1 = await call(detach, 'POST', '/api/v1/detach', { psp: 'eks.privileged', subject: { kind: 'Group', name: 'eks' } });
     expect(r1.status).toBe(200);
@@ -149,6 +178,11 @@ function hostilePayloads(n: number): unknown[] {
   const rnd = () => ((s = (s * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff);
   const nasty = ['', ' ', '../../etc/passwd', 'a/b', 'x'.repeat(300), '<script>alert(1)</script>', "'; DROP TABLE x; --", '\u0000', '${jndi:ldap://x}', 'system:masters\nkind: ClusterRole', '*', '%2e%2e', 'ÿ', '🙂'];
   const values = [null, true, 0, -1, 1e309, [], {}, [[[[]]]], 'eks.privileged', ...nasty];
+  // Names, labels and annotations the API server refuses (the demo and snapshot sources once took them).
+  const badNames = ['UPPER..x', 'a:b', 'a\u0000b', 'evil\u202etxt', 'a..b', '-a', 'a'.repeat(254), '.', '..', 'Kube.System'];
+  const badLabels = [{ 'a b': 'x' }, { a: 'x y' }, { ['k'.repeat(64)]: 'v' }, { a: 'v'.repeat(64) }, { 'a/b/c': 'v' }, { '/x': '' }, { 'Bad_Prefix/x': 'v' }, { a: '\u202e' }];
+  const badAnnotations = [{ a: 'x'.repeat(300 * 1024) }, { 'bad key': 'v' }, { ['x'.repeat(200 * 1024)]: 'y'.repeat(100 * 1024) }];
+  const pspSpec = { seLinux: { rule: 'RunAsAny' }, runAsUser: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' } };
   const pick = <T,>(l: T[]) => l[Math.floor(rnd() * l.length)];
   const out: unknown[] = ['{', 'null', '[]', '"str"', '{"psp":', '{"__proto__": {"admin": true}}', JSON.stringify({ constructor: { prototype: { x: 1 } } })];
   while (out.length < n) {
@@ -157,7 +191,14 @@ function hostilePayloads(n: number): unknown[] {
     else if (kind < 0.5) out.push({ psp: pick(nasty), subject: { kind: 'Group', name: 'g' }, [pick(['extra', 'acknowledgeRisk', 'repair'])]: pick(values) });
     else if (kind < 0.65) out.push({ template: pick(['privileged', 'root', pick(nasty)]), name: pick(values) });
     else if (kind < 0.8) out.push({ manifest: { metadata: { name: pick(values) }, spec: { privileged: pick(values), volumes: [pick(values)], runAsUser: { rule: pick(values) } } } });
-    else if (kind < 0.9) out.push({ subject: { kind: 'Group', name: pick(values) }, confirm: pick(values) });
+    else if (kind < 0.85) out.push({ subject: { kind: 'Group', name: pick(values) }, confirm: pick(values) });
+    else if (kind < 0.9) {
+      const k = rnd();
+      if (k < 0.4) out.push({ psp: 'eks.privileged', subject: { kind: 'ServiceAccount', name: pick(badNames), namespace: pick(['default', pick(badNames)]) } });
+      else if (k < 0.55) out.push({ template: 'restricted', name: pick(badNames) });
+      else if (k < 0.8) out.push({ manifest: { metadata: { name: 'hostile', labels: pick(badLabels) }, spec: pspSpec } });
+      else out.push({ manifest: { metadata: { name: pick(['hostile', 'eks.privileged']), annotations: pick(badAnnotations) }, spec: pspSpec } });
+    }
     else out.push(pick(values));
   }
   return out;
