@@ -4,6 +4,9 @@ import { resolvePspRelations } from '../lib/rbac/relations';
 import { buildModel } from '../lib/sources/to-model';
 import { renderTree } from '../lib/tree/render-tree';
 import { generateLargeCluster, LARGE_CLUSTER } from '../lib/testing/large-cluster';
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import { benchAdmission } from './admission';
 import { benchAudit } from './audit';
 
@@ -43,3 +46,12 @@ benchAdmission(model, time);
 
 console.log('');
 benchAudit(raw, time);
+
+// Live first load against a real kube-apiserver v1.24 holding the large cluster (about 2–3 minutes,
+// most of it loading the objects). The server modules import 'server-only', which resolves to an
+// empty module only under the react-server condition, hence a child process. BENCH_LIVE=0 skips it.
+if (process.env.BENCH_LIVE !== '0') {
+  console.log('\nLive first load (kube-apiserver v1.24, the large cluster):');
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  spawnSync(process.execPath, [tsx, '--conditions=react-server', '--expose-gc', fileURLToPath(new URL('./live-load.ts', import.meta.url))], { stdio: 'inherit' });
+}

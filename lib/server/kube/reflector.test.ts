@@ -294,6 +294,35 @@ describe('Reflector', () => {
     expect(s.clock.pending()).toEqual([60_000]);
   });
 
+  it('opens its first watch only once beforeFirstWatch resolves (the live source builds its first model meanwhile), and never waits again', async () => {
+    const clock = new FakeClock();
+    const kube = new FakeKube(clock);
+    let open!: () => void;
+    const gate = new Promise<void>((ok) => (open = ok));
+    let waits = 0;
+    const r = new Reflector(kube, ROLES, () => {}, { clock, beforeFirstWatch: () => (waits++, gate) });
+    const synced = r.start();
+    (await kube.next()).reply({ status: 200, body: listBody([anObject('a', '1')], '100') });
+    await synced;
+    expect(await kube.hasPending()).toBe(false);
+    open();
+    const w1 = await kube.next();
+    expectWatchFrom(w1, '100');
+    w1.reply({ status: 410, body: { kind: 'Status', code: 410 } });
+    await clock.advance(1_000);
+    (await kube.next()).reply({ status: 200, body: listBody([], '200') });
+    expectWatchFrom(await kube.next(), '200');
+    expect(waits).toBe(1);
+  });
+
+  it('stores list items as they came, without managedFields', async () => {
+    const s = setup();
+    const list = await s.kube.next();
+    list.reply({ status: 200, body: listBody([{ metadata: { name: 'a', namespace: 'default', resourceVersion: '1', managedFields: [{ manager: 'kubectl' }] }, rules: [] }], '100') });
+    await s.synced;
+    expect(s.r.items.get('default/a')).toEqual({ kind: 'Role', apiVersion: 'rbac.authorization.k8s.io/v1', metadata: { name: 'a', namespace: 'default', resourceVersion: '1' }, rules: [] });
+  });
+
   it('stop() ends the watch and the loop', async () => {
     const s = setup();
     const { stream } = await listed(s);

@@ -61,6 +61,12 @@ export interface ReflectorOptions {
   /** How often to look again for an API that is not served (PSP on v1.25+). */
   absentRecheckMs?: number;
   backoff?: Partial<BackoffOptions>;
+  /**
+   * Awaited once, after the first list and before the first watch: the live source opens the
+   * watches after its first model is built, so that their connections do not compete with the
+   * other kinds' lists (they start from the list's resourceVersion, so nothing is missed).
+   */
+  beforeFirstWatch?: () => Promise<void>;
 }
 
 export interface BackoffOptions {
@@ -167,6 +173,7 @@ export class Reflector {
   private readonly clock: ReflectorClock;
   private readonly backoff: Backoff;
   private readonly opts: typeof DEFAULTS;
+  private beforeFirstWatch?: () => Promise<void>;
 
   constructor(private readonly conn: ReflectorConnection, readonly def: ResourceDef, private readonly onChange: () => void, options: ReflectorOptions = {}) {
     this.firstSync = new Promise((r) => (this.resolveFirstSync = r));
@@ -178,6 +185,7 @@ export class Reflector {
       watchOpenTimeoutMs: options.watchOpenTimeoutMs ?? DEFAULTS.watchOpenTimeoutMs,
       absentRecheckMs: options.absentRecheckMs ?? DEFAULTS.absentRecheckMs,
     };
+    this.beforeFirstWatch = options.beforeFirstWatch;
   }
 
   /** Resolves after the first LIST, whatever its outcome. */
@@ -248,6 +256,10 @@ export class Reflector {
             continue;
           }
           mustList = false;
+          const gate = this.beforeFirstWatch;
+          this.beforeFirstWatch = undefined;
+          if (gate) await gate().catch(() => undefined);
+          if (this.stopped) return;
         } catch (e) {
           if (this.stopped) return;
           this.fail(e);
@@ -352,7 +364,16 @@ export class Reflector {
         throw kubeError(res, `list ${this.def.resource}`, { verb: 'list', group: this.def.group, resource: this.def.resource });
       }
       const list = JSON.parse(res.body) as { items?: RawObject[]; metadata?: { continue?: string; resourceVersion?: string } };
-      for (const item of list.items ?? []) items.set(cacheKey(item), { ...item, kind: this.def.kind, apiVersion: apiVersionOf(this.def) });
+      const apiVersion = apiVersionOf(this.def);
+      for (const item of list.items ?? []) {
+        // Fresh from JSON.parse, so filled in place rather than copied. managedFields is dropped
+        // here: nothing reads it (the model strips it too), and it is often half of an object.
+        item.kind = this.def.kind;
+        item.apiVersion = apiVersion;
+        const meta = item.metadata as { managedFields?: unknown } | undefined;
+        if (meta && 'managedFields' in meta) delete meta.managedFields;
+        items.set(cacheKey(item), item);
+      }
       listRv = list.metadata?.resourceVersion ?? listRv;
       const cont = list.metadata?.continue ?? '';
       if (!cont) break;

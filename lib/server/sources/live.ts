@@ -25,6 +25,16 @@ type PolicyPart = Pick<ClusterModel, 'psps' | 'clusterRoles' | 'roles' | 'cluste
 /** A part built for one kind only: the PSP-API warning belongs to the whole model. */
 const PART_SOURCE: SourceInfo = { kind: 'live', name: 'part', pspApiServed: true, state: 'live', readOnly: true };
 
+const FIELD_OF_KIND: Record<string, keyof PolicyPart> = {
+  PodSecurityPolicy: 'psps', ClusterRole: 'clusterRoles', Role: 'roles', ClusterRoleBinding: 'clusterRoleBindings', RoleBinding: 'roleBindings',
+  ServiceAccount: 'serviceAccounts', Namespace: 'namespaces',
+};
+
+/** The model array a kind fills. */
+function fieldOf(kind: string): keyof PolicyPart | 'workloads' {
+  return FIELD_OF_KIND[kind] ?? 'workloads';
+}
+
 function isWorkloadKind(kind: string): boolean {
   return WORKLOAD_KINDS.includes(kind as WorkloadKind);
 }
@@ -42,9 +52,11 @@ export class LiveSource implements ClusterSource {
   private serverVersion?: string;
   private versionFetch?: Promise<void>;
   private started?: Promise<void>;
+  private firstModel?: Promise<void>;
   private memo?: { generation: number; model: ClusterModel };
   /** Each kind parsed once per generation, each group assembled once per revision: a pod event re-parses pods only. */
-  private readonly parts = new WeakMap<Reflector, { generation: number; model: ClusterModel }>();
+  private readonly parts = new WeakMap<Reflector, { generation: number; list: unknown[] }>();
+  private readonly parsed = new WeakMap<object, unknown>();
   private policyPart?: { revision: number; part: PolicyPart };
   private workloadsPart?: { revision: number; workloads: ClusterModel['workloads'] };
   /** Whether the API server answered the last probe; `since` is when it stopped (Date.now()). */
@@ -56,7 +68,10 @@ export class LiveSource implements ClusterSource {
   private writes: Promise<void> = Promise.resolve();
 
   constructor(private readonly conn: KubeConnection, private readonly readOnly: boolean, options: LiveSourceOptions = {}) {
-    this.reflectors = RESOURCES.map((def) => new Reflector(conn, def, () => this.onChange(), options.reflector));
+    this.reflectors = RESOURCES.map((def) => {
+      const r: Reflector = new Reflector(conn, def, () => this.onChange(), { ...options.reflector, beforeFirstWatch: () => this.afterFirstList(r) });
+      return r;
+    });
     this.policyReflectors = this.reflectors.filter((r) => !isWorkloadKind(r.def.kind));
     this.workloadReflectors = this.reflectors.filter((r) => isWorkloadKind(r.def.kind));
     this.probeIntervalMs = options.probeIntervalMs ?? 5_000;
@@ -71,9 +86,31 @@ export class LiveSource implements ClusterSource {
   start(): Promise<void> {
     if (!this.started) {
       this.started = Promise.all([this.fetchVersion(), ...this.reflectors.map((r) => r.start())]).then(() => undefined);
+      this.firstModel = this.started.then(() => {
+        try {
+          this.currentModel();
+        } catch {
+          // An unusable cluster: readModel says why.
+        }
+      });
       this.scheduleProbe();
     }
     return this.started;
+  }
+
+  /**
+   * The first load, as fast as the lists allow: each kind is parsed as soon as its list lands,
+   * while the others are still in flight, and the watches open only once the first model is built
+   * (or after FIRST_SYNC_TIMEOUT_MS), so that their connections do not compete with the lists. They
+   * start from each list's resourceVersion, so no change is missed meanwhile.
+   */
+  private afterFirstList(r: Reflector): Promise<void> {
+    try {
+      this.partOf(r);
+    } catch {
+      // An object the model refuses: readModel says which.
+    }
+    return Promise.race([this.firstModel ?? Promise.resolve(), new Promise<void>((ok) => setTimeout(ok, FIRST_SYNC_TIMEOUT_MS).unref?.())]);
   }
 
   /**
@@ -159,6 +196,10 @@ export class LiveSource implements ClusterSource {
 
   async readModel(): Promise<ClusterModel> {
     await Promise.race([this.start(), new Promise((r) => setTimeout(r, FIRST_SYNC_TIMEOUT_MS).unref?.())]);
+    return this.currentModel();
+  }
+
+  private currentModel(): ClusterModel {
     this.throwIfUnusable();
     const generation = this.revision();
     if (this.memo?.generation === generation) return this.memo.model;
@@ -174,28 +215,31 @@ export class LiveSource implements ClusterSource {
     return model;
   }
 
-  private partOf(r: Reflector): ClusterModel {
+  /**
+   * One kind's model objects, in the cache's order. Objects are parsed once: the reflector replaces
+   * an object on each event and keeps the others, so after a pod event only that pod is parsed.
+   */
+  private partOf(r: Reflector): unknown[] {
     const cached = this.parts.get(r);
-    if (cached?.generation === r.generation) return cached.model;
-    const objects = [...r.items.values()].map((object) => ({ object, where: `${r.def.kind} ${String((object.metadata as { name?: string })?.name)}` }));
-    const model = buildModel({ objects, source: PART_SOURCE, computeAggregation: false });
-    this.parts.set(r, { generation: r.generation, model });
-    return model;
+    if (cached?.generation === r.generation) return cached.list;
+    const items = [...r.items.values()];
+    const misses = items.filter((o) => !this.parsed.has(o));
+    if (misses.length > 0) {
+      const model = buildModel({ objects: misses.map((object) => ({ object, where: `${r.def.kind} ${String((object.metadata as { name?: string })?.name)}` })), source: PART_SOURCE, computeAggregation: false });
+      const out = model[fieldOf(r.def.kind)] as unknown[];
+      if (out.length !== misses.length) throw new AppError('internal', `Reading ${r.def.resource}: ${misses.length} objects gave ${out.length}`);
+      misses.forEach((o, i) => this.parsed.set(o, out[i]));
+    }
+    const list = items.map((o) => this.parsed.get(o));
+    this.parts.set(r, { generation: r.generation, list });
+    return list;
   }
 
   private policy(): PolicyPart {
     const revision = this.revision('policy');
     if (this.policyPart?.revision === revision) return this.policyPart.part;
-    const parts = this.policyReflectors.map((r) => this.partOf(r));
-    const part: PolicyPart = {
-      psps: parts.flatMap((p) => p.psps),
-      clusterRoles: parts.flatMap((p) => p.clusterRoles),
-      roles: parts.flatMap((p) => p.roles),
-      clusterRoleBindings: parts.flatMap((p) => p.clusterRoleBindings),
-      roleBindings: parts.flatMap((p) => p.roleBindings),
-      serviceAccounts: parts.flatMap((p) => p.serviceAccounts),
-      namespaces: parts.flatMap((p) => p.namespaces),
-    };
+    const part: PolicyPart = { psps: [], clusterRoles: [], roles: [], clusterRoleBindings: [], roleBindings: [], serviceAccounts: [], namespaces: [] };
+    for (const r of this.policyReflectors) (part as Record<string, unknown[]>)[fieldOf(r.def.kind)] = this.partOf(r);
     this.policyPart = { revision, part };
     return part;
   }
@@ -203,7 +247,7 @@ export class LiveSource implements ClusterSource {
   private workloads(): ClusterModel['workloads'] {
     const revision = this.revision('workloads');
     if (this.workloadsPart?.revision === revision) return this.workloadsPart.workloads;
-    const workloads = this.workloadReflectors.flatMap((r) => this.partOf(r).workloads);
+    const workloads = this.workloadReflectors.flatMap((r) => this.partOf(r)) as ClusterModel['workloads'];
     this.workloadsPart = { revision, workloads };
     return workloads;
   }
