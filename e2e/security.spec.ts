@@ -100,7 +100,7 @@ test('methods no route serves answer 405, never 500', async ({ baseURL }) => {
 // TRACE never reaches proxy.ts (Next.js cannot build a Request for it and answers 500), and a second
 // Host header is dropped by Node before Next.js sees it: both are answered in Node by
 // installEarlyRefusal (lib/validation/requests.ts), which instrumentation.ts must install.
-test.fixme('TRACE answers 405 and two Host headers 400, before Next.js', async ({ baseURL }) => {
+test('TRACE answers 405 and two Host headers 400, before Next.js', async ({ baseURL }) => {
   const port = Number(new URL(baseURL!).port);
   const host = `127.0.0.1:${port}`;
   for (const path of ['/', '/api/v1/cluster', '/healthz', '/nowhere']) {

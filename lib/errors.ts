@@ -8,6 +8,7 @@ export const ERROR_CODES = {
   forbidden: 403,
   read_only: 403,
   not_found: 404,
+  method_not_allowed: 405,
   conflict: 409,
   unreachable: 503,
   not_ready: 503,
