@@ -60,7 +60,8 @@ async function bareLists(conn: KubeConnection): Promise<number> {
   return items;
 }
 
-async function liveFirstLoad(conn: KubeConnection): Promise<{ model: number; graph: number; objects: number }> {
+async function liveFirstLoad(conn: KubeConnection): Promise<{ model: number; graph: number; objects: number; cpu: number }> {
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   const live = new LiveSource(conn, true);
   try {
@@ -71,8 +72,10 @@ async function liveFirstLoad(conn: KubeConnection): Promise<{ model: number; gra
     if (process.env.BENCH_LIVE_DEBUG) console.log(`  synced ${(tSynced - t0).toFixed(0)} ms, model ${(t1 - tSynced).toFixed(0)} ms`);
     JSON.stringify(buildGraph(model));
     const t2 = performance.now();
+    const cpu = process.cpuUsage(cpu0);
+    await new Promise((ok) => setTimeout(ok, 500)); // let its watches open before closing them
     const objects = model.psps.length + model.clusterRoles.length + model.roles.length + model.clusterRoleBindings.length + model.roleBindings.length + model.serviceAccounts.length + model.namespaces.length + model.workloads.length;
-    return { model: t1 - t0, graph: t2 - t0, objects };
+    return { model: t1 - t0, graph: t2 - t0, objects, cpu: (cpu.user + cpu.system) / 1000 };
   } finally {
     live.close();
   }
@@ -105,20 +108,31 @@ async function main() {
     const bare: number[] = [];
     const model: number[] = [];
     const graph: number[] = [];
+    const bareCpu: number[] = [];
+    const liveCpu: number[] = [];
+    const cpuMs = (u: NodeJS.CpuUsage) => (u.user + u.system) / 1000;
     let items = 0;
     let objectsSeen = 0;
     for (let i = 0; i < ROUNDS; i++) {
       // Alternate which goes first, so that neither always meets a server just warmed by the other.
       const gc = (globalThis as { gc?: () => void }).gc;
+      // Each run starts on a quiet process and server: the previous one's watches are closed, its
+      // garbage collected.
+      const quiet = () => new Promise((ok) => setTimeout(ok, 1_000));
       const runBare = async () => {
+        await quiet();
         gc?.();
         const t = performance.now();
+        const cpu = process.cpuUsage();
         items = await bareLists(conn);
         bare.push(performance.now() - t);
+        bareCpu.push(cpuMs(process.cpuUsage(cpu)));
       };
       const runLive = async () => {
+        await quiet();
         gc?.();
         const r = await liveFirstLoad(conn);
+        liveCpu.push(r.cpu);
         model.push(r.model);
         graph.push(r.graph);
         objectsSeen = r.objects;
@@ -134,6 +148,7 @@ async function main() {
     console.log(`${'bare parallel LISTs (14 kinds, bodies parsed)'.padEnd(52)} median ${ms(median(bare))}   min ${ms(Math.min(...bare))}   (${items} items, ${ROUNDS} runs)`);
     console.log(`${'LiveSource: start → first complete model'.padEnd(52)} median ${ms(median(model))}   min ${ms(Math.min(...model))}   (${objectsSeen} objects)`);
     console.log(`${'LiveSource: start → first graph JSON'.padEnd(52)} median ${ms(median(graph))}   min ${ms(Math.min(...graph))}`);
+    console.log(`This process's CPU: bare ${median(bareCpu).toFixed(0)} ms, LiveSource to its first graph ${median(liveCpu).toFixed(0)} ms (medians; the API server shares the machine)`);
     console.log(`Ratio, first model / bare LISTs: ${(median(model) / median(bare)).toFixed(2)}× (aim ≤ 1.2×); first graph / bare LISTs: ${(median(graph) / median(bare)).toFixed(2)}×`);
   } finally {
     await cluster?.stop();

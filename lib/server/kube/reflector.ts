@@ -154,7 +154,8 @@ const DEFAULTS = {
  *   resourceVersion, so the server's return costs a watch, not a list.
  */
 export class Reflector {
-  readonly items = new Map<string, RawObject>();
+  /** The cache, `namespace/name` → object; replaced whole by a list, changed in place by watch events. */
+  items = new Map<string, RawObject>();
   state: ReflectorState = { phase: 'syncing' };
   /** Bumped on every change of items or state, so readers can cache derived models. */
   generation = 0;
@@ -313,13 +314,12 @@ export class Reflector {
       if (result === 'rv-unavailable') throw new AppError('unreachable', `The API server could not list ${this.def.resource} at any resourceVersion`);
     }
     if (result === 'absent') {
-      this.items.clear();
+      this.items = new Map();
       if (this.state.phase !== 'absent') this.setState({ phase: 'absent' });
       return false;
     }
     this.rvUnavailable = false;
-    this.items.clear();
-    for (const [k, v] of result.items) this.items.set(k, v);
+    this.items = result.items;
     this.resourceVersion = result.resourceVersion;
     this.setState({ phase: 'synced' });
     return true;

@@ -86,13 +86,17 @@ export class LiveSource implements ClusterSource {
   start(): Promise<void> {
     if (!this.started) {
       this.started = Promise.all([this.fetchVersion(), ...this.reflectors.map((r) => r.start())]).then(() => undefined);
-      this.firstModel = this.started.then(() => {
-        try {
-          this.currentModel();
-        } catch {
-          // An unusable cluster: readModel says why.
-        }
-      });
+      this.firstModel = this.started
+        .then(() => {
+          try {
+            this.currentModel();
+          } catch {
+            // An unusable cluster: readModel says why.
+          }
+        })
+        // A turn of the event loop: the readers waiting for the first model get it before the
+        // watches' connections are set up.
+        .then(() => new Promise<void>((ok) => setImmediate(ok)));
       this.scheduleProbe();
     }
     return this.started;
@@ -223,7 +227,7 @@ export class LiveSource implements ClusterSource {
     const cached = this.parts.get(r);
     if (cached?.generation === r.generation) return cached.list;
     const items = [...r.items.values()];
-    const misses = items.filter((o) => !this.parsed.has(o));
+    const misses = cached ? items.filter((o) => !this.parsed.has(o)) : items;
     if (misses.length > 0) {
       const model = buildModel({ objects: misses.map((object) => ({ object, where: `${r.def.kind} ${String((object.metadata as { name?: string })?.name)}` })), source: PART_SOURCE, computeAggregation: false });
       const out = model[fieldOf(r.def.kind)] as unknown[];
