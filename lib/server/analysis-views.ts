@@ -2,7 +2,7 @@ import 'server-only';
 import { parse } from 'yaml';
 import { AppError } from '../errors';
 import { parseKey } from '../model/keys';
-import type { Subject } from '../model/types';
+import type { ClusterModel, Subject } from '../model/types';
 import { whoCanUse, usableBy, identityOfSubject, groupCoverage } from '../access/effective-access';
 import { userIdentity } from '../access/identity';
 import { workloadFromManifest, type Manifest } from '../access/manifest';
@@ -71,10 +71,21 @@ export async function accessView(q: { psp?: string; subject?: string }) {
   return out;
 }
 
+/**
+ * Simulations read policy and workloads, so they are cached per model: a source gives a new model on
+ * any change (its combined revision) and the same one otherwise. Reloading the namespaces page
+ * without a change costs nothing.
+ */
+const outcomesCache = new WeakMap<ClusterModel, Map<string, ReturnType<typeof simulateWorkloads>>>();
+
 /** What every top-level workload's pods get now: the per-namespace view. */
 export async function workloadOutcomesView(q: { namespace?: string; useServiceAccountCredentials?: boolean }) {
   const model = await getSource().readModel();
-  const workloads = simulateWorkloads(model, q);
+  let perModel = outcomesCache.get(model);
+  if (!perModel) outcomesCache.set(model, (perModel = new Map()));
+  const key = JSON.stringify([q.namespace ?? '', q.useServiceAccountCredentials ?? true]);
+  let workloads = perModel.get(key);
+  if (!workloads) perModel.set(key, (workloads = simulateWorkloads(model, q)));
   return {
     pspApiServed: model.source.pspApiServed,
     useServiceAccountCredentials: q.useServiceAccountCredentials ?? true,
