@@ -102,7 +102,9 @@ async function main() {
     if (!loaded) await load(conn, objects);
     const version = JSON.parse((await conn.request('GET', '/version')).body).gitVersion;
     console.log(`${loaded ? 'Reused' : 'Loaded'} ${objects.length} objects in kube-apiserver ${version}${loaded ? '' : ` in ${((performance.now() - t0) / 1000).toFixed(1)} s`}.`);
-    // One of each to warm up the connection pool and both code paths.
+    // Right after a load the API server and etcd are still busy (compaction, garbage collection):
+    // let them settle, then one of each to warm up the connection pool and both code paths.
+    if (!loaded) await new Promise((ok) => setTimeout(ok, 10_000));
     await bareLists(conn);
     await liveFirstLoad(conn);
     const bare: number[] = [];
