@@ -1,0 +1,232 @@
+/**
+ * The Pod Security engine (lib/pss) against the real PodSecurity admission of kube-apiserver v1.24.17
+ * and v1.37.2. Namespaces are labelled for real with several (level, version) pairs; hand-written
+ * pods for every check and seeded random pods are created in each with `?dryRun=All` as admin, and
+ * the server's answer (201, or 403 and its whole message) is compared with the engine's prediction.
+ *
+ * The engine is given the pod as the server evaluates it: PodSecurity is a validating plugin, so it
+ * sees the pod after API defaulting (hostNetwork → hostPort), the dropping of fields the server does
+ * not know or has disabled (v1.24: hostUsers, appArmorProfile, procMount), and the seccomp/AppArmor
+ * annotation ↔ field sync of the pod strategy. Each pod is first created (dry run) in an unlabelled
+ * namespace and the returned object is what the engine evaluates. Pods the server finds invalid (422)
+ * are counted and left out, and so (v1.24) are pods PSP admission refuses even with a fully
+ * permissive PSP (procMount Unmasked: the ProcMountType gate is off).
+ *
+ * Workload templates (warn): a Deployment scaled to zero and a CronJob in a namespace with only
+ * warn/audit labels; the `Warning:` header must equal the engine's `would violate PodSecurity …`.
+ */
+import https from 'node:https';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startCluster, type ClusterVersion, type TestCluster } from '../testenv/cluster';
+import { clusterAvailable } from './support';
+import type { Pod } from '../lib/admission/pod';
+import { handWrittenCases, randomCases, type PodCase } from '../lib/pss/cases';
+import { evaluatePod, evaluateWorkload, refusalMessage, warningMessage } from '../lib/pss/evaluate';
+import { namespacePolicy } from '../lib/pss/labels';
+import { serverMinorOf, type LevelVersion, type PssVersion } from '../lib/pss/version';
+
+const RANDOM_SEED = Number(process.env.PSS_SEED ?? 20251202);
+const RANDOM_COUNT = Number(process.env.PSS_RANDOM_PODS ?? 300);
+const CONCURRENCY = 6;
+
+interface ServerPlan {
+  version: ClusterVersion;
+  versions: PssVersion[];
+}
+
+const PLANS: ServerPlan[] = [
+  { version: '1.24', versions: ['v1.0', 'v1.18', 'v1.22', 'v1.24', 'v1.25', 'v1.99', 'latest'] },
+  { version: 'current', versions: ['v1.0', 'v1.18', 'v1.22', 'v1.24', 'v1.25', 'v1.30', 'v1.35', 'v1.99', 'latest'] },
+];
+
+const RAW_NS = 'pss-raw';
+
+function nsName(lv: LevelVersion): string {
+  return `pss-${lv.level}-${lv.version.replace('.', '-')}`;
+}
+
+async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  await Promise.all(Array.from({ length: n }, async () => {
+    while (next < items.length) await fn(items[next++]);
+  }));
+}
+
+/** A request that also returns the `Warning:` headers (cluster.request does not expose headers). */
+function requestWithWarnings(cluster: TestCluster, method: string, path: string, body: unknown): Promise<{ status: number; body: any; warnings: string[] }> {
+  const url = new URL(path, cluster.server);
+  const data = JSON.stringify(body);
+  return new Promise((resolve, reject) => {
+    const req = https.request(url, {
+      method, ca: cluster.caData,
+      headers: { Authorization: `Bearer ${cluster.tokens.admin}`, 'Content-Type': 'application/json', Accept: 'application/json', 'Content-Length': Buffer.byteLength(data) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c) => chunks.push(c));
+      res.on('end', () => {
+        const warnings: string[] = [];
+        for (let i = 0; i < res.rawHeaders.length; i += 2) {
+          if (res.rawHeaders[i].toLowerCase() !== 'warning') continue;
+          const m = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(res.rawHeaders[i + 1]);
+          if (m) warnings.push(m[1].replace(/\\(.)/g, '$1'));
+        }
+        const text = Buffer.concat(chunks).toString('utf8');
+        let parsed: unknown = text;
+        try { parsed = JSON.parse(text); } catch { /* text */ }
+        resolve({ status: res.statusCode ?? 0, body: parsed, warnings });
+      });
+    });
+    req.on('error', reject);
+    req.end(data);
+  });
+}
+
+for (const plan of PLANS) {
+  const run = clusterAvailable(plan.version);
+  describe.runIf(run)(`Pod Security agreement on kube-apiserver ${plan.version}`, () => {
+    let cluster: TestCluster;
+    let serverMinor = 0;
+    const levelVersions: LevelVersion[] = plan.versions.flatMap((version) => (['baseline', 'restricted'] as const).map((level) => ({ level, version })));
+
+    beforeAll(async () => {
+      cluster = await startCluster({ version: plan.version });
+      serverMinor = serverMinorOf(cluster.serverVersion);
+      const post = async (path: string, obj: unknown) => {
+        const r = await cluster.request('admin', 'POST', path, obj);
+        if (r.status !== 201 && r.status !== 409) throw new Error(`POST ${path}: ${r.status} ${r.text.slice(0, 300)}`);
+      };
+      if (plan.version === '1.24') {
+        // PSP admission is on: a fully permissive policy everyone may use keeps it out of the way.
+        await post('/apis/policy/v1beta1/podsecuritypolicies', {
+          apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name: 'pss-agreement-permissive', annotations: { 'seccomp.security.alpha.kubernetes.io/allowedProfileNames': '*' } },
+          spec: {
+            privileged: true, allowPrivilegeEscalation: true, allowedCapabilities: ['*'], volumes: ['*'], hostNetwork: true, hostPID: true, hostIPC: true,
+            hostPorts: [{ min: 0, max: 65535 }], runAsUser: { rule: 'RunAsAny' }, seLinux: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' },
+            fsGroup: { rule: 'RunAsAny' }, allowedUnsafeSysctls: ['*'], allowedProcMountTypes: ['Default', 'Unmasked'],
+          },
+        });
+        await post('/apis/rbac.authorization.k8s.io/v1/clusterroles', {
+          apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'pss-agreement-permissive' },
+          rules: [{ apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: ['use'], resourceNames: ['pss-agreement-permissive'] }],
+        });
+        await post('/apis/rbac.authorization.k8s.io/v1/clusterrolebindings', {
+          apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: 'pss-agreement-permissive' },
+          roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'pss-agreement-permissive' },
+          subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }],
+        });
+      }
+      const namespaces: { name: string; labels: Record<string, string> }[] = [
+        { name: RAW_NS, labels: {} },
+        { name: 'pss-warn', labels: { 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'latest', 'pod-security.kubernetes.io/audit': 'baseline' } },
+        ...levelVersions.map((lv) => ({ name: nsName(lv), labels: { 'pod-security.kubernetes.io/enforce': lv.level, 'pod-security.kubernetes.io/enforce-version': lv.version } })),
+      ];
+      for (const ns of namespaces) {
+        await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns.name, labels: ns.labels } });
+        // No controller manager: the ServiceAccount plugin needs the default account to exist.
+        await post(`/api/v1/namespaces/${ns.name}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } });
+      }
+    }, 240_000);
+
+    afterAll(async () => {
+      await cluster?.stop();
+    });
+
+    /** Runs the cases; returns [agree, total, invalid] and the disagreements. */
+    async function compare(cases: PodCase[]) {
+      let agree = 0;
+      let total = 0;
+      const invalid: string[] = [];
+      const disagreements: string[] = [];
+      const outcomes = new Map<string, number>();
+      const evaluated = new Map<string, Pod>();
+      await pool(cases, CONCURRENCY, async (k) => {
+        const r = await cluster.request('admin', 'POST', `/api/v1/namespaces/${RAW_NS}/pods?dryRun=All`, k.pod);
+        if (r.status === 201) evaluated.set(k.name, r.body as Pod);
+        else if (r.status === 422 || r.status === 400) invalid.push(k.name);
+        // v1.24: PSP admission runs first and refuses what the server cannot run at all (procMount
+        // Unmasked while the ProcMountType gate is off), whatever the PSP allows.
+        else if (r.status === 403 && String(r.body?.message).includes('PodSecurityPolicy:')) invalid.push(`${k.name} (PSP)`);
+        else throw new Error(`${k.name} in ${RAW_NS}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+      });
+      const jobs = cases.filter((k) => evaluated.has(k.name)).flatMap((k) => levelVersions.map((lv) => ({ k, lv })));
+      await pool(jobs, CONCURRENCY, async ({ k, lv }) => {
+        const r = await cluster.request('admin', 'POST', `/api/v1/namespaces/${nsName(lv)}/pods?dryRun=All`, k.pod);
+        const predicted = evaluatePod(evaluated.get(k.name)!, lv, { serverMinor });
+        total++;
+        const expected = predicted.allowed ? 201 : 403;
+        const key = `${lv.level}:${lv.version} ${r.status}`;
+        outcomes.set(key, (outcomes.get(key) ?? 0) + 1);
+        const expectedMessage = predicted.allowed ? undefined : refusalMessage(k.name, predicted);
+        const actualMessage = r.status === 403 ? String(r.body?.message) : undefined;
+        if (r.status === expected && actualMessage === expectedMessage) agree++;
+        else if (r.status !== 201 && r.status !== 403) throw new Error(`${k.name} in ${nsName(lv)}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
+        else disagreements.push(`${k.name} @ ${lv.level}:${lv.version}\n   server: ${r.status} ${actualMessage ?? ''}\n   engine: ${expected} ${expectedMessage ?? ''}`);
+      });
+      return { agree, total, invalid, disagreements, outcomes };
+    }
+
+    it('hand-written pods: allowed/refused and the whole message agree', async () => {
+      const res = await compare(handWrittenCases());
+      console.log(`[pss-agreement] ${cluster.serverVersion} hand-written pods × ${levelVersions.length} (level, version): ${res.agree}/${res.total} agree; invalid (422, left out): ${res.invalid.length ? res.invalid.join(', ') : 'none'}`);
+      if (res.disagreements.length) console.log(`[pss-agreement] disagreements:\n${res.disagreements.slice(0, 30).join('\n')}`);
+      expect(res.total).toBeGreaterThan(300);
+      expect(res.disagreements).toEqual([]);
+    }, 600_000);
+
+    it(`${RANDOM_COUNT} seeded random pods (seed ${RANDOM_SEED}): allowed/refused and the whole message agree`, async () => {
+      const res = await compare(randomCases(RANDOM_SEED, RANDOM_COUNT));
+      const refused = [...res.outcomes].filter(([k]) => k.endsWith('403')).reduce((s, [, n]) => s + n, 0);
+      console.log(`[pss-agreement] ${cluster.serverVersion} random pods × ${levelVersions.length} (level, version): ${res.agree}/${res.total} agree (${refused} refused, ${res.total - refused} admitted); invalid (422, left out): ${res.invalid.length}`);
+      if (res.disagreements.length) console.log(`[pss-agreement] disagreements:\n${res.disagreements.slice(0, 30).join('\n')}`);
+      expect(res.invalid.length).toBeLessThan(RANDOM_COUNT / 2);
+      expect(res.disagreements).toEqual([]);
+    }, 900_000);
+
+    it('workload templates (Deployment scaled to zero, CronJob): the warning equals the engine\'s', async () => {
+      const template = handWrittenCases().find((k) => k.name === 'everything')!.pod;
+      const tpl = { metadata: { labels: { app: 'x' }, annotations: template.metadata.annotations }, spec: template.spec };
+      const objects = [
+        { path: '/apis/apps/v1/namespaces/pss-warn/deployments', obj: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 0, selector: { matchLabels: { app: 'x' } }, template: tpl } } },
+        { path: '/apis/batch/v1/namespaces/pss-warn/cronjobs', obj: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { ...tpl, spec: { ...tpl.spec, restartPolicy: 'Never' } } } } } } },
+        { path: '/api/v1/namespaces/pss-warn/pods', obj: { ...handWrittenCases().find((k) => k.name === 'bare')!.pod } },
+      ];
+      let agree = 0;
+      for (const { path, obj } of objects) {
+        const r = await requestWithWarnings(cluster, 'POST', `${path}?dryRun=All`, obj);
+        expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(201);
+        // The engine evaluates the template as the server returns it (defaults applied).
+        const predicted = evaluateWorkload(r.body, { level: 'restricted', version: 'latest' }, { serverMinor })!;
+        const expected = predicted.allowed ? [] : [warningMessage(predicted)];
+        const psaWarnings = r.warnings.filter((w) => w.includes('PodSecurity'));
+        if (JSON.stringify(psaWarnings) === JSON.stringify(expected)) agree++;
+        expect(psaWarnings).toEqual(expected);
+      }
+      console.log(`[pss-agreement] ${cluster.serverVersion} warn on workload templates and a pod: ${agree}/${objects.length} agree`);
+    });
+
+    it('namespace labels: the server refuses exactly the values the engine finds invalid', async () => {
+      const cases: Record<string, string>[] = [
+        { 'pod-security.kubernetes.io/enforce': 'strict' },
+        { 'pod-security.kubernetes.io/enforce-version': 'v1.x' },
+        { 'pod-security.kubernetes.io/warn-version': '1.25' },
+        { 'pod-security.kubernetes.io/audit': 'Baseline' },
+        { 'pod-security.kubernetes.io/enforce-version': 'v1.025' },
+        { 'pod-security.kubernetes.io/enforce': 'restricted', 'pod-security.kubernetes.io/enforce-version': 'v1.99' },
+        { 'pod-security.kubernetes.io/warn': 'baseline', 'pod-security.kubernetes.io/warn-version': 'latest' },
+        { 'pod-security.kubernetes.io/enforce-version': 'v2.0' },
+      ];
+      let agree = 0;
+      for (const [i, labels] of cases.entries()) {
+        const r = await cluster.request('admin', 'POST', '/api/v1/namespaces?dryRun=All', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: `pss-labels-${i}`, labels } });
+        const engine = namespacePolicy(labels, undefined, { serverMinor });
+        const serverInvalid = r.status === 422;
+        expect([201, 422]).toContain(r.status);
+        if (serverInvalid === engine.errors.length > 0) agree++;
+        else console.log(`[pss-agreement] labels ${JSON.stringify(labels)}: server ${r.status} ${r.text.slice(0, 200)}; engine errors ${JSON.stringify(engine.errors)}`);
+        if (serverInvalid) for (const e of engine.errors) expect(String(r.body?.message)).toContain(e.message);
+      }
+      console.log(`[pss-agreement] ${cluster.serverVersion} namespace label validity: ${agree}/${cases.length} agree`);
+      expect(agree).toBe(cases.length);
+    });
+  });
+}
