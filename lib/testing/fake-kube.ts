@@ -106,6 +106,8 @@ export class FakeCall {
     readonly at: number,
     private readonly resolve: (v: KubeResponse | WatchStream) => void,
     private readonly reject: (e: unknown) => void,
+    /** The timeout the client gave the request, if any. */
+    readonly timeoutMs?: number,
   ) {}
 
   get query(): URLSearchParams {
@@ -151,8 +153,8 @@ export class FakeKube implements ReflectorConnection {
   private unclaimed: FakeCall[] = [];
   constructor(private readonly clock: FakeClock) {}
 
-  request(_method: 'GET', apiPath: string): Promise<KubeResponse> {
-    return new Promise((resolve, reject) => this.record(new FakeCall('request', apiPath, this.clock.now(), resolve as (v: unknown) => void, reject)));
+  request(_method: 'GET', apiPath: string, opts?: { timeoutMs?: number }): Promise<KubeResponse> {
+    return new Promise((resolve, reject) => this.record(new FakeCall('request', apiPath, this.clock.now(), resolve as (v: unknown) => void, reject, opts?.timeoutMs)));
   }
   stream(apiPath: string): Promise<WatchStream> {
     return new Promise((resolve, reject) => this.record(new FakeCall('stream', apiPath, this.clock.now(), resolve as (v: unknown) => void, reject)));

@@ -40,6 +40,7 @@ describe('Reflector', () => {
     expect(list.kind).toBe('request');
     expect(list.path.split('?')[0]).toBe('/apis/rbac.authorization.k8s.io/v1/roles');
     expect(list.params).toEqual({ limit: '500', resourceVersion: '0' });
+    expect(list.timeoutMs).toBe(60_000); // a whole kind at once: more than a request's usual 15 s
     list.reply({ status: 200, body: listBody([anObject('a', '90'), anObject('b', '95')], '100') });
     await s.synced;
     expect(s.r.state).toEqual({ phase: 'synced' });

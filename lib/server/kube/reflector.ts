@@ -58,6 +58,11 @@ export interface ReflectorOptions {
   stallTimeoutMs?: number;
   /** How long a watch request may take to answer with its headers. */
   watchOpenTimeoutMs?: number;
+  /**
+   * How long one list request may take, body included (default 60 s, the API server's own
+   * --request-timeout): a whole kind served at once from the watch cache can be large.
+   */
+  listTimeoutMs?: number;
   /** How often to look again for an API that is not served (PSP on v1.25+). */
   absentRecheckMs?: number;
   backoff?: Partial<BackoffOptions>;
@@ -126,6 +131,7 @@ const DEFAULTS = {
   // quiet watch from its resourceVersion costs the server one watch-cache lookup, no list.
   stallTimeoutMs: 90_000,
   watchOpenTimeoutMs: 15_000,
+  listTimeoutMs: 60_000,
   absentRecheckMs: 60_000,
 };
 
@@ -184,6 +190,7 @@ export class Reflector {
       pageSize: options.pageSize ?? DEFAULTS.pageSize,
       stallTimeoutMs: options.stallTimeoutMs ?? DEFAULTS.stallTimeoutMs,
       watchOpenTimeoutMs: options.watchOpenTimeoutMs ?? DEFAULTS.watchOpenTimeoutMs,
+      listTimeoutMs: options.listTimeoutMs ?? DEFAULTS.listTimeoutMs,
       absentRecheckMs: options.absentRecheckMs ?? DEFAULTS.absentRecheckMs,
     };
     this.beforeFirstWatch = options.beforeFirstWatch;
@@ -345,7 +352,7 @@ export class Reflector {
     let listRv = '';
     let fullListed = false;
     for (;;) {
-      const res = await this.conn.request('GET', this.path(query));
+      const res = await this.conn.request('GET', this.path(query), { timeoutMs: this.opts.listTimeoutMs });
       if (res.status === 404 && this.def.kind === 'PodSecurityPolicy' && !query.continue) return 'absent';
       if (res.status === 410 && query.continue && !fullListed) {
         // The continue token expired mid-list: one full list at the same RV, no limit (client-go's pager).
