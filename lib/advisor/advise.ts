@@ -190,7 +190,6 @@ export function advise(model: ClusterModel, workloads: Workload[], opts: AdviseO
 
   // An existing PSP that admits every pod unchanged and is no looser than the proposal.
   const sufficient = [...model.psps]
-    .filter((p) => p.metadata.name !== opts.name)
     .sort((a, b) => compareNames(a.metadata.name, b.metadata.name))
     .find((p) => pods.every(({ pod }) => validationViews(pod).every((v) => { const o = outcomeOf(p, v); return !o.refused && !o.mutated; })) && looserFields(p, proposal.psp).length === 0);
 

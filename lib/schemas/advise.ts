@@ -22,25 +22,32 @@ export const workloadRefSchema = z.strictObject({
   name: subdomain,
 });
 
-export const adviseBodySchema = z
-  .strictObject({
-    namespace: namespace.optional(),
-    workloads: z.array(workloadRefSchema).min(1, 'give at least one workload').max(1000).optional(),
-    /** `namespace/name`: every workload whose pods run as that service account. */
-    serviceAccount: z.string().max(400).regex(/^[^/]+\/[^/]+$/, 'serviceAccount must be NAMESPACE/NAME').optional(),
-    /** The proposal's name (default `advised-<namespace>`, or `advised-<namespace>-<service account>`). */
-    name: subdomain.optional(),
-    /** Controllers with their own service accounts (the default), or all as system:kube-controller-manager. */
-    useServiceAccountCredentials: z.boolean().optional(),
-  })
-  .superRefine((b, ctx) => {
-    const given = [b.namespace, b.workloads, b.serviceAccount].filter((x) => x !== undefined).length;
-    if (given !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of namespace, workloads and serviceAccount' });
-    if (b.serviceAccount) {
-      const [ns, sa] = b.serviceAccount.split('/');
-      for (const m of isDNS1123Label(ns)) ctx.addIssue({ code: 'custom', path: ['serviceAccount'], message: invalidBody(ns, m) });
-      for (const m of isDNS1123Subdomain(sa)) ctx.addIssue({ code: 'custom', path: ['serviceAccount'], message: invalidBody(sa, m) });
-    }
-  });
+const adviseFields = {
+  namespace: namespace.optional(),
+  workloads: z.array(workloadRefSchema).min(1, 'give at least one workload').max(1000).optional(),
+  /** `namespace/name`: every workload whose pods run as that service account. */
+  serviceAccount: z.string().max(400).regex(/^[^/]+\/[^/]+$/, 'serviceAccount must be NAMESPACE/NAME').optional(),
+  /** The proposal's name (default `advised-<namespace>`, or `advised-<namespace>-<service account>`). */
+  name: subdomain.optional(),
+  /** Controllers with their own service accounts (the default), or all as system:kube-controller-manager. */
+  useServiceAccountCredentials: z.boolean().optional(),
+};
+
+const oneTarget = (b: { namespace?: string; workloads?: unknown[]; serviceAccount?: string }, ctx: z.RefinementCtx) => {
+  const given = [b.namespace, b.workloads, b.serviceAccount].filter((x) => x !== undefined).length;
+  if (given !== 1) ctx.addIssue({ code: 'custom', message: 'give exactly one of namespace, workloads and serviceAccount' });
+  if (b.serviceAccount) {
+    const [ns, sa] = b.serviceAccount.split('/');
+    for (const m of isDNS1123Label(ns)) ctx.addIssue({ code: 'custom', path: ['serviceAccount'], message: invalidBody(ns, m) });
+    for (const m of isDNS1123Subdomain(sa)) ctx.addIssue({ code: 'custom', path: ['serviceAccount'], message: invalidBody(sa, m) });
+  }
+};
+
+export const adviseBodySchema = z.strictObject(adviseFields).superRefine(oneTarget);
 
 export type AdviseBody = z.infer<typeof adviseBodySchema>;
+
+/** POST /api/v1/advise/apply: the same, plus the guardrail acknowledgement a privileged proposal needs for broad subjects. */
+export const adviseApplyBodySchema = z.strictObject({ ...adviseFields, acknowledgeRisk: z.boolean().optional() }).superRefine(oneTarget);
+
+export type AdviseApplyBody = z.infer<typeof adviseApplyBodySchema>;

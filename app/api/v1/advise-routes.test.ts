@@ -8,6 +8,9 @@ import { setSourceForTests } from '@/lib/server/sources/registry';
 import { DEMO_PATH } from '@/lib/testing/demo';
 import { parse } from 'yaml';
 import { POST as advise } from './advise/route';
+import { POST as apply } from './advise/apply/route';
+import { GET as pending } from './pending/route';
+import { csrfToken } from '@/lib/server/csrf';
 
 const post = (body: unknown, type = 'application/json') =>
   advise(new Request('http://127.0.0.1:3000/api/v1/advise', { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) }));
@@ -81,5 +84,37 @@ describe('POST /api/v1/advise on the demo cluster', () => {
     const res = await post(body);
     expect(res.status).toBe(404);
     expect((await res.json()).error.message).toContain(fragment);
+  });
+});
+
+describe('POST /api/v1/advise/apply on the demo cluster', () => {
+  beforeAll(() => setSourceForTests(new FileSource(DEMO_PATH, 'demo', false), { source: { kind: 'demo', reason: 'asked' }, readOnly: false }));
+  const change = (path: string, body: unknown, headers: Record<string, string> = { 'x-csrf-token': csrfToken() }) =>
+    apply(new Request(`http://127.0.0.1:3000${path}`, { method: 'POST', headers: { host: '127.0.0.1:3000', 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) }), undefined as never);
+
+  it('previews, applies as one plan, then the proposal is the existing sufficient PSP and applying again is a no-op', async () => {
+    const preview = await (await change('/api/v1/advise/apply?dryRun=true', { namespace: 'ci' })).json();
+    expect(preview.dryRun).toBe(true);
+    expect(preview.operations.map((o: { action: string; kind: string; name: string; namespace?: string }) => `${o.action} ${o.kind} ${o.namespace ?? ''}/${o.name}`)).toEqual([
+      'create PodSecurityPolicy /advised-ci', 'create ClusterRole /psp-util.advised-ci', 'create RoleBinding ci/psp-util.advised-ci',
+    ]);
+    const done = await (await change('/api/v1/advise/apply', { namespace: 'ci' })).json();
+    expect(done.performed).toHaveLength(3);
+    const exported = await (await pending(new Request('http://127.0.0.1:3000/api/v1/pending?format=yaml'))).text();
+    expect(exported).toContain('name: advised-ci');
+    expect(exported).toContain('name: ci-runner');
+
+    const after = await (await post({ namespace: 'ci' })).json();
+    expect(after.existing).toEqual({ psp: 'advised-ci', sufficient: true, granted: true });
+    for (const a of after.admits) expect(a).toMatchObject({ allowed: true, psp: 'advised-ci', mutated: false });
+    const again = await (await change('/api/v1/advise/apply', { namespace: 'ci' })).json();
+    expect(again.noop).toMatch(/already/);
+    expect(again.performed).toEqual([]);
+  });
+
+  it('is a change route: CSRF is required, bad bodies are 400s, unknown workloads 404s', async () => {
+    expect((await change('/api/v1/advise/apply', { namespace: 'shop' }, {})).status).toBe(403);
+    expect((await change('/api/v1/advise/apply', { namespace: 'shop', serviceAccount: 'shop/cart' })).status).toBe(400);
+    expect((await change('/api/v1/advise/apply', { namespace: 'nowhere' })).status).toBe(404);
   });
 });

@@ -1,6 +1,6 @@
 import 'server-only';
 import { AppError } from '@/lib/errors';
-import type { Workload } from '@/lib/model/types';
+import type { ClusterModel, Workload } from '@/lib/model/types';
 import { advise, serviceAccountOf, topLevelWorkloads } from '@/lib/advisor/advise';
 import type { AdviseBody } from '@/lib/schemas/advise';
 import { podShapeErrors } from '@/lib/validation/pod-shape';
@@ -37,15 +37,21 @@ function templateOf(w: Workload): unknown {
   return w.kind === 'CronJob' ? w.spec?.jobTemplate?.spec?.template : w.spec?.template;
 }
 
-export async function adviseView(body: AdviseBody) {
-  const model = await getSource().readModel();
+/** The request's workloads in a model (404s for what is missing, 400s for unreadable templates) and the proposal's default name. */
+export function workloadsOfRequest(model: ClusterModel, body: AdviseBody): { workloads: Workload[]; name: string } {
   const { workloads, name } = selectWorkloads(model.workloads, (ns) => topLevelWorkloads(model, ns), body);
   // A snapshot may hold objects the API server would never have stored: say which, rather than fail.
   for (const w of workloads) {
     const shape = podShapeErrors(templateOf(w), w.kind === 'Pod' ? '' : w.kind === 'CronJob' ? 'spec.jobTemplate.spec.template' : 'spec.template');
     if (shape) throw new AppError('invalid', `${w.kind} ${w.metadata.namespace}/${w.metadata.name} cannot be read as a pod template: ${shape}`);
   }
-  const advice = advise(model, workloads, { name: body.name ?? name, useServiceAccountCredentials: body.useServiceAccountCredentials });
+  return { workloads, name: body.name ?? name };
+}
+
+export async function adviseView(body: AdviseBody) {
+  const model = await getSource().readModel();
+  const { workloads, name } = workloadsOfRequest(model, body);
+  const advice = advise(model, workloads, { name, useServiceAccountCredentials: body.useServiceAccountCredentials });
   return {
     pspApiServed: model.source.pspApiServed,
     workloads: workloads.map((w) => ({ kind: w.kind, namespace: w.metadata.namespace ?? 'default', name: w.metadata.name, serviceAccount: serviceAccountOf(w) })),
