@@ -6,6 +6,7 @@ import { buildModel } from '../../sources/to-model';
 import type { Identity, KubeConnection } from '../kube/connection';
 import type { Change, ChangeResult } from '../../plan/change';
 import { applyChangeLive } from '../apply';
+import { WriteQueue } from '../write-queue';
 import { Reflector, type ReflectorOptions } from '../kube/reflector';
 import type { ClusterSource, RevisionScope } from './source';
 
@@ -65,7 +66,8 @@ export class LiveSource implements ClusterSource {
   private closed = false;
   private readonly probeIntervalMs: number;
   private readonly probeTimeoutMs: number;
-  private writes: Promise<void> = Promise.resolve();
+  /** One change at a time; one waits at most 20 s for its turn (a change itself takes at most about 55 s). */
+  private readonly writes = new WriteQueue(20_000);
 
   constructor(private readonly conn: KubeConnection, private readonly readOnly: boolean, options: LiveSourceOptions = {}) {
     this.reflectors = RESOURCES.map((def) => {
@@ -288,9 +290,7 @@ export class LiveSource implements ClusterSource {
    * resourceVersion preconditions and the conflict retry.
    */
   applyChange(change: Change, opts: { dryRun: boolean; identity: Identity }): Promise<ChangeResult> {
-    const run = this.writes.then(() => applyChangeLive(this.conn, opts.identity, () => this.readModel(), change, opts));
-    this.writes = run.then(() => undefined, () => undefined);
-    return run;
+    return this.writes.run(() => applyChangeLive(this.conn, opts.identity, () => this.readModel(), change, opts));
   }
 
   connection(): KubeConnection {
