@@ -43,11 +43,26 @@ export function podOfWorkload(w: SimulatedWorkload): Pod {
   if (w.kind === 'Pod') return { apiVersion: 'v1', kind: 'Pod', metadata: { ...w.metadata, namespace: ns }, spec: structuredClone(w.spec) as Pod['spec'] };
   const template = w.kind === 'CronJob' ? w.spec?.jobTemplate?.spec?.template : w.spec?.template;
   const meta = template?.metadata ?? {};
-  return {
+  const pod: Pod = {
     apiVersion: 'v1', kind: 'Pod',
     metadata: { generateName: `${w.metadata.name}-`, namespace: ns, ...(meta.labels ? { labels: { ...meta.labels } } : {}), ...(meta.annotations ? { annotations: { ...meta.annotations } } : {}) },
     spec: structuredClone(template?.spec ?? { containers: [] }),
   };
+  if (w.kind === 'StatefulSet') withClaimVolumes(pod, w);
+  return pod;
+}
+
+/**
+ * The StatefulSet controller gives each pod a `persistentVolumeClaim` volume per volumeClaimTemplate
+ * (`<template>-<set>-<ordinal>`), replacing a template volume of the same name (updateStorage in
+ * pkg/controller/statefulset): a PSP without `persistentVolumeClaim` refuses such pods.
+ */
+function withClaimVolumes(pod: Pod, w: SimulatedWorkload): void {
+  const claims: { metadata?: { name?: string } }[] = Array.isArray(w.spec?.volumeClaimTemplates) ? w.spec.volumeClaimTemplates : [];
+  const names = claims.map((c) => c.metadata?.name).filter((n): n is string => !!n);
+  if (names.length === 0) return;
+  const claimVolumes = names.map((name) => ({ name, persistentVolumeClaim: { claimName: `${name}-${w.metadata.name}-0` } }));
+  pod.spec.volumes = [...claimVolumes, ...(pod.spec.volumes ?? []).filter((v) => !names.includes(v.name))];
 }
 
 /** API defaulting, then the ServiceAccount admission step, as the API server runs them before PSP. */

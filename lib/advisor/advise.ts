@@ -75,22 +75,9 @@ export function serviceAccountOf(w: Workload): string {
   return spec.serviceAccountName || spec.serviceAccount || 'default';
 }
 
-/**
- * The pod a workload's controller submits. Beyond podOfWorkload: the StatefulSet controller adds a
- * `persistentVolumeClaim` volume per volumeClaimTemplate the template does not already have a volume for.
- */
+/** The pod a workload's controller submits (podOfWorkload: StatefulSet claim volumes included). */
 export function controllerPod(w: Workload): Pod {
-  const pod = podOfWorkload(w);
-  if (w.kind === 'StatefulSet') {
-    const claims: { metadata?: { name?: string } }[] = Array.isArray(w.spec?.volumeClaimTemplates) ? w.spec.volumeClaimTemplates : [];
-    const volumes = [...(pod.spec.volumes ?? [])];
-    for (const c of claims) {
-      const name = c.metadata?.name;
-      if (name && !volumes.some((v) => v.name === name)) volumes.push({ name, persistentVolumeClaim: { claimName: `${name}-${w.metadata.name}-0` } });
-    }
-    if (volumes.length) pod.spec.volumes = volumes;
-  }
-  return pod;
+  return podOfWorkload(w);
 }
 
 /** The pods as PSP admission sees them: API defaulting, then the ServiceAccount step. */
