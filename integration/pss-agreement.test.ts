@@ -12,8 +12,9 @@
  * are counted and left out, and so (v1.24) are pods PSP admission refuses even with a fully
  * permissive PSP (procMount Unmasked: the ProcMountType gate is off).
  *
- * Workload templates (warn): a Deployment scaled to zero and a CronJob in a namespace with only
- * warn/audit labels; the `Warning:` header must equal the engine's `would violate PodSecurity …`.
+ * Workload templates (warn): a Deployment and a ReplicationController scaled to zero and a CronJob,
+ * in a namespace with warn/audit labels and in one with only an enforce label (warn follows enforce
+ * from v1.26 only); the `Warning:` headers must equal the engine's `would violate PodSecurity …`.
  */
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,8 +22,8 @@ import { startCluster, type ClusterVersion, type TestCluster } from '../testenv/
 import { clusterAvailable } from './support';
 import type { Pod } from '../lib/admission/pod';
 import { handWrittenCases, randomCases, type PodCase } from '../lib/pss/cases';
-import { evaluatePod, evaluateWorkload, refusalMessage, warningMessage } from '../lib/pss/evaluate';
-import { namespacePolicy } from '../lib/pss/labels';
+import { evaluatePod, refusalMessage } from '../lib/pss/evaluate';
+import { admit, namespacePolicy } from '../lib/pss/labels';
 import { serverMinorOf, type LevelVersion, type PssVersion } from '../lib/pss/version';
 
 const RANDOM_SEED = Number(process.env.PSS_SEED ?? 20251202);
@@ -40,6 +41,9 @@ const PLANS: ServerPlan[] = [
 ];
 
 const RAW_NS = 'pss-raw';
+const WARN_LABELS = { 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'latest', 'pod-security.kubernetes.io/audit': 'baseline' };
+/** Only enforce: from v1.26 warn follows it (so workloads get warnings); v1.24 leaves warn privileged. */
+const ENFORCE_ONLY_LABELS = { 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.22' };
 
 function nsName(lv: LevelVersion): string {
   return `pss-${lv.level}-${lv.version.replace('.', '-')}`;
@@ -117,7 +121,8 @@ for (const plan of PLANS) {
       }
       const namespaces: { name: string; labels: Record<string, string> }[] = [
         { name: RAW_NS, labels: {} },
-        { name: 'pss-warn', labels: { 'pod-security.kubernetes.io/warn': 'restricted', 'pod-security.kubernetes.io/warn-version': 'latest', 'pod-security.kubernetes.io/audit': 'baseline' } },
+        { name: 'pss-warn', labels: WARN_LABELS },
+        { name: 'pss-enforce-only', labels: ENFORCE_ONLY_LABELS },
         ...levelVersions.map((lv) => ({ name: nsName(lv), labels: { 'pod-security.kubernetes.io/enforce': lv.level, 'pod-security.kubernetes.io/enforce-version': lv.version } })),
       ];
       for (const ns of namespaces) {
@@ -182,26 +187,32 @@ for (const plan of PLANS) {
       expect(res.disagreements).toEqual([]);
     }, 900_000);
 
-    it('workload templates (Deployment scaled to zero, CronJob): the warning equals the engine\'s', async () => {
+    it('workload templates (Deployment scaled to zero, CronJob): the warnings equal the engine\'s', async () => {
       const template = handWrittenCases().find((k) => k.name === 'everything')!.pod;
       const tpl = { metadata: { labels: { app: 'x' }, annotations: template.metadata.annotations }, spec: template.spec };
-      const objects = [
-        { path: '/apis/apps/v1/namespaces/pss-warn/deployments', obj: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 0, selector: { matchLabels: { app: 'x' } }, template: tpl } } },
-        { path: '/apis/batch/v1/namespaces/pss-warn/cronjobs', obj: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { ...tpl, spec: { ...tpl.spec, restartPolicy: 'Never' } } } } } } },
-        { path: '/api/v1/namespaces/pss-warn/pods', obj: { ...handWrittenCases().find((k) => k.name === 'bare')!.pod } },
+      const objects = (ns: string) => [
+        { path: `/apis/apps/v1/namespaces/${ns}/deployments`, obj: { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 0, selector: { matchLabels: { app: 'x' } }, template: tpl } } },
+        { path: `/apis/batch/v1/namespaces/${ns}/cronjobs`, obj: { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cj' }, spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { ...tpl, spec: { ...tpl.spec, restartPolicy: 'Never' } } } } } } },
+        { path: `/api/v1/namespaces/${ns}/replicationcontrollers`, obj: { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'rc' }, spec: { replicas: 0, selector: { app: 'x' }, template: tpl } } },
+        { path: `/api/v1/namespaces/${ns}/pods`, obj: { ...handWrittenCases().find((k) => k.name === 'bare')!.pod } },
       ];
       let agree = 0;
-      for (const { path, obj } of objects) {
-        const r = await requestWithWarnings(cluster, 'POST', `${path}?dryRun=All`, obj);
-        expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(201);
-        // The engine evaluates the template as the server returns it (defaults applied).
-        const predicted = evaluateWorkload(r.body, { level: 'restricted', version: 'latest' }, { serverMinor })!;
-        const expected = predicted.allowed ? [] : [warningMessage(predicted)];
-        const psaWarnings = r.warnings.filter((w) => w.includes('PodSecurity'));
-        if (JSON.stringify(psaWarnings) === JSON.stringify(expected)) agree++;
-        expect(psaWarnings).toEqual(expected);
+      let total = 0;
+      let warned = 0;
+      for (const [ns, labels] of [['pss-warn', WARN_LABELS], ['pss-enforce-only', ENFORCE_ONLY_LABELS]] as const) {
+        for (const { path, obj } of objects(ns)) {
+          const r = await requestWithWarnings(cluster, 'POST', `${path}?dryRun=All`, obj);
+          expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(201);
+          // The engine evaluates the object as the server returns it (defaults applied).
+          const predicted = admit({ object: r.body, namespace: ns, namespaceLabels: labels }, { serverMinor });
+          const psaWarnings = r.warnings.filter((w) => w.includes('PodSecurity'));
+          total++;
+          warned += psaWarnings.length;
+          if (JSON.stringify(psaWarnings) === JSON.stringify(predicted.warnings)) agree++;
+          expect(psaWarnings, `${obj.kind} in ${ns}`).toEqual(predicted.warnings);
+        }
       }
-      console.log(`[pss-agreement] ${cluster.serverVersion} warn on workload templates and a pod: ${agree}/${objects.length} agree`);
+      console.log(`[pss-agreement] ${cluster.serverVersion} warnings on workload templates and pods: ${agree}/${total} agree (${warned} warnings)`);
     });
 
     it('namespace labels: the server refuses exactly the values the engine finds invalid', async () => {

@@ -1,8 +1,10 @@
 /**
  * The Pod Security Standards checks, with PodSecurity admission's check IDs, the policy versions in
  * which each applies or changes, and the plugin's own reason and detail wording. Written from the
- * behaviour of k8s.io/pod-security-admission v0.24.17 and v0.37.2 (policy/check_*.go); where the
- * two servers word a check differently, `server` (the API server's minor) selects the wording.
+ * behaviour of k8s.io/pod-security-admission v0.24.17 and v0.37.2 (policy/check_*.go); where
+ * servers word a check differently, `server` (the API server's minor) selects the wording. The
+ * release boundaries of those differences come from the library's history (SELinux message v1.26,
+ * AppArmor fields v1.30, image volumes v1.33); only v1.24 and v1.37 are proven on real servers.
  */
 import type { Container, PodSpec } from '../admission/pod';
 
@@ -280,9 +282,9 @@ function seLinuxOptions(allowedTypes: Set<string>): CheckFn {
     const data: string[] = [];
     const types = sortedSet(badTypes);
     if (types.length > 0) data.push(`${pluralize('type', 'types', types.length)} ${joinQuote(types)}`);
-    // v1.24's plugin names a user or role only when a type is also forbidden (its detail then ends
-    // with ": "); later servers always name them. The fix's exact release is not checked here: 1.25+.
-    if (server >= 25 || types.length > 0) {
+    // Before v1.26 the plugin names a user or role only when a type is also forbidden (the detail
+    // then ends with ": "); v1.26 fixed the message.
+    if (server >= 26 || types.length > 0) {
       if (setUser) data.push('user may not be set');
       if (setRole) data.push('role may not be set');
     }
@@ -474,8 +476,8 @@ const RESTRICTED_VOLUME_SOURCES: [string, string][] = [
 ];
 
 const restrictedVolumes: CheckFn = ({ spec, server }) => {
-  // `image` volumes exist from v1.31; older servers do not know (or keep) the field.
-  const allowed = server >= 31 ? [...ALLOWED_VOLUME_SOURCES, 'image'] : ALLOWED_VOLUME_SOURCES;
+  // `image` volumes (v1.31+) are allowed from v1.33 servers on; v1.31–v1.32 call them "unknown".
+  const allowed = server >= 33 ? [...ALLOWED_VOLUME_SOURCES, 'image'] : ALLOWED_VOLUME_SOURCES;
   const bad: string[] = [];
   const types = new Set<string>();
   for (const raw of arr(spec.volumes)) {
@@ -483,7 +485,9 @@ const restrictedVolumes: CheckFn = ({ spec, server }) => {
     if (!v) continue;
     if (allowed.some((k) => obj(v[k]))) continue;
     bad.push(String(v.name));
-    types.add(RESTRICTED_VOLUME_SOURCES.find(([k]) => obj(v[k]))?.[1] ?? 'unknown');
+    // The v1.26 plugin had dropped cinder from its list (restored in v1.27): "unknown" there.
+    const known = RESTRICTED_VOLUME_SOURCES.find(([k]) => obj(v[k]) && !(k === 'cinder' && server === 26));
+    types.add(known?.[1] ?? 'unknown');
   }
   if (bad.length === 0) return undefined;
   const list = sortedSet(types);

@@ -129,11 +129,13 @@ describe('baseline checks', () => {
     expect(ids(P('apparmor-field-unconfined'), 'baseline', 'latest', 24)).toEqual([]);
   });
 
-  it('seLinuxOptions: container_engine_t from v1.31; v1.24 names user/role only with a bad type', () => {
+  it('seLinuxOptions: container_engine_t from v1.31; servers before v1.26 name user/role only with a bad type', () => {
     expect(ids(P('selinux-container-engine'), 'baseline', 'v1.30')).toEqual(['seLinuxOptions']);
     expect(ids(P('selinux-container-engine'), 'baseline', 'v1.31')).toEqual([]);
     expect(detail(P('selinux-user-only'), 'baseline', 'latest', 37)).toBe('seLinuxOptions (container "a" set forbidden securityContext.seLinuxOptions: user may not be set)');
     expect(detail(P('selinux-user-only'), 'baseline', 'latest', 24)).toBe('seLinuxOptions (container "a" set forbidden securityContext.seLinuxOptions: )');
+    expect(detail(P('selinux-user-only'), 'baseline', 'latest', 25)).toBe('seLinuxOptions (container "a" set forbidden securityContext.seLinuxOptions: )');
+    expect(detail(P('selinux-user-only'), 'baseline', 'latest', 26)).toBe('seLinuxOptions (container "a" set forbidden securityContext.seLinuxOptions: user may not be set)');
     expect(detail(P('selinux-user-role-type'), 'baseline', 'latest')).toBe(
       'seLinuxOptions (pod and container "a" set forbidden securityContext.seLinuxOptions: types "other_t", "unconfined_t"; user may not be set; role may not be set)',
     );
@@ -227,14 +229,18 @@ describe('restricted checks', () => {
     expect(ids(noSeccomp, 'restricted', 'v1.18')).toEqual([]);
   });
 
-  it('restrictedVolumes: types sorted, uses/use; image allowed on v1.31+ servers', () => {
+  it('restrictedVolumes: types sorted, uses/use; image allowed on v1.33+ servers, cinder unknown on v1.26', () => {
     expect(detail(P('volumes-restricted'), 'restricted', 'latest')).toBe(
       'restricted volume types (volumes "n", "g", "h", "i", "f", "ceph" use restricted volume types "cephfs", "flexVolume", "gitRepo", "hostPath", "iscsi", "nfs")',
     );
     expect(ids(P('volumes-allowed'), 'restricted', 'latest')).toEqual([]);
     const image = restricted({ volumes: [{ name: 'img', image: { reference: 'x' } }] });
     expect(ids(image, 'restricted', 'latest', 37)).toEqual([]);
-    expect(detail(image, 'restricted', 'latest', 30)).toBe('restricted volume types (volume "img" uses restricted volume type "unknown")');
+    expect(ids(image, 'restricted', 'latest', 33)).toEqual([]);
+    expect(detail(image, 'restricted', 'latest', 32)).toBe('restricted volume types (volume "img" uses restricted volume type "unknown")');
+    const cinder = restricted({ volumes: [{ name: 'c', cinder: { volumeID: 'v' } }] });
+    expect(detail(cinder, 'restricted', 'latest', 26)).toBe('restricted volume types (volume "c" uses restricted volume type "unknown")');
+    expect(detail(cinder, 'restricted', 'latest', 27)).toBe('restricted volume types (volume "c" uses restricted volume type "cinder")');
   });
 
   it('Windows pods are exempt from allowPrivilegeEscalation, capabilities and seccomp from v1.25', () => {

@@ -36,6 +36,8 @@ describe('namespacePolicy', () => {
     expect(namespacePolicy({ [E]: 'restricted', [EV]: 'v1.24' }).policy.warn).toEqual({ level: 'restricted', version: 'v1.24' });
     expect(namespacePolicy({ [E]: 'restricted', [EV]: 'v1.24', [WV]: 'v1.30' }).policy.warn).toEqual({ level: 'restricted', version: 'v1.30' });
     expect(namespacePolicy({ [E]: 'baseline', [W]: 'privileged' }).policy.warn).toEqual({ level: 'privileged', version: 'latest' });
+    // v1.24–v1.25 servers do not: warn stays at its default
+    expect(namespacePolicy({ [E]: 'restricted', [EV]: 'v1.24' }, undefined, { serverMinor: 25 }).policy.warn).toEqual({ level: 'privileged', version: 'latest' });
   });
 
   it('invalid values: enforce fails closed (restricted), audit and warn fail open; version → latest', () => {
@@ -54,7 +56,8 @@ describe('namespacePolicy', () => {
   it('a version newer than the server is evaluated as the server\'s newest, and flagged', () => {
     const p = namespacePolicy({ [E]: 'baseline', [EV]: 'v1.30' }, undefined, { serverMinor: 24 });
     expect(p.evaluatedMinor.enforce).toBe(24);
-    expect(p.newerThanServer).toEqual(['enforce', 'warn']);
+    expect(p.newerThanServer).toEqual(['enforce']);
+    expect(namespacePolicy({ [E]: 'baseline', [EV]: 'v1.38' }).newerThanServer).toEqual(['enforce', 'warn']);
     expect(namespacePolicy({ [E]: 'baseline' }, undefined, { serverMinor: 24 }).evaluatedMinor.enforce).toBe(24);
     expect(namespacePolicy({ [E]: 'baseline' }).evaluatedMinor.enforce).toBe(37);
   });

@@ -35,7 +35,8 @@ export interface NamespacePolicy {
  * The policy of a namespace with these labels, as the plugin computes it. Invalid values: an invalid
  * enforce level means `restricted` (fail closed); invalid audit/warn levels mean `privileged` (fail
  * open); an invalid version means `latest`. Without a warn label, warn follows a stricter enforce
- * (level, and version unless warn-version is set). An unlabelled namespace gets the defaults.
+ * (level, and version unless warn-version is set) on v1.26+ servers. An unlabelled namespace gets
+ * the defaults.
  */
 export function namespacePolicy(labels: Record<string, string> | null | undefined, config: PssConfiguration = DEFAULT_CONFIGURATION, opts: PssOptions = {}): NamespacePolicy {
   const serverMinor = opts.serverMinor ?? NEWEST_KNOWN_MINOR;
@@ -71,7 +72,8 @@ export function namespacePolicy(labels: Record<string, string> | null | undefine
         if (mode === 'warn') hasWarnVersion = true;
       }
     }
-    if (!hasWarnLevel && hasEnforceLevel && compareLevels(p.enforce.level, p.warn.level) > 0) {
+    // From v1.26 an unset warn level follows a stricter enforce level (v1.24–v1.25 leave it at the default).
+    if (serverMinor >= 26 && !hasWarnLevel && hasEnforceLevel && compareLevels(p.enforce.level, p.warn.level) > 0) {
       p.warn.level = p.enforce.level;
       if (!hasWarnVersion) p.warn.version = p.enforce.version;
     }
