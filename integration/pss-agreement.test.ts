@@ -16,10 +16,11 @@
  * in a namespace with warn/audit labels and in one with only an enforce label (warn follows enforce
  * from v1.26 only); the `Warning:` headers must equal the engine's `would violate PodSecurity …`.
  */
+import { readFileSync } from 'node:fs';
 import https from 'node:https';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type ClusterVersion, type TestCluster } from '../testenv/cluster';
-import { clusterAvailable } from './support';
+import { clusterAvailable, until } from './support';
 import type { Pod } from '../lib/admission/pod';
 import { handWrittenCases, randomCases, type PodCase } from '../lib/pss/cases';
 import { evaluatePod, refusalMessage } from '../lib/pss/evaluate';
@@ -57,7 +58,7 @@ async function pool<T>(items: T[], n: number, fn: (item: T) => Promise<void>): P
 }
 
 /** A request that also returns the `Warning:` headers (cluster.request does not expose headers). */
-function requestWithWarnings(cluster: TestCluster, method: string, path: string, body: unknown): Promise<{ status: number; body: any; warnings: string[] }> {
+function requestWithWarnings(cluster: TestCluster, method: string, path: string, body: unknown): Promise<{ status: number; body: any; warnings: string[]; auditId?: string }> {
   const url = new URL(path, cluster.server);
   const data = JSON.stringify(body);
   return new Promise((resolve, reject) => {
@@ -77,7 +78,7 @@ function requestWithWarnings(cluster: TestCluster, method: string, path: string,
         const text = Buffer.concat(chunks).toString('utf8');
         let parsed: unknown = text;
         try { parsed = JSON.parse(text); } catch { /* text */ }
-        resolve({ status: res.statusCode ?? 0, body: parsed, warnings });
+        resolve({ status: res.statusCode ?? 0, body: parsed, warnings, auditId: res.headers['audit-id'] as string | undefined });
       });
     });
     req.on('error', reject);
@@ -199,6 +200,7 @@ for (const plan of PLANS) {
       let agree = 0;
       let total = 0;
       let warned = 0;
+      const audits: { id: string; what: string; expected?: string }[] = [];
       for (const [ns, labels] of [['pss-warn', WARN_LABELS], ['pss-enforce-only', ENFORCE_ONLY_LABELS]] as const) {
         for (const { path, obj } of objects(ns)) {
           const r = await requestWithWarnings(cluster, 'POST', `${path}?dryRun=All`, obj);
@@ -210,9 +212,28 @@ for (const plan of PLANS) {
           warned += psaWarnings.length;
           if (JSON.stringify(psaWarnings) === JSON.stringify(predicted.warnings)) agree++;
           expect(psaWarnings, `${obj.kind} in ${ns}`).toEqual(predicted.warnings);
+          if (r.auditId) audits.push({ id: r.auditId, what: `${obj.kind} in ${ns}`, expected: predicted.auditViolation });
         }
       }
       console.log(`[pss-agreement] ${cluster.serverVersion} warnings on workload templates and pods: ${agree}/${total} agree (${warned} warnings)`);
+      // The audit annotation (audit mode) is in the server's audit log, found by the request's Audit-Id.
+      expect(audits.length).toBe(total);
+      const { value: events } = await until('the audit events of the dry-run requests', 10_000, async () => {
+        const byId = new Map<string, Record<string, string>>();
+        for (const line of readFileSync(cluster.auditLogPath, 'utf8').split('\n')) {
+          if (!line) continue;
+          const e = JSON.parse(line);
+          if (e.stage === 'ResponseComplete') byId.set(e.auditID, e.annotations ?? {});
+        }
+        return audits.every((a) => byId.has(a.id)) ? byId : undefined;
+      });
+      let auditAgree = 0;
+      for (const a of audits) {
+        const actual = events.get(a.id)!['pod-security.kubernetes.io/audit-violations'];
+        expect(actual, a.what).toBe(a.expected);
+        if (actual === a.expected) auditAgree++;
+      }
+      console.log(`[pss-agreement] ${cluster.serverVersion} audit-violations annotations: ${auditAgree}/${audits.length} agree (${audits.filter((a) => a.expected).length} violations)`);
     });
 
     it('namespace labels: the server refuses exactly the values the engine finds invalid', async () => {
