@@ -9,6 +9,8 @@ import { seededRandom } from '../testing/prng';
 export interface PodCase {
   name: string;
   pod: Pod;
+  /** Why the API server refuses it as invalid (422) before Pod Security sees it, when it does. */
+  invalid?: string;
 }
 
 const IMAGE = 'registry.k8s.io/pause:3.9';
@@ -75,7 +77,7 @@ export function handWrittenCases(): PodCase[] {
     pod('caps-restricted-nbs', { containers: [rc('a', { capabilities: { drop: ['ALL'], add: ['NET_BIND_SERVICE'] } })] }),
     pod('caps-restricted-chown', { containers: [rc('a', { capabilities: { drop: ['ALL'], add: ['CHOWN'] } }), rc('b', { capabilities: { drop: ['NET_RAW'] } })] }),
     pod('caps-drop-lowercase-all', { containers: [rc('a', { capabilities: { drop: ['all'] } })] }),
-    pod('caps-cap-prefix', { containers: [rc('a', { capabilities: { drop: ['ALL'], add: ['CAP_SYS_ADMIN'] } })] }),
+    { ...pod('caps-cap-prefix', { containers: [rc('a', { capabilities: { drop: ['ALL'], add: ['CAP_SYS_ADMIN'] } })] }), invalid: 'allowPrivilegeEscalation: false with CAP_SYS_ADMIN' },
     // run as
     pod('run-as-non-root-pod-false', { securityContext: { runAsNonRoot: false }, containers: [c('a', { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } } })] }),
     pod('run-as-non-root-container-false', { securityContext: { runAsNonRoot: true }, containers: [rc('a', { runAsNonRoot: false }), rc('b')] }),
@@ -136,6 +138,20 @@ export function handWrittenCases(): PodCase[] {
     pod('host-users-false-root', { hostUsers: false, securityContext: { runAsUser: 0 }, containers: [c('a', { securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] }, seccompProfile: { type: 'RuntimeDefault' } } })] }),
     // privilege escalation
     pod('ape-true', { containers: [rc('a', { allowPrivilegeEscalation: true }), rc('b', { allowPrivilegeEscalation: false })] }),
+    // edge cases
+    pod('caps-empty-object', { containers: [c('a', { securityContext: { capabilities: {} } })] }),
+    pod('host-port-zero', { containers: [c('a', { ports: [{ containerPort: 80, hostPort: 0 }] })] }),
+    pod('selinux-empty', { securityContext: { seLinuxOptions: {} }, containers: [c('a', { securityContext: { seLinuxOptions: { type: '' } } })] }),
+    pod('windows-host-process-false', { securityContext: { windowsOptions: { hostProcess: false } } }),
+    pod('apparmor-annotation-empty', {}, { 'container.apparmor.security.beta.kubernetes.io/a': '' }),
+    { ...pod('apparmor-annotation-other-container', {}, { 'container.apparmor.security.beta.kubernetes.io/nope': 'unconfined' }), invalid: 'an AppArmor annotation must name a container of the pod' },
+    pod('seccomp-annotation-localhost', {}, { 'seccomp.security.alpha.kubernetes.io/pod': 'localhost/profile.json' }),
+    pod('sidecar-probe-host', {
+      initContainers: [c('sidecar', { restartPolicy: 'Always', readinessProbe: { tcpSocket: { host: 'db.internal', port: 5432 } } })],
+      containers: [rc('a', { seccompProfile: { type: 'RuntimeDefault' } }, { startupProbe: { httpGet: { host: 'a.example.com', port: 80 } } })],
+    }),
+    pod('run-as-non-root-pod-true-container-unset', { securityContext: { runAsNonRoot: true, runAsUser: 0 }, containers: [rc('a', { runAsNonRoot: undefined })] }),
+    pod('many-containers-drop', { containers: [rc('a'), rc('b', { capabilities: { add: ['NET_BIND_SERVICE'] } }), rc('c', { capabilities: { drop: ['ALL'], add: ['SYS_PTRACE', 'AUDIT_WRITE'] } })] }),
     // many at once
     pod('everything', {
       hostNetwork: true, hostPID: true,

@@ -94,7 +94,8 @@ describe('pspVerdict', () => {
 });
 
 describe('pspVerdict is sound: every pod the PSP admits (v1.24 PSP admission engine) meets its level', () => {
-  const pods = [...handWrittenCases(), ...randomCases(4242, 400)];
+  // Pods the API server refuses as invalid never reach PSP; the PSP engine does not model that validation.
+  const pods = [...handWrittenCases(), ...randomCases(4242, 400)].filter((k) => !k.invalid);
   const psps = [RESTRICTED_PSP, BASELINE_PSP, PRIVILEGED_PSP, pspFromTemplate('restricted', 'tpl-restricted'), pspFromTemplate('baseline', 'tpl-baseline')];
   it.each(psps.map((p) => [p.metadata.name, p] as const))('%s', (_name, p) => {
     const v = pspVerdict(p);
