@@ -25,6 +25,7 @@ import type { Pod } from '../lib/admission/pod';
 import { handWrittenCases, randomCases, type PodCase } from '../lib/pss/cases';
 import { evaluatePod, refusalMessage } from '../lib/pss/evaluate';
 import { admit, namespacePolicy } from '../lib/pss/labels';
+import { normalizeForServer } from '../lib/pss/normalize';
 import { serverMinorOf, type LevelVersion, type PssVersion } from '../lib/pss/version';
 
 const RANDOM_SEED = Number(process.env.PSS_SEED ?? 20251202);
@@ -140,6 +141,8 @@ for (const plan of PLANS) {
     /** Runs the cases; returns [agree, total, invalid] and the disagreements. */
     async function compare(cases: PodCase[]) {
       let agree = 0;
+      let agreeManifest = 0;
+      const manifestDisagreements: string[] = [];
       let total = 0;
       const invalid: string[] = [];
       const disagreements: string[] = [];
@@ -158,6 +161,10 @@ for (const plan of PLANS) {
       await pool(jobs, CONCURRENCY, async ({ k, lv }) => {
         const r = await cluster.request('admin', 'POST', `/api/v1/namespaces/${nsName(lv)}/pods?dryRun=All`, k.pod);
         const predicted = evaluatePod(evaluated.get(k.name)!, lv, { serverMinor });
+        // The same prediction from the manifest alone, passed through normalizeForServer.
+        const fromManifest = evaluatePod(normalizeForServer(k.pod, serverMinor), lv, { serverMinor });
+        if (fromManifest.allowed === (r.status === 201) && (fromManifest.allowed || refusalMessage(k.name, fromManifest) === String(r.body?.message))) agreeManifest++;
+        else if (manifestDisagreements.length < 10) manifestDisagreements.push(`${k.name} @ ${lv.level}:${lv.version}: server ${r.status} ${r.status === 403 ? r.body?.message : ''}; engine on manifest: ${fromManifest.detail}`);
         total++;
         const expected = predicted.allowed ? 201 : 403;
         const key = `${lv.level}:${lv.version} ${r.status}`;
@@ -168,14 +175,17 @@ for (const plan of PLANS) {
         else if (r.status !== 201 && r.status !== 403) throw new Error(`${k.name} in ${nsName(lv)}: HTTP ${r.status} ${r.text.slice(0, 300)}`);
         else disagreements.push(`${k.name} @ ${lv.level}:${lv.version}\n   server: ${r.status} ${actualMessage ?? ''}\n   engine: ${expected} ${expectedMessage ?? ''}`);
       });
-      return { agree, total, invalid, disagreements, outcomes };
+      return { agree, agreeManifest, manifestDisagreements, total, invalid, disagreements, outcomes };
     }
 
     it('hand-written pods: allowed/refused and the whole message agree', async () => {
       const res = await compare(handWrittenCases());
       console.log(`[pss-agreement] ${cluster.serverVersion} hand-written pods × ${levelVersions.length} (level, version): ${res.agree}/${res.total} agree; invalid (422, left out): ${res.invalid.length ? res.invalid.join(', ') : 'none'}`);
+      console.log(`[pss-agreement] ${cluster.serverVersion} hand-written pods, engine on the manifest (normalizeForServer): ${res.agreeManifest}/${res.total} agree`);
       if (res.disagreements.length) console.log(`[pss-agreement] disagreements:\n${res.disagreements.slice(0, 30).join('\n')}`);
+      if (res.manifestDisagreements.length) console.log(`[pss-agreement] manifest disagreements:\n${res.manifestDisagreements.join('\n')}`);
       expect(res.total).toBeGreaterThan(300);
+      expect(res.manifestDisagreements).toEqual([]);
       // The pods marked invalid in the corpus are the ones both servers refuse with 422 (v1.24 adds the PSP refusal and the sidecar it does not know).
       for (const k of handWrittenCases().filter((x) => x.invalid)) expect(res.invalid, k.name).toContain(k.name);
       expect(res.disagreements).toEqual([]);
@@ -185,8 +195,11 @@ for (const plan of PLANS) {
       const res = await compare(randomCases(RANDOM_SEED, RANDOM_COUNT));
       const refused = [...res.outcomes].filter(([k]) => k.endsWith('403')).reduce((s, [, n]) => s + n, 0);
       console.log(`[pss-agreement] ${cluster.serverVersion} random pods × ${levelVersions.length} (level, version): ${res.agree}/${res.total} agree (${refused} refused, ${res.total - refused} admitted); invalid (422, left out): ${res.invalid.length}`);
+      console.log(`[pss-agreement] ${cluster.serverVersion} random pods, engine on the manifest (normalizeForServer): ${res.agreeManifest}/${res.total} agree`);
       if (res.disagreements.length) console.log(`[pss-agreement] disagreements:\n${res.disagreements.slice(0, 30).join('\n')}`);
+      if (res.manifestDisagreements.length) console.log(`[pss-agreement] manifest disagreements:\n${res.manifestDisagreements.join('\n')}`);
       expect(res.invalid.length).toBeLessThan(RANDOM_COUNT / 2);
+      expect(res.manifestDisagreements).toEqual([]);
       expect(res.disagreements).toEqual([]);
     }, 900_000);
 
