@@ -24,7 +24,7 @@ import { clusterAvailable, until } from './support';
 import type { Pod } from '../lib/admission/pod';
 import { handWrittenCases, randomCases, type PodCase } from '../lib/pss/cases';
 import { evaluatePod, refusalMessage } from '../lib/pss/evaluate';
-import { admit, namespacePolicy } from '../lib/pss/labels';
+import { admit, namespacePolicy, relabelWarnings } from '../lib/pss/labels';
 import { normalizeForServer } from '../lib/pss/normalize';
 import { serverMinorOf, type LevelVersion, type PssVersion } from '../lib/pss/version';
 
@@ -249,6 +249,43 @@ for (const plan of PLANS) {
         if (actual === a.expected) auditAgree++;
       }
       console.log(`[pss-agreement] ${cluster.serverVersion} audit-violations annotations: ${auditAgree}/${audits.length} agree (${audits.filter((a) => a.expected).length} violations)`);
+    });
+
+    it('relabelling a namespace with pods (dry run): the warnings about existing pods equal the engine\'s', async () => {
+      const ns = 'pss-relabel';
+      const post = async (path: string, obj: unknown) => {
+        const r = await cluster.request('admin', 'POST', path, obj);
+        if (r.status !== 201 && r.status !== 409) throw new Error(`POST ${path}: ${r.status} ${r.text.slice(0, 300)}`);
+      };
+      await post('/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+      await post(`/api/v1/namespaces/${ns}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default' } });
+      // Real pods (no scheduler: they stay Pending). Two share a controller; the rest stand alone.
+      const names = ['bare', 'privileged-one', 'restricted-ok', 'host-namespaces', 'run-as-user-zero-container', 'sysctls-by-version', 'probe-hosts', 'ape-true'];
+      const corpus = new Map(handWrittenCases().map((k) => [k.name, k.pod]));
+      for (const n of names) await post(`/api/v1/namespaces/${ns}/pods`, corpus.get(n));
+      for (const [i, name] of ['zz-replica-a', 'aa-replica-b', 'mm-replica-c'].entries()) {
+        const pod = corpus.get(i === 2 ? 'bare' : 'privileged-one')!;
+        await post(`/api/v1/namespaces/${ns}/pods`, { ...pod, metadata: { name, ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', uid: '00000000-0000-0000-0000-00000000000' + (i === 2 ? '2' : '1'), controller: true }] } });
+      }
+      const pods = (await cluster.request('admin', 'GET', `/api/v1/namespaces/${ns}/pods`)).body.items as Pod[];
+      const E = 'pod-security.kubernetes.io/enforce';
+      const EV = 'pod-security.kubernetes.io/enforce-version';
+      const relabels: Record<string, string>[] = [
+        { [E]: 'baseline' }, { [E]: 'restricted' }, { [E]: 'restricted', [EV]: 'v1.22' }, { [E]: 'baseline', [EV]: 'v1.33' },
+        { [E]: 'baseline', [EV]: 'v1.34' }, { [E]: 'restricted', [EV]: 'v1.0' }, { [E]: 'privileged' }, { 'pod-security.kubernetes.io/warn': 'restricted' },
+      ];
+      let agree = 0;
+      let warningsSeen = 0;
+      for (const labels of relabels) {
+        const current = (await cluster.request('admin', 'GET', `/api/v1/namespaces/${ns}`)).body;
+        const r = await requestWithWarnings(cluster, 'PUT', `/api/v1/namespaces/${ns}?dryRun=All`, { ...current, metadata: { ...current.metadata, labels: { ...current.metadata.labels, ...labels } } });
+        expect(r.status, JSON.stringify(r.body).slice(0, 300)).toBe(200);
+        const predicted = relabelWarnings({ namespace: ns, oldLabels: current.metadata.labels, newLabels: { ...current.metadata.labels, ...labels }, pods }, { serverMinor });
+        warningsSeen += r.warnings.length;
+        if (JSON.stringify(r.warnings) === JSON.stringify(predicted.warnings)) agree++;
+        expect(r.warnings, JSON.stringify(labels)).toEqual(predicted.warnings);
+      }
+      console.log(`[pss-agreement] ${cluster.serverVersion} namespace relabel warnings (${pods.length} existing pods): ${agree}/${relabels.length} label changes agree (${warningsSeen} warning lines)`);
     });
 
     it('namespace labels: the server refuses exactly the values the engine finds invalid', async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parsePodSecurityConfiguration, DEFAULT_CONFIGURATION } from './config';
-import { admit, namespacePolicy, strictestLevel } from './labels';
+import { admit, namespacePolicy, relabelWarnings, strictestLevel } from './labels';
 import { handWrittenCases } from './cases';
 import { parseVersion, serverMinorOf } from './version';
 
@@ -156,5 +156,39 @@ exemptions:
     expect(parsePodSecurityConfiguration('a: 1\n---\nb: 2\n').ok).toBe(false);
     const noPlugin = parsePodSecurityConfiguration('apiVersion: apiserver.config.k8s.io/v1\nkind: AdmissionConfiguration\nplugins: []\n');
     expect(noPlugin).toEqual({ ok: false, errors: ['AdmissionConfiguration has no plugin named PodSecurity'] });
+  });
+});
+
+describe('relabelWarnings', () => {
+  const P = (name: string, podName = name, owner?: string) => {
+    const p = pods.get(name)!;
+    return { ...p, metadata: { ...p.metadata, name: podName, ...(owner ? { ownerReferences: [{ kind: 'ReplicaSet', name: 'rs', uid: owner, controller: true }] } : {}) } };
+  };
+  const existing = [P('bare', 'b1'), P('bare', 'a2'), P('bare', 'c3'), P('privileged-one', 'x'), P('privileged-one', 'y'), P('restricted-ok')];
+
+  it('groups pods by their reasons, names the lexically first, sorts the lines', () => {
+    expect(relabelWarnings({ namespace: 'team', oldLabels: {}, newLabels: { [E]: 'baseline' }, pods: existing }).warnings).toEqual([
+      'existing pods in namespace "team" violate the new PodSecurity enforce level "baseline:latest"',
+      'x (and 1 other pod): privileged',
+    ]);
+    const r = relabelWarnings({ namespace: 'team', oldLabels: { [E]: 'baseline' }, newLabels: { [E]: 'restricted' }, pods: existing }).warnings;
+    expect(r[0]).toBe('existing pods in namespace "team" violate the new PodSecurity enforce level "restricted:latest"');
+    expect(r[1]).toBe('a2 (and 2 other pods): allowPrivilegeEscalation != false, unrestricted capabilities, runAsNonRoot != true, seccompProfile');
+  });
+
+  it('says nothing when enforce does not get stricter, and refuses invalid labels', () => {
+    expect(relabelWarnings({ namespace: 'n', oldLabels: { [E]: 'restricted' }, newLabels: { [E]: 'baseline' }, pods: existing }).warnings).toEqual([]);
+    expect(relabelWarnings({ namespace: 'n', oldLabels: {}, newLabels: { [E]: 'privileged' }, pods: existing }).warnings).toEqual([]);
+    expect(relabelWarnings({ namespace: 'n', oldLabels: {}, newLabels: { [W]: 'restricted' }, pods: existing }).warnings).toEqual([]);
+    expect(relabelWarnings({ namespace: 'n', oldLabels: {}, newLabels: { [E]: 'nope' }, pods: existing }).invalid).toHaveLength(1);
+  });
+
+  it('checks one pod per controller first and at most maxPods', () => {
+    const replicas = [P('privileged-one', 'r1', 'u1'), P('privileged-one', 'r2', 'u1'), P('bare', 'solo')];
+    expect(relabelWarnings({ namespace: 'n', newLabels: { [E]: 'baseline' }, pods: replicas, maxPods: 2 }).warnings).toEqual([
+      'new PodSecurity enforce level only checked against the first 2 of 3 existing pods',
+      'existing pods in namespace "n" violate the new PodSecurity enforce level "baseline:latest"',
+      'r1: privileged',
+    ]);
   });
 });

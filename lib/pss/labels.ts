@@ -160,3 +160,101 @@ export function strictestLevel(pod: PodLike, version: LevelVersion['version'], o
   if (evaluatePod(pod, { level: 'baseline', version }, opts).allowed) return 'baseline';
   return 'privileged';
 }
+
+export interface RelabelInput {
+  namespace: string;
+  oldLabels?: Record<string, string> | null;
+  newLabels?: Record<string, string> | null;
+  /** The namespace's existing pods, as stored (metadata.ownerReferences decide which are checked first). */
+  pods: PodLike[];
+  config?: PssConfiguration;
+  /** How many pods the plugin checks at most (3000); its one-second deadline is not modelled. */
+  maxPods?: number;
+}
+
+export interface RelabelOutcome {
+  /** The 422 the server answers (invalid labels): the plugin's field errors. */
+  invalid?: LabelError[];
+  /** The `Warning:` texts of the update (what `kubectl label --dry-run=server` prints). */
+  warnings: string[];
+}
+
+/**
+ * What the plugin answers to a namespace UPDATE that changes its labels (ValidateNamespace): the
+ * warnings about existing pods that violate the new enforce level — `existing pods in namespace "X"
+ * violate the new PodSecurity enforce level "L:V"`, then one line per distinct set of reasons,
+ * `POD (and N other pods): REASONS`, sorted — or nothing when enforce does not get stricter.
+ */
+export function relabelWarnings(input: RelabelInput, opts: PssOptions = {}): RelabelOutcome {
+  const serverMinor = opts.serverMinor ?? NEWEST_KNOWN_MINOR;
+  const config = input.config ?? DEFAULT_CONFIGURATION;
+  const next = namespacePolicy(input.newLabels, config, opts);
+  const prev = namespacePolicy(input.oldLabels, config, opts);
+  if (next.errors.length > 0 && (prev.errors.length === 0 || JSON.stringify(next.errors) !== JSON.stringify(prev.errors))) return { invalid: next.errors, warnings: [] };
+  const ne = next.policy.enforce;
+  const oe = prev.policy.enforce;
+  if (ne.level === oe.level && ne.version === oe.version) return { warnings: [] };
+  if (ne.level === 'privileged') return { warnings: [] };
+  if (ne.version === oe.version && compareLevels(ne.level, oe.level) < 1) return { warnings: [] };
+  if (config.exemptions.namespaces.includes(input.namespace)) {
+    const w = serverMinor >= 25 ? exemptNamespaceWarning(input.namespace, next.policy, input.newLabels ?? {}, config) : '';
+    return { warnings: w ? [w] : [] };
+  }
+  // One pod per controller first, then the other replicas; exempt runtime classes are skipped.
+  const first: PodLike[] = [];
+  const rest: PodLike[] = [];
+  const seen = new Set<string>();
+  for (const pod of input.pods) {
+    const rc = (pod.spec as { runtimeClassName?: string | null } | null | undefined)?.runtimeClassName;
+    if (typeof rc === 'string' && config.exemptions.runtimeClasses.includes(rc)) continue;
+    const owners = ((pod.metadata as { ownerReferences?: { uid?: string; controller?: boolean }[] } | null | undefined)?.ownerReferences ?? []);
+    const controller = owners.find((o) => o.controller === true);
+    if (!controller) first.push(pod);
+    else if (seen.has(controller.uid ?? '')) rest.push(pod);
+    else {
+      seen.add(controller.uid ?? '');
+      first.push(pod);
+    }
+  }
+  const all = [...first, ...rest];
+  const max = input.maxPods ?? 3000;
+  const checked = all.slice(0, max);
+  const byReason = new Map<string, { name: string; count: number }>();
+  const order: string[] = [];
+  for (const pod of checked) {
+    const r = evaluatePod(pod, ne, opts);
+    if (r.allowed) continue;
+    const reasons = r.violations.map((v) => v.reason).join(', ');
+    const name = String((pod.metadata as { name?: string } | null | undefined)?.name ?? '');
+    const c = byReason.get(reasons);
+    if (!c) {
+      byReason.set(reasons, { name, count: 1 });
+      order.push(reasons);
+    } else {
+      c.count++;
+      if (name < c.name) c.name = name;
+    }
+  }
+  const warnings: string[] = [];
+  if (checked.length < all.length) warnings.push(`new PodSecurity enforce level only checked against the first ${checked.length} of ${all.length} existing pods`);
+  if (order.length > 0) warnings.push(`existing pods in namespace ${JSON.stringify(input.namespace)} violate the new PodSecurity enforce level ${JSON.stringify(`${ne.level}:${ne.version}`)}`);
+  const lines = order.map((reasons) => {
+    const c = byReason.get(reasons)!;
+    return c.count === 1 ? `${c.name}: ${reasons}` : c.count === 2 ? `${c.name} (and 1 other pod): ${reasons}` : `${c.name} (and ${c.count - 1} other pods): ${reasons}`;
+  });
+  lines.sort();
+  return { warnings: [...warnings, ...lines] };
+}
+
+/** v1.25+: the warning for labelling an exempt namespace with a policy that will be ignored. */
+function exemptNamespaceWarning(namespace: string, policy: PssPolicy, labels: Record<string, string>, config: PssConfiguration): string {
+  const allPrivileged = MODES.every((m) => policy[m].level === 'privileged');
+  const equivalent = (a: LevelVersion, b: LevelVersion) => (a.level === 'privileged' && b.level === 'privileged') || (a.level === b.level && a.version === b.version);
+  if (allPrivileged || MODES.every((m) => equivalent(policy[m], config.defaults[m]))) return '';
+  const parts: string[] = [];
+  for (const m of MODES) {
+    const has = Object.prototype.hasOwnProperty.call(labels, levelLabel(m)) || Object.prototype.hasOwnProperty.call(labels, versionLabel(m));
+    if (policy[m].level !== 'privileged' && has) parts.push(`${m}=${policy[m].level}:${policy[m].version}`);
+  }
+  return `namespace ${JSON.stringify(namespace)} is exempt from Pod Security, and the policy (${parts.join(', ')}) will be ignored`;
+}
