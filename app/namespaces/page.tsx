@@ -5,6 +5,8 @@ import { ServerError } from '@/components/ui/ServerError';
 import type { WorkloadOutcome } from '@/lib/access/simulate-workload';
 import { workloadOutcomesView } from '@/lib/server/analysis-views';
 import { clusterView, pspTableView } from '@/lib/server/views';
+import { headers } from 'next/headers';
+import { currentActor } from '@/lib/server/identity/actor';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Namespaces · PSP Dashboard' };
@@ -13,6 +15,7 @@ export const metadata: Metadata = { title: 'Namespaces · PSP Dashboard' };
 export default async function NamespacesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   const q = await searchParams;
   const namespace = typeof q.namespace === 'string' && q.namespace ? q.namespace : undefined;
+  const { changes } = await currentActor(await headers());
   let data;
   try {
     const [cluster, psps, outcomes] = await Promise.all([clusterView(), pspTableView(), workloadOutcomesView({ namespace })]);
@@ -46,7 +49,7 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
         </form>
       </div>
       {!data.outcomes.pspApiServed && <p className="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">This cluster does not serve the PodSecurityPolicy API: these are predictions for a v1.21–v1.24 cluster with the same objects.</p>}
-      {shown.map((n) => <NamespaceOutcomes key={n} namespace={n} workloads={byNamespace.get(n)!} privileged={data.privileged} />)}
+      {shown.map((n) => <NamespaceOutcomes key={n} namespace={n} workloads={byNamespace.get(n)!} privileged={data.privileged} changes={changes} propose={namespace === n && q.propose === '1'} />)}
       {empty.length > 0 && (
         <p className="text-sm text-slate-500">No workloads in {empty.map((n, i) => <span key={n}>{i > 0 && ', '}<Link className="underline" href={`/namespaces?namespace=${encodeURIComponent(n)}`}>{n}</Link></span>)}.</p>
       )}

@@ -1,6 +1,6 @@
 import { ServerError } from '@/components/ui/ServerError';
 import { PspTable } from '@/components/psp/PspTable';
-import { pspTableView } from '@/lib/server/views';
+import { clusterView, pspTableView } from '@/lib/server/views';
 import { PspActions } from '@/components/psp/PspActions';
 import { headers } from 'next/headers';
 import { currentActor } from '@/lib/server/identity/actor';
@@ -11,8 +11,10 @@ export const dynamic = 'force-dynamic';
 export default async function PspsPage() {
   const { changes } = await currentActor(await headers());
   let view;
+  let namespaces: string[];
   try {
     view = await pspTableView();
+    namespaces = (await clusterView()).namespaces;
   } catch (e) {
     return <ServerError error={e} />;
   }
@@ -27,6 +29,14 @@ export default async function PspsPage() {
         <>
           {changes.allowed ? <PspActions names={view.psps.map((p) => p.name)} /> : changes.reason === 'sign-in' && <SignInToChange what="create, edit or delete PSPs" />}
           <PspTable rows={view.psps} />
+          <form method="get" action="/namespaces" className="mt-4 flex flex-wrap items-center gap-2 text-sm" data-testid="propose-form">
+            <input type="hidden" name="propose" value="1" />
+            <label htmlFor="propose-ns">Propose the least permissive PSP for the workloads of namespace</label>
+            <select id="propose-ns" name="namespace" className="rounded border border-slate-300 bg-white px-2 py-1">
+              {namespaces.map((n) => <option key={n} value={n}>{n}</option>)}
+            </select>
+            <button className="rounded border border-indigo-300 bg-white px-3 py-1 text-indigo-800 hover:bg-indigo-50">Propose</button>
+          </form>
         </>
       )}
     </main>

@@ -1,6 +1,8 @@
 import Link from 'next/link';
 import { Fragment } from 'react';
 import type { WorkloadOutcome } from '@/lib/access/simulate-workload';
+import type { ChangesAllowed } from '@/lib/identity/actor-view';
+import { AdvisePanel } from '../advisor/AdvisePanel';
 
 function simulateHref(w: WorkloadOutcome): string {
   return `/simulate?workload=${encodeURIComponent(`${w.kind}/${w.namespace}/${w.name}`)}`;
@@ -18,16 +20,17 @@ function Outcome({ w, privileged }: { w: WorkloadOutcome; privileged: boolean })
 }
 
 /** Every workload of a namespace with the PSP its pods get now; privileged outcomes and refusals stand out. */
-export function NamespaceOutcomes({ namespace, workloads, privileged }: { namespace: string; workloads: WorkloadOutcome[]; privileged: Set<string> }) {
+export function NamespaceOutcomes({ namespace, workloads, privileged, changes, propose }: { namespace: string; workloads: WorkloadOutcome[]; privileged: Set<string>; changes: ChangesAllowed; propose?: boolean }) {
   const refused = workloads.filter((w) => !w.allowed).length;
   const risky = workloads.filter((w) => w.allowed && w.psp && privileged.has(w.psp)).length;
   return (
     <section className="rounded border border-slate-200 bg-white" data-testid="namespace-outcomes" data-namespace={namespace}>
-      <header className="flex items-baseline gap-3 border-b border-slate-100 px-4 py-2">
+      <header className="flex flex-wrap items-baseline gap-3 border-b border-slate-100 px-4 py-2">
         <h2 className="font-semibold">{namespace}</h2>
         <span className="text-sm text-slate-500">{workloads.length} workload{workloads.length === 1 ? '' : 's'}</span>
         {risky > 0 && <span className="text-sm font-medium text-red-700">{risky} under a privileged PSP</span>}
         {refused > 0 && <span className="text-sm font-medium text-red-700">{refused} refused</span>}
+        <AdvisePanel namespace={namespace} changes={changes} open={propose} />
       </header>
       {/* Fixed columns, so the tables of all namespaces line up. */}
       <table className="w-full table-fixed text-sm">

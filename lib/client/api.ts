@@ -6,6 +6,8 @@ import type { ModelWarning, SourceInfo } from '../model/types';
 import type { WorkloadSimulation } from '../access/simulate-workload';
 import type { SimulateBody } from '../schemas/analysis';
 import type { ActorView } from '../identity/actor-view';
+import type { Advice } from '../advisor/advise';
+import type { AdviseBody } from '../schemas/advise';
 
 /** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
 
@@ -129,7 +131,11 @@ export type SimulationView = Omit<WorkloadSimulation, 'submittedPod'> & {
   submittedPod: Record<string, unknown>;
 };
 
+/** POST /api/v1/advise's answer: the proposal, its reasons and proof, and the workloads it covers. */
+export type AdviceView = Advice & { pspApiServed: boolean; workloads: { kind: string; namespace: string; name: string; serviceAccount: string }[] };
+
 export const api = {
+  advise: (body: AdviseBody) => request<AdviceView>('/api/v1/advise', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
   subjectAccess: (ref: string) => request<SubjectAccessView>(`/api/v1/access?subject=${encodeURIComponent(ref)}`),
   preview: (req: ChangeRequest) => change(req, true),
   apply: (req: ChangeRequest) => change(req, false),
