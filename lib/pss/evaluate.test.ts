@@ -46,6 +46,21 @@ describe('registry', () => {
     expect(checksFor('restricted', 35).map((c) => c.id)).not.toContain('procMount');
   });
 
+  it('each check variant starts exactly at its minor (the previous one, or nothing, the minor before)', () => {
+    for (const def of CHECKS) {
+      const levels = def.level === 'baseline' ? (['baseline', 'restricted'] as const) : (['restricted'] as const);
+      def.versions.forEach((v, i) => {
+        for (const level of levels) {
+          const at = (m: number) => checksFor(level, m).find((c) => c.id === def.id)?.check;
+          // a restricted override hides the baseline check at restricted
+          const hidden = (m: number) => level === 'restricted' && def.level === 'baseline' && CHECKS.some((r) => r.level === 'restricted' && r.versions.some((x, j) => x.minor <= m && (r.versions[j + 1]?.minor ?? Infinity) > m && x.overrides?.includes(def.id)));
+          if (!hidden(v.minor)) expect(at(v.minor), `${def.id} ${level} v1.${v.minor}`).toBe(v);
+          if (v.minor > 0 && !hidden(v.minor - 1)) expect(at(v.minor - 1), `${def.id} ${level} v1.${v.minor - 1}`).toBe(i === 0 ? undefined : def.versions[i - 1]);
+        }
+      });
+    }
+  });
+
   it('every check has strictly increasing versions', () => {
     for (const c of CHECKS) {
       const minors = c.versions.map((v) => v.minor);
