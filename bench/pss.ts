@@ -1,12 +1,12 @@
 // Pod Security (lib/pss) on the large generated cluster's 5,000 workloads: every pod template at
 // baseline and restricted, pinned (v1.24, v1.30) and latest, on a v1.37 server and on a v1.24 one,
 // plus the strictest level per namespace at each version (what the migration board recommends).
-import { evaluateWorkload } from '../lib/pss/evaluate';
+import { evaluateWorkloadAt } from '../lib/pss/evaluate';
 import type { LevelVersion, PssVersion } from '../lib/pss/version';
 import { generateLargeClusterWorkloads } from '../lib/testing/large-cluster';
 
 export function benchPss(time: <T>(label: string, runs: number, fn: () => T) => T): void {
-  const workloads = generateLargeClusterWorkloads() as Parameters<typeof evaluateWorkload>[0][];
+  const workloads = generateLargeClusterWorkloads() as Parameters<typeof evaluateWorkloadAt>[0][];
   const versions: PssVersion[] = ['v1.24', 'v1.30', 'latest'];
   const pairs: LevelVersion[] = versions.flatMap((version) => (['baseline', 'restricted'] as const).map((level) => ({ level, version })));
   console.log(`Pod Security: ${workloads.length} workload templates × ${pairs.length} (level, version) pairs.`);
@@ -14,8 +14,8 @@ export function benchPss(time: <T>(label: string, runs: number, fn: () => T) => 
     const refused = time(`PSS evaluation, all workloads × ${pairs.length} (server v1.${serverMinor})`, 5, () => {
       const counts = new Map<string, number>();
       for (const w of workloads) {
-        for (const lv of pairs) {
-          if (!evaluateWorkload(w, lv, { serverMinor })!.allowed) counts.set(`${lv.level}:${lv.version}`, (counts.get(`${lv.level}:${lv.version}`) ?? 0) + 1);
+        for (const r of evaluateWorkloadAt(w, pairs, { serverMinor })!) {
+          if (!r.allowed) counts.set(r.levelVersion, (counts.get(r.levelVersion) ?? 0) + 1);
         }
       }
       return counts;
@@ -28,11 +28,11 @@ export function benchPss(time: <T>(label: string, runs: number, fn: () => T) => 
     for (const w of workloads) {
       const ns = (w.metadata as { namespace?: string } | undefined)?.namespace ?? 'default';
       const row = out.get(ns) ?? Object.fromEntries(versions.map((v) => [v, 'restricted' as const]));
-      for (const v of versions) {
-        if (row[v] === 'privileged') continue;
-        const lvl = evaluateWorkload(w, { level: 'restricted', version: v })!.allowed ? 'restricted' : evaluateWorkload(w, { level: 'baseline', version: v })!.allowed ? 'baseline' : 'privileged';
+      const results = evaluateWorkloadAt(w, pairs)!;
+      versions.forEach((v, i) => {
+        const lvl = results[2 * i + 1].allowed ? 'restricted' : results[2 * i].allowed ? 'baseline' : 'privileged';
         if (rank[lvl] < rank[row[v]]) row[v] = lvl;
-      }
+      });
       out.set(ns, row);
     }
     return out;

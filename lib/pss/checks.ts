@@ -45,6 +45,8 @@ export interface PodMetaView {
 export interface CheckInput {
   meta: PodMetaView;
   spec: PodSpec;
+  /** visitContainers(spec), computed once per evaluation. */
+  containers: Container[];
   /** The API server's minor version: its wording of some checks differs (see each check). */
   server: number;
 }
@@ -138,8 +140,8 @@ function relaxUserNamespace(f: CheckFn): CheckFn {
 // ---------------------------------------------------------------------------------------------
 // Baseline
 
-const privileged: CheckFn = ({ spec }) => {
-  const bad = visitContainers(spec).filter((c) => sc(c)?.privileged === true).map((c) => c.name);
+const privileged: CheckFn = ({ containers }) => {
+  const bad = containers.filter((c) => sc(c)?.privileged === true).map((c) => c.name);
   if (bad.length === 0) return undefined;
   return { reason: 'privileged', detail: `${containersPhrase(bad)} must not set securityContext.privileged=true` };
 };
@@ -159,10 +161,10 @@ const hostPathVolumes: CheckFn = ({ spec }) => {
   return { reason: 'hostPath volumes', detail: `${pluralize('volume', 'volumes', bad.length)} ${joinQuote(bad)}` };
 };
 
-const hostPorts: CheckFn = ({ spec }) => {
+const hostPorts: CheckFn = ({ containers }) => {
   const bad: string[] = [];
   const ports = new Set<string>();
-  for (const c of visitContainers(spec)) {
+  for (const c of containers) {
     let valid = true;
     for (const p of arr(c.ports)) {
       const hp = Number(obj(p)?.hostPort ?? 0);
@@ -186,10 +188,10 @@ const BASELINE_CAPABILITIES = new Set([
   'AUDIT_WRITE', 'CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'FSETID', 'KILL', 'MKNOD', 'NET_BIND_SERVICE', 'SETFCAP', 'SETGID', 'SETPCAP', 'SETUID', 'SYS_CHROOT',
 ]);
 
-const capabilitiesBaseline: CheckFn = ({ spec }) => {
+const capabilitiesBaseline: CheckFn = ({ containers }) => {
   const bad: string[] = [];
   const caps = new Set<string>();
-  for (const c of visitContainers(spec)) {
+  for (const c of containers) {
     const capabilities = obj(sc(c)?.capabilities);
     if (!capabilities) continue;
     let valid = true;
@@ -207,7 +209,7 @@ const capabilitiesBaseline: CheckFn = ({ spec }) => {
 
 const APPARMOR_ANNOTATION_PREFIX = 'container.apparmor.security.beta.kubernetes.io/';
 
-const appArmorProfile: CheckFn = ({ meta, spec, server }) => {
+const appArmorProfile: CheckFn = ({ meta, spec, server, containers }) => {
   const annotationAllowed = (v: string) => v === '' || v === 'runtime/default' || v.startsWith('localhost/');
   const forbiddenAnnotations = Object.entries(meta.annotations ?? {})
     .filter(([k, v]) => k.startsWith(APPARMOR_ANNOTATION_PREFIX) && !annotationAllowed(String(v)))
@@ -227,7 +229,7 @@ const appArmorProfile: CheckFn = ({ meta, spec, server }) => {
     values.add(String(podProfile.type ?? ''));
   }
   const bad: string[] = [];
-  for (const c of visitContainers(spec)) {
+  for (const c of containers) {
     const p = obj(sc(c)?.appArmorProfile);
     if (p && !typeAllowed(p.type)) {
       bad.push(c.name);
@@ -248,7 +250,7 @@ const SELINUX_TYPES_1_0 = new Set(['', 'container_t', 'container_init_t', 'conta
 const SELINUX_TYPES_1_31 = new Set([...SELINUX_TYPES_1_0, 'container_engine_t']);
 
 function seLinuxOptions(allowedTypes: Set<string>): CheckFn {
-  return ({ spec, server }) => {
+  return ({ spec, server, containers }) => {
     const badTypes = new Set<string>();
     let setUser = false;
     let setRole = false;
@@ -273,7 +275,7 @@ function seLinuxOptions(allowedTypes: Set<string>): CheckFn {
     const podOpts = obj(podSc(spec)?.seLinuxOptions);
     if (podOpts && !valid(podOpts)) setters.push('pod');
     const bad: string[] = [];
-    for (const c of visitContainers(spec)) {
+    for (const c of containers) {
       const o = obj(sc(c)?.seLinuxOptions);
       if (o && !valid(o)) bad.push(c.name);
     }
@@ -292,10 +294,10 @@ function seLinuxOptions(allowedTypes: Set<string>): CheckFn {
   };
 }
 
-const procMountCheck: CheckFn = ({ spec }) => {
+const procMountCheck: CheckFn = ({ containers }) => {
   const bad: string[] = [];
   const types = new Set<string>();
-  for (const c of visitContainers(spec)) {
+  for (const c of containers) {
     const pm = sc(c)?.procMount;
     if (pm === undefined || pm === null) continue;
     if (pm !== 'Default') {
@@ -311,7 +313,7 @@ const SECCOMP_POD_ANNOTATION = 'seccomp.security.alpha.kubernetes.io/pod';
 const SECCOMP_CONTAINER_ANNOTATION_PREFIX = 'container.seccomp.security.alpha.kubernetes.io/';
 
 /** Before v1.19 the baseline looks at the seccomp annotations only. */
-const seccompBaseline_1_0: CheckFn = ({ meta, spec }) => {
+const seccompBaseline_1_0: CheckFn = ({ meta, containers }) => {
   const annotations = meta.annotations ?? {};
   const validValue = (v: string) => v === 'runtime/default' || v === 'docker/default' || v.startsWith('localhost/');
   const forbidden = new Set<string>();
@@ -319,7 +321,7 @@ const seccompBaseline_1_0: CheckFn = ({ meta, spec }) => {
     const v = String(annotations[SECCOMP_POD_ANNOTATION]);
     if (!validValue(v)) forbidden.add(`${SECCOMP_POD_ANNOTATION}=${goQuote(v)}`);
   }
-  for (const c of visitContainers(spec)) {
+  for (const c of containers) {
     const key = SECCOMP_CONTAINER_ANNOTATION_PREFIX + c.name;
     if (Object.prototype.hasOwnProperty.call(annotations, key)) {
       const v = String(annotations[key]);
@@ -333,7 +335,7 @@ const seccompBaseline_1_0: CheckFn = ({ meta, spec }) => {
 const validSeccompType = (t: unknown) => t === 'Localhost' || t === 'RuntimeDefault';
 
 /** The explicit bad setters of seccompProfile.type, shared by baseline and restricted. */
-function seccompFields(spec: PodSpec): { setters: string[]; values: string[]; podSet: boolean; implicit: string[] } {
+function seccompFields(spec: PodSpec, containers: Container[]): { setters: string[]; values: string[]; podSet: boolean; implicit: string[] } {
   const setters: string[] = [];
   const values = new Set<string>();
   let podSet = false;
@@ -346,7 +348,7 @@ function seccompFields(spec: PodSpec): { setters: string[]; values: string[]; po
   }
   const explicit: string[] = [];
   const implicit: string[] = [];
-  for (const c of visitContainers(spec)) {
+  for (const c of containers) {
     const p = obj(sc(c)?.seccompProfile);
     if (p) {
       if (!validSeccompType(p.type)) {
@@ -359,8 +361,8 @@ function seccompFields(spec: PodSpec): { setters: string[]; values: string[]; po
   return { setters, values: sortedSet(values), podSet, implicit };
 }
 
-const seccompBaseline_1_19: CheckFn = ({ spec }) => {
-  const { setters, values } = seccompFields(spec);
+const seccompBaseline_1_19: CheckFn = ({ spec, containers }) => {
+  const { setters, values } = seccompFields(spec, containers);
   if (setters.length === 0) return undefined;
   return { reason: 'seccompProfile', detail: `${setters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(values)}` };
 };
@@ -385,9 +387,9 @@ function sysctls(allowedList: readonly string[]): CheckFn {
   };
 }
 
-const windowsHostProcess: CheckFn = ({ spec }) => {
+const windowsHostProcess: CheckFn = ({ spec, containers }) => {
   const isHostProcess = (s: Rec | undefined) => obj(s?.windowsOptions)?.hostProcess === true;
-  const bad = visitContainers(spec).filter((c) => isHostProcess(sc(c))).map((c) => c.name);
+  const bad = containers.filter((c) => isHostProcess(sc(c))).map((c) => c.name);
   const setters: string[] = [];
   if (isHostProcess(podSc(spec))) setters.push('pod');
   if (bad.length > 0) setters.push(containersPhrase(bad));
@@ -406,10 +408,10 @@ function handlerHosts(h: unknown): string[] {
   return hosts;
 }
 
-const hostProbesAndHostLifecycle: CheckFn = ({ spec }) => {
+const hostProbesAndHostLifecycle: CheckFn = ({ containers }) => {
   const bad = new Set<string>();
   const hosts = new Set<string>();
-  for (const c of visitContainers(spec)) {
+  for (const c of containers) {
     const lifecycle = obj(c.lifecycle);
     for (const h of [c.livenessProbe, c.readinessProbe, c.startupProbe, lifecycle?.postStart, lifecycle?.preStop]) {
       const found = handlerHosts(h);
@@ -432,17 +434,17 @@ const hostProbesAndHostLifecycle: CheckFn = ({ spec }) => {
 // ---------------------------------------------------------------------------------------------
 // Restricted
 
-const allowPrivilegeEscalation: CheckFn = ({ spec }) => {
-  const bad = visitContainers(spec).filter((c) => sc(c)?.allowPrivilegeEscalation !== false).map((c) => c.name);
+const allowPrivilegeEscalation: CheckFn = ({ containers }) => {
+  const bad = containers.filter((c) => sc(c)?.allowPrivilegeEscalation !== false).map((c) => c.name);
   if (bad.length === 0) return undefined;
   return { reason: 'allowPrivilegeEscalation != false', detail: `${containersPhrase(bad)} must set securityContext.allowPrivilegeEscalation=false` };
 };
 
-const capabilitiesRestricted: CheckFn = ({ spec }) => {
+const capabilitiesRestricted: CheckFn = ({ containers }) => {
   const missingDrop: string[] = [];
   const adding: string[] = [];
   const caps = new Set<string>();
-  for (const c of visitContainers(spec)) {
+  for (const c of containers) {
     const capabilities = obj(sc(c)?.capabilities);
     if (!capabilities) {
       missingDrop.push(c.name);
@@ -497,7 +499,7 @@ const restrictedVolumes: CheckFn = ({ spec, server }) => {
   };
 };
 
-const runAsNonRoot: CheckFn = ({ spec }) => {
+const runAsNonRoot: CheckFn = ({ spec, containers }) => {
   const setters: string[] = [];
   let podNonRoot = false;
   const podValue = podSc(spec)?.runAsNonRoot;
@@ -507,7 +509,7 @@ const runAsNonRoot: CheckFn = ({ spec }) => {
   }
   const explicit: string[] = [];
   const implicit: string[] = [];
-  for (const c of visitContainers(spec)) {
+  for (const c of containers) {
     const v = sc(c)?.runAsNonRoot;
     if (v !== undefined && v !== null) {
       if (v === false) explicit.push(c.name);
@@ -519,17 +521,17 @@ const runAsNonRoot: CheckFn = ({ spec }) => {
   return undefined;
 };
 
-const runAsUser: CheckFn = ({ spec }) => {
+const runAsUser: CheckFn = ({ spec, containers }) => {
   const setters: string[] = [];
   if (podSc(spec)?.runAsUser === 0) setters.push('pod');
-  const bad = visitContainers(spec).filter((c) => sc(c)?.runAsUser === 0).map((c) => c.name);
+  const bad = containers.filter((c) => sc(c)?.runAsUser === 0).map((c) => c.name);
   if (bad.length > 0) setters.push(containersPhrase(bad));
   if (setters.length === 0) return undefined;
   return { reason: 'runAsUser=0', detail: `${setters.join(' and ')} must not set runAsUser=0` };
 };
 
-const seccompRestricted: CheckFn = ({ spec }) => {
-  const { setters, values, implicit } = seccompFields(spec);
+const seccompRestricted: CheckFn = ({ spec, containers }) => {
+  const { setters, values, implicit } = seccompFields(spec, containers);
   if (setters.length > 0) return { reason: 'seccompProfile', detail: `${setters.join(' and ')} must not set securityContext.seccompProfile.type to ${joinQuote(values)}` };
   if (implicit.length > 0) {
     return { reason: 'seccompProfile', detail: `pod or ${containersPhrase(implicit)} must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost"` };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Pod } from '../admission/pod';
 import { CHECKS, checksFor, type CheckId } from './checks';
-import { evaluatePod, evaluateWorkload, podTemplateOf, refusalMessage, violationMessage, warningMessage } from './evaluate';
+import { evaluatePod, evaluatePodAt, evaluateWorkload, podTemplateOf, refusalMessage, violationMessage, warningMessage } from './evaluate';
 import { handWrittenCases, RESTRICTED_SC } from './cases';
 import type { PssLevel, PssVersion } from './version';
 
@@ -267,6 +267,18 @@ describe('restricted checks', () => {
 
   it('privileged evaluates nothing', () => {
     expect(evaluatePod(P('everything'), { level: 'privileged', version: 'v1.0' }).allowed).toBe(true);
+  });
+});
+
+describe('evaluatePodAt', () => {
+  it('equals evaluatePod at each level and version, on every corpus pod', () => {
+    const lvs = (['baseline', 'restricted', 'privileged'] as const).flatMap((level) => ['v1.0', 'v1.18', 'v1.22', 'v1.25', 'v1.31', 'v1.35', 'latest'].map((version) => ({ level, version: version as PssVersion })));
+    for (const k of handWrittenCases()) {
+      for (const server of [24, 37]) {
+        const all = evaluatePodAt(k.pod, lvs, { serverMinor: server });
+        lvs.forEach((lv, i) => expect(all[i], `${k.name} ${lv.level}:${lv.version} @${server}`).toEqual(evaluatePodAt(k.pod, [lv], { serverMinor: server })[0]));
+      }
+    }
   });
 });
 

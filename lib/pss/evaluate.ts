@@ -6,7 +6,7 @@
  * The failed checks keep the plugin's order (baseline check IDs sorted, then restricted ones).
  */
 import type { PodSpec } from '../admission/pod';
-import { checksFor, type CheckId, type CheckViolation, type PodMetaView } from './checks';
+import { checksFor, visitContainers, type CheckId, type CheckViolation, type PodMetaView, type VersionedCheck } from './checks';
 import { effectiveMinor, formatLevelVersion, NEWEST_KNOWN_MINOR, type LevelVersion } from './version';
 
 export interface PssOptions {
@@ -36,17 +36,30 @@ export interface PodLike {
 }
 
 export function evaluatePod(pod: PodLike, lv: LevelVersion, opts: PssOptions = {}): PssResult {
-  const levelVersion = formatLevelVersion(lv);
-  if (lv.level === 'privileged') return { allowed: true, levelVersion, violations: [], detail: '' };
+  return evaluatePodAt(pod, [lv], opts)[0];
+}
+
+/**
+ * evaluatePod at several levels and versions at once: a check variant shared by several of them
+ * (most are) runs once. Results are in the order of `lvs`.
+ */
+export function evaluatePodAt(pod: PodLike, lvs: readonly LevelVersion[], opts: PssOptions = {}): PssResult[] {
   const server = opts.serverMinor ?? NEWEST_KNOWN_MINOR;
-  const minor = effectiveMinor(lv.version, server);
-  const input = { meta: pod.metadata ?? {}, spec: (pod.spec ?? { containers: [] }) as PodSpec, server };
-  const violations: CheckViolation[] = [];
-  for (const { id, check } of checksFor(lv.level, minor)) {
-    const r = check.check(input);
-    if (r) violations.push({ id, reason: r.reason || 'unknown forbidden reason', detail: r.detail });
-  }
-  return { allowed: violations.length === 0, levelVersion, evaluatedMinor: minor, violations, detail: forbiddenDetail(violations) };
+  const spec = (pod.spec ?? { containers: [] }) as PodSpec;
+  const input = { meta: pod.metadata ?? {}, spec, containers: visitContainers(spec), server };
+  const ran = new Map<VersionedCheck, { reason: string; detail: string } | undefined>();
+  return lvs.map((lv) => {
+    const levelVersion = formatLevelVersion(lv);
+    if (lv.level === 'privileged') return { allowed: true, levelVersion, violations: [], detail: '' };
+    const minor = effectiveMinor(lv.version, server);
+    const violations: CheckViolation[] = [];
+    for (const { id, check } of checksFor(lv.level, minor)) {
+      let r = ran.get(check);
+      if (r === undefined && !ran.has(check)) ran.set(check, (r = check.check(input)));
+      if (r) violations.push({ id, reason: r.reason || 'unknown forbidden reason', detail: r.detail });
+    }
+    return { allowed: violations.length === 0, levelVersion, evaluatedMinor: minor, violations, detail: forbiddenDetail(violations) };
+  });
 }
 
 /** `reason (detail), reason, …` (a reason with an empty detail has no parentheses). */
@@ -118,6 +131,12 @@ function templateLike(t: unknown): PodLike | undefined {
   if (t === null || typeof t !== 'object') return undefined;
   const o = t as { metadata?: PodMetaView | null; spec?: PodSpec | null };
   return { metadata: o.metadata ?? {}, spec: (o.spec ?? { containers: [] }) as PodSpec };
+}
+
+/** evaluatePodAt on a workload's template; undefined when the object carries no pod template. */
+export function evaluateWorkloadAt(object: AnyObject, lvs: readonly LevelVersion[], opts: PssOptions = {}): PssResult[] | undefined {
+  const pod = podTemplateOf(object);
+  return pod ? evaluatePodAt(pod, lvs, opts) : undefined;
 }
 
 /** evaluatePod on a workload's template; undefined when the object carries no pod template. */
