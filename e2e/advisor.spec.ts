@@ -24,6 +24,7 @@ test('propose the least permissive PSP for shop, see why and the proof, then cre
   await expect(advice.getByTestId('advice-summary')).toContainText(`${n} of ${n}`);
   for (let i = 0; i < n; i++) await expect(admits.nth(i)).toContainText('advised-shop, unchanged');
   await expect(advice.getByTestId('advice-reasons')).toContainText('—');
+  await expect(advice.getByTestId('advice-pss')).toContainText('Pod Security level every pod it admits meets:');
   await advice.getByText('YAML (as advise-psp printed it').click();
   await expect(advice.getByTestId('advice-yaml')).toContainText('kind: PodSecurityPolicy');
   await expect(advice.getByTestId('advice-yaml')).not.toContainText('defaultAllowPrivilegeEscalation');

@@ -69,6 +69,10 @@ export function AdvisePanel({ namespace, changes, open: startOpen = false }: { n
               {advice.existing?.psp ? <> (they get <span className="font-mono">{advice.existing.psp}</span> now{advice.existing.looser?.length ? `, looser in ${advice.existing.looser.join(', ')}` : ''})</> : null}.
             </p>
           )}
+          <p className="text-xs text-slate-700" data-testid="advice-pss">
+            Pod Security level every pod it admits meets: <strong>{advice.pss.level}</strong>
+            {advice.pss.looser.length > 0 && <> — held back by {advice.pss.looser.map((l) => `${l.field} (${l.check})`).join(', ')}</>}.
+          </p>
           <section>
             <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Why each field</h4>
             <ul className="mt-1 space-y-0.5 font-mono text-xs" data-testid="advice-reasons">

@@ -1,3 +1,4 @@
+import { pspVerdict, type PspVerdict } from '../pss/psp-verdict';
 import { stringify } from 'yaml';
 import type { Mutation } from '../admission/diff';
 import type { Pod } from '../admission/pod';
@@ -54,6 +55,12 @@ export interface Advice {
   minimality: MinimalityCheck[];
   /** The grant the proof assumes: psp-util's ClusterRole and a RoleBinding per namespace to the service accounts. */
   grants: (Role | Binding)[];
+  /**
+   * The Pod Security Standards level every pod the PSP admits meets (policy version `latest` of a
+   * v1.24 server), and the PSP fields that keep it from a stricter level: where these workloads
+   * stand when the cluster moves to Pod Security Admission.
+   */
+  pss: { level: PspVerdict['level']; looser: { field: string; value: string; check: string; why: string }[] };
 }
 
 export const workloadLabel = (w: Pick<Workload, 'kind' | 'metadata'>) => `${w.kind} ${w.metadata.namespace ?? 'default'}/${w.metadata.name}`;
@@ -161,6 +168,11 @@ export interface AdviseOptions {
   useServiceAccountCredentials?: boolean;
 }
 
+function pssOf(psp: Psp): Advice['pss'] {
+  const v = pspVerdict(psp);
+  return { level: v.level, looser: v.looser.map((l) => ({ field: l.field, value: l.value, check: l.check, why: l.why })) };
+}
+
 export function advise(model: ClusterModel, workloads: Workload[], opts: AdviseOptions): Advice {
   const pods = advisedPods(model, workloads);
   const proposal = proposePsp(pods, opts.name);
@@ -214,5 +226,6 @@ export function advise(model: ClusterModel, workloads: Workload[], opts: AdviseO
     psp, yaml: pspYaml(psp), reasons: proposal.reasons, notes,
     ...(existing ? { existing } : {}),
     current, admits, minimality: checkMinimality(proposal.psp, pods), grants,
+    pss: pssOf(psp),
   };
 }

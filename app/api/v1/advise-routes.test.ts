@@ -42,6 +42,9 @@ describe('POST /api/v1/advise on the demo cluster', () => {
     expect(texts).toContain('hostNetwork: true — DaemonSet kube-system/aws-node, DaemonSet kube-system/kube-proxy');
     expect(texts).toContain('allowedCapabilities: NET_ADMIN — DaemonSet kube-system/aws-node');
     expect(body.psp.spec.privileged).toBe(true);
+    // Its Pod Security level, and why: what these workloads need under PSA.
+    expect(body.pss.level).toBe('privileged');
+    expect(body.pss.looser.map((l: { check: string }) => l.check)).toEqual(expect.arrayContaining(['privileged', 'hostNamespaces']));
   });
 
   it('a list of workloads, and a service account', async () => {
