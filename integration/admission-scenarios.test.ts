@@ -18,7 +18,7 @@ import { selectPolicy } from '../lib/admission/select-policy';
 import { FS_TYPE_OF_SOURCE } from '../lib/admission/volumes';
 import { canUse, indexAccess, usablePspNames } from '../lib/access/can-use';
 import { podServiceAccountIdentity, type Identity } from '../lib/access/identity';
-import { clusterAvailable, createObjects, snapshotOf, until } from './support';
+import { clusterAvailable, createObjects, securityView, snapshotOf, until } from './support';
 import {
   ALL_PSP_NAMES, DEFAULTING, NAMESPACES, PERMISSIVE, PHASES, RANDOM_PSPS, REQUESTERS, RESTRICTED, SECCOMP_OPTIONAL, WORKLOADS, WORKLOAD_PSPS,
   aPod, randomRbac, randomScenarios, setupObjects, workloadObject, type Scenario,
@@ -37,25 +37,6 @@ interface Outcome {
   returned?: Pod;
 }
 
-/**
- * The security fields of a pod as the server returns it: what PSP writes, and the seccomp field and
- * annotations the API server keeps in step before storing (the engine's pod must equal the stored one).
- */
-function securityView(pod: Pod) {
-  const pick = (o: Record<string, unknown> | null | undefined, keys: string[]) =>
-    Object.fromEntries(keys.filter((k) => o?.[k] !== undefined && o?.[k] !== null).map((k) => [k, o![k]]));
-  const annotations = Object.fromEntries(
-    Object.entries(pod.metadata.annotations ?? {}).filter(([k]) => k === 'seccomp.security.alpha.kubernetes.io/pod' || k.startsWith('container.seccomp.security.alpha.kubernetes.io/') || k.startsWith('container.apparmor.security.beta.kubernetes.io/')),
-  );
-  return {
-    annotations,
-    runtimeClassName: pod.spec.runtimeClassName ?? undefined,
-    pod: pick(pod.spec.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'fsGroup', 'supplementalGroups', 'seLinuxOptions', 'seccompProfile']),
-    containers: [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) =>
-      pick(c.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'seLinuxOptions', 'capabilities', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'privileged', 'seccompProfile']),
-    ),
-  };
-}
 
 function impersonation(id: Identity): Record<string, string> {
   // node:http sends an array header value as repeated headers, which is how Impersonate-Group takes several groups.

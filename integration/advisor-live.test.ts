@@ -20,7 +20,7 @@ import { tightenings } from '../lib/advisor/minimality';
 import { generateWorkloads } from '../lib/advisor/testing';
 import type { RawObject } from '../lib/sources/to-model';
 import { demoModel } from '../lib/testing/demo';
-import { clusterAvailable, createObjects, createPath, demoObjects, until } from './support';
+import { clusterAvailable, createObjects, createPath, demoObjects, securityView, until } from './support';
 
 const run = clusterAvailable('1.24');
 
@@ -29,21 +29,6 @@ const CREATOR: Identity = { user: 'advisor-pod-creator', groups: ['system:authen
 
 const impersonation = (id: Identity): Record<string, string> => ({ 'Impersonate-User': id.user, 'Impersonate-Group': id.groups as unknown as string });
 
-/** What PSP writes or checks on a pod, and the seccomp field/annotation pair the server keeps in step. */
-function securityView(pod: Pod) {
-  const pick = (o: Record<string, unknown> | null | undefined, keys: string[]) =>
-    Object.fromEntries(keys.filter((k) => o?.[k] !== undefined && o?.[k] !== null).map((k) => [k, o![k]]));
-  const annotations = Object.fromEntries(
-    Object.entries(pod.metadata.annotations ?? {}).filter(([k]) => k === 'seccomp.security.alpha.kubernetes.io/pod' || k.startsWith('container.seccomp.security.alpha.kubernetes.io/') || k.startsWith('container.apparmor.security.beta.kubernetes.io/')),
-  );
-  return {
-    annotations,
-    runtimeClassName: pod.spec.runtimeClassName ?? undefined,
-    pod: pick(pod.spec.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'fsGroup', 'supplementalGroups', 'seLinuxOptions', 'seccompProfile', 'sysctls']),
-    containers: [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) =>
-      pick(c.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'seLinuxOptions', 'capabilities', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'privileged', 'seccompProfile'])),
-  };
-}
 
 /** Keys sorted, empty lists dropped (the server omits them): equal views compare equal as text. */
 function canonical(v: unknown): unknown {

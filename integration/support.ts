@@ -3,6 +3,7 @@ import { binariesAvailable, type ClusterVersion, type TestCluster } from '../tes
 import { RESOURCES, collectionPath } from '../lib/sources/resources';
 import { parseSnapshotText } from '../lib/sources/snapshot-parse';
 import type { RawObject } from '../lib/sources/to-model';
+import type { Pod } from '../lib/admission/pod';
 import { DEMO_PATH } from '../lib/testing/demo';
 
 /**
@@ -84,4 +85,23 @@ export async function rbacSnapshot(cluster: TestCluster): Promise<string> {
   const psps = await cluster.request('admin', 'GET', '/apis/policy/v1beta1/podsecuritypolicies');
   if (psps.status !== 404) parts.push(psps.text.replace(/"resourceVersion":"\d+","items"/, '"items"'));
   return parts.join('\n');
+}
+
+/**
+ * The security fields of a pod: what PSP writes or checks, and the seccomp field and annotations the
+ * API server keeps in step before storing (an engine's pod must equal the stored one in these).
+ */
+export function securityView(pod: Pod) {
+  const pick = (o: Record<string, unknown> | null | undefined, keys: string[]) =>
+    Object.fromEntries(keys.filter((k) => o?.[k] !== undefined && o?.[k] !== null).map((k) => [k, o![k]]));
+  const annotations = Object.fromEntries(
+    Object.entries(pod.metadata.annotations ?? {}).filter(([k]) => k === 'seccomp.security.alpha.kubernetes.io/pod' || k.startsWith('container.seccomp.security.alpha.kubernetes.io/') || k.startsWith('container.apparmor.security.beta.kubernetes.io/')),
+  );
+  return {
+    annotations,
+    runtimeClassName: pod.spec.runtimeClassName ?? undefined,
+    pod: pick(pod.spec.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'fsGroup', 'supplementalGroups', 'seLinuxOptions', 'seccompProfile', 'sysctls']),
+    containers: [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) =>
+      pick(c.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'seLinuxOptions', 'capabilities', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'privileged', 'seccompProfile'])),
+  };
 }

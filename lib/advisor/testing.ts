@@ -1,3 +1,4 @@
+import { seededRandom } from '../testing/prng';
 import type { PodSpec } from '../admission/pod';
 import type { Workload, WorkloadKind } from '../model/types';
 
@@ -20,17 +21,6 @@ export function workload(kind: WorkloadKind, name: string, podSpec: Partial<PodS
   }
 }
 
-/** A small deterministic PRNG (mulberry32). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KINDS: WorkloadKind[] = ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
 
@@ -40,7 +30,7 @@ const KINDS: WorkloadKind[] = ['Deployment', 'DaemonSet', 'StatefulSet', 'Replic
  * CSI drivers are fine; everything here is).
  */
 export function generateWorkloads(seed: number, count: number, namespace = 'gen'): Workload[] {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   const pick = <T,>(xs: T[]): T => xs[Math.floor(r() * xs.length)];
   const chance = (p: number) => r() < p;
   const out: Workload[] = [];
