@@ -39,23 +39,30 @@ export function ChangeDialog({ title, request, onClose, onApplied }: Props) {
     return { ...request, body: { ...request.body, [acknowledge.field]: true } };
   }, [request, acknowledge, accepted]);
 
+  // One preview per distinct request: keyed by its content, not by object identity (a parent that
+  // re-renders passes an equal but new request, and the 409's acknowledgement re-created the
+  // callback: together they re-sent the dry run every few milliseconds until the box was ticked).
+  const previewKey = JSON.stringify(effective());
   useEffect(() => {
     let live = true;
+    const req = JSON.parse(previewKey) as ChangeRequest;
     setPlan(undefined);
     setError(undefined);
     api
-      .preview(effective())
+      .preview(req)
       .then((p) => live && setPlan(p))
       .catch((e: ApiError) => {
         if (!live) return;
         const field = e.details?.field as string | undefined;
-        if (e.status === 409 && field && !accepted) setAcknowledge({ field, reason: e.message });
+        if (e.status === 409 && field && !accepted) setAcknowledge((a) => (a?.field === field && a.reason === e.message ? a : { field, reason: e.message }));
         else setError(e);
       });
     return () => {
       live = false;
     };
-  }, [effective, accepted]);
+    // `accepted` is read for the 409 case only; a change of it changes previewKey when it matters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [previewKey]);
 
   const apply = async () => {
     setBusy(true);
