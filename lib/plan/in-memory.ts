@@ -70,10 +70,16 @@ export function netChanges(base: ObjectStore, current: ObjectStore): NetChanges 
     const m = obj.metadata as { name: string; namespace?: string };
     del.push({ kind: obj.kind!, apiVersion: obj.apiVersion ?? '', name: m.name, namespace: m.namespace });
   }
-  const order = (k?: string) => ['PodSecurityPolicy', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding'].indexOf(k ?? '');
+  // Grants are made in dependency order (a binding never refers to a role not made yet) and
+  // removed in the reverse order (a binding never left pointing at a deleted role).
+  const order = (k?: string) => GRANT_ORDER.indexOf(k ?? '');
   apply.sort((a, b) => order(a.kind) - order(b.kind) || storeKey(a).localeCompare(storeKey(b)));
+  const key = (d: NetChanges['delete'][number]) => objectKey(d.kind, d.namespace, d.name);
+  del.sort((a, b) => order(b.kind) - order(a.kind) || key(a).localeCompare(key(b)));
   return { apply, delete: del };
 }
+
+const GRANT_ORDER = ['PodSecurityPolicy', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding'];
 
 /** Fields the API server owns: never part of an exported manifest. */
 export function withoutServerFields(obj: RawObject): RawObject {
@@ -86,22 +92,29 @@ const RESOURCE_NAMES: Record<string, string> = {
   PodSecurityPolicy: 'podsecuritypolicy', ClusterRole: 'clusterrole', Role: 'role', ClusterRoleBinding: 'clusterrolebinding', RoleBinding: 'rolebinding',
 };
 
-/** One YAML file for `kubectl apply -f` (or a GitOps repository); deletions are listed as comments. */
+/**
+ * One YAML file for `kubectl apply -f` (or a GitOps repository); deletions are listed as comments,
+ * to run after the apply succeeded, bindings before roles before PSPs (see netChanges).
+ */
 export function exportYaml(changes: NetChanges): string {
   const header = ['# Pending changes from PSP Dashboard.', '# Apply with: kubectl apply -f this-file.yaml'];
   if (changes.delete.length) {
-    header.push('# Also delete (kubectl apply does not delete):');
+    header.push('# Then, only after the apply succeeded, delete (kubectl apply does not delete), in this order:');
     for (const d of changes.delete) header.push(`#   kubectl delete ${RESOURCE_NAMES[d.kind] ?? d.kind.toLowerCase()} ${d.name}${d.namespace ? ` -n ${d.namespace}` : ''}`);
   }
   const docs = changes.apply.map((o) => stringify(o, { lineWidth: 0 }).trimEnd());
   return `${header.join('\n')}\n${docs.length ? `---\n${docs.join('\n---\n')}\n` : ''}`;
 }
 
-/** The same changes as kubectl commands, deletions first so that a re-created name does not collide. */
+/**
+ * The same changes as kubectl commands: every grant first, then the removals (bindings, then roles,
+ * then PSPs), so that under `set -e` a failure midway leaves more access, never less — nobody is
+ * left unable to create pods. (A name deleted and re-created is one update in net changes: no collision.)
+ */
 export function exportKubectl(changes: NetChanges): string {
-  const lines = ['#!/bin/sh', '# Pending changes from PSP Dashboard, as kubectl commands.', 'set -e'];
-  for (const d of changes.delete) lines.push(`kubectl delete ${RESOURCE_NAMES[d.kind] ?? d.kind.toLowerCase()} ${shellQuote(d.name)}${d.namespace ? ` -n ${shellQuote(d.namespace)}` : ''}`);
+  const lines = ['#!/bin/sh', '# Pending changes from PSP Dashboard, as kubectl commands: grants first, then removals.', 'set -e'];
   for (const o of changes.apply) lines.push(`kubectl apply -f - <<'EOF'\n${stringify(o, { lineWidth: 0 }).trimEnd()}\nEOF`);
+  for (const d of changes.delete) lines.push(`kubectl delete ${RESOURCE_NAMES[d.kind] ?? d.kind.toLowerCase()} ${shellQuote(d.name)}${d.namespace ? ` -n ${shellQuote(d.namespace)}` : ''}`);
   return `${lines.join('\n')}\n`;
 }
 
