@@ -1,14 +1,40 @@
 'use client';
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api, ApiError, type ChangeRequest, type ChangeView } from '@/lib/client/api';
 import { ErrorNotice } from '../ui/ErrorNotice';
 
-/** The server's 409s that a person can answer: what they mean, and what ticking the box sends. */
-const ACK_TEXT: Record<string, { title: string; accept: string }> = {
-  acknowledgeRisk: { title: 'This grant reaches far', accept: 'I understand the risk; grant it anyway' },
-  confirm: { title: 'This binding is not managed by the dashboard', accept: 'Yes, change this binding' },
-  repair: { title: 'The psp-util role grants something else', accept: 'Repair it: rewrite its rules to the single use rule' },
-};
+/**
+ * The server's 409s that a person can answer: what they mean, and what ticking the box does, in the
+ * person's words (the request's field names are the dialog's business, not theirs).
+ */
+function ackText(field: string, request: ChangeRequest): { title: string; accept: string } | undefined {
+  switch (field) {
+    case 'acknowledgeRisk':
+      return { title: 'This grant reaches far', accept: 'I understand the risk; grant it anyway' };
+    case 'confirm':
+      return {
+        title: 'This binding is not managed by the dashboard',
+        accept: request.method === 'DELETE' ? 'Delete this binding, which the dashboard does not manage' : 'Change this binding, which the dashboard does not manage',
+      };
+    case 'repair':
+      return { title: 'The psp-util role grants something else', accept: 'Repair it: rewrite its rules to the single use rule' };
+    default:
+      return undefined;
+  }
+}
+
+/**
+ * The server's 409 text without its instructions to API clients (`Send "acknowledgeRisk": true …`,
+ * `confirm it ("confirm": true)`): the checkbox below says what to do, in words.
+ */
+function forPeople(reason: string): string {
+  return reason
+    .split(/(?<=\.)\s+/)
+    .filter((sentence) => !/"\w+"\s*:\s*true/.test(sentence))
+    .join(' ');
+}
+
+const FOCUSABLE = 'button:not([disabled]), [href], input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [tabindex]:not([tabindex="-1"])';
 
 interface Props {
   title: string;
@@ -28,6 +54,46 @@ export function ChangeDialog({ title, request, onClose, onApplied }: Props) {
   const [error, setError] = useState<ApiError>();
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ChangeView>();
+  const dialogRef = useRef<HTMLDivElement>(null);
+
+  // A modal dialog: focus moves into it when it opens and goes back to what opened it when it closes.
+  useEffect(() => {
+    const opener = document.activeElement instanceof HTMLElement ? document.activeElement : null;
+    const dialog = dialogRef.current;
+    const first = dialog?.querySelector<HTMLElement>(FOCUSABLE);
+    (first ?? dialog)?.focus();
+    return () => {
+      if (opener?.isConnected) opener.focus();
+    };
+  }, []);
+
+  // Tab and Shift+Tab stay inside; Escape closes (and only the dialog: it does not reach the page).
+  const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
+    if (e.key === 'Escape') {
+      e.preventDefault();
+      e.stopPropagation();
+      onClose();
+      return;
+    }
+    if (e.key !== 'Tab' || !dialogRef.current) return;
+    const focusable = [...dialogRef.current.querySelectorAll<HTMLElement>(FOCUSABLE)];
+    if (focusable.length === 0) {
+      e.preventDefault();
+      dialogRef.current.focus();
+      return;
+    }
+    const first = focusable[0];
+    const last = focusable[focusable.length - 1];
+    const active = document.activeElement;
+    const inside = active instanceof Node && dialogRef.current.contains(active) && active !== dialogRef.current;
+    if (e.shiftKey && (!inside || active === first)) {
+      e.preventDefault();
+      last.focus();
+    } else if (!e.shiftKey && (!inside || active === last)) {
+      e.preventDefault();
+      first.focus();
+    }
+  };
 
   const effective = useCallback((): ChangeRequest => {
     if (!acknowledge || !accepted) return request;
@@ -79,7 +145,16 @@ export function ChangeDialog({ title, request, onClose, onApplied }: Props) {
   };
 
   return (
-    <div className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/40 p-6" role="dialog" aria-modal="true" aria-label={title} data-testid="change-dialog">
+    <div
+      ref={dialogRef}
+      tabIndex={-1}
+      onKeyDown={onKeyDown}
+      className="fixed inset-0 z-50 flex items-center justify-center bg-slate-900/40 p-6 focus:outline-none"
+      role="dialog"
+      aria-modal="true"
+      aria-label={title}
+      data-testid="change-dialog"
+    >
       <div className="flex max-h-full w-[760px] flex-col rounded-lg bg-white shadow-xl">
         <div className="flex items-center border-b border-slate-200 px-4 py-3">
           <h2 className="text-lg font-semibold">{title}</h2>
@@ -88,11 +163,11 @@ export function ChangeDialog({ title, request, onClose, onApplied }: Props) {
         <div className="min-h-0 flex-1 space-y-3 overflow-auto p-4 text-sm">
           {acknowledge && (
             <div className="rounded border border-red-300 bg-red-50 p-3 text-red-900" data-testid="acknowledge">
-              <p className="font-semibold">{ACK_TEXT[acknowledge.field]?.title ?? 'The server asks for a confirmation'}</p>
-              <p className="mt-1">{acknowledge.reason}</p>
+              <p className="font-semibold">{ackText(acknowledge.field, request)?.title ?? 'The server asks for a confirmation'}</p>
+              <p className="mt-1">{forPeople(acknowledge.reason)}</p>
               <label className="mt-2 flex items-center gap-2 font-medium">
                 <input type="checkbox" data-testid="acknowledge-checkbox" checked={accepted} onChange={(e) => setAccepted(e.target.checked)} />
-                {ACK_TEXT[acknowledge.field]?.accept ?? 'Yes, go on'}
+                {ackText(acknowledge.field, request)?.accept ?? 'Yes, go on'}
               </label>
             </div>
           )}
