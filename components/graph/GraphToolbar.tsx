@@ -1,6 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { api, type ClusterView, type GraphQuery } from '@/lib/client/api';
+import { describeId } from './PolicyNode';
 
 interface Props {
   cluster: ClusterView;
@@ -58,7 +59,7 @@ export function GraphToolbar({ cluster, query, onChange }: Props) {
       </label>
       {query.focus && (
         <span className="flex items-center gap-1 rounded bg-indigo-50 px-2 py-1 text-sm text-indigo-900" data-testid="focus-chip">
-          Focus: {query.focus}
+          Focus: {describeId(query.focus)}
           <button className="ml-1 font-bold" aria-label="Clear focus" onClick={() => onChange({ focus: undefined })}>×</button>
         </span>
       )}

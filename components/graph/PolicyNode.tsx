@@ -5,6 +5,33 @@ import type { GraphNode } from '@/lib/graph/types';
 import { KIND_STYLE } from './kind-style';
 import { NODE_HEIGHT, NODE_WIDTH } from './layout';
 
+/** A node as a person names it: "kind namespace/name" (not the raw `Kind/namespace/name` key). */
+export function describeNode(node: GraphNode): string {
+  if (node.kind === 'Collapsed') return `${node.name}${node.parent ? ` of ${describeId(node.parent)}` : ''}`;
+  const style = KIND_STYLE[node.kind];
+  return `${style?.label ?? node.kind} ${node.namespace ? `${node.namespace}/` : ''}${node.name}`;
+}
+
+/** The same, from a key `Kind/namespace/name` alone (the focus chip has only the URL's key). */
+export function describeId(id: string): string {
+  const [kind, namespace, ...rest] = id.split('/');
+  const name = rest.join('/');
+  if (!kind || rest.length === 0) return id;
+  const label = (KIND_STYLE as Record<string, { label: string } | undefined>)[kind]?.label ?? kind;
+  return `${label} ${namespace ? `${namespace}/` : ''}${name}`;
+}
+
+/** The tooltip: the name, and what its colour and badges mean. */
+function tooltip(node: GraphNode): string {
+  const notes = [
+    node.privileged && 'privileged: allows critical privileged settings',
+    node.wildcard && 'wildcard: grants use of PSPs through * or empty resourceNames',
+    node.missing && 'missing: referred to, but not in the cluster',
+  ].filter(Boolean);
+  if (node.kind === 'Collapsed') return `${describeNode(node)}: press Enter or click to open`;
+  return [describeNode(node), ...notes].join('\n');
+}
+
 export type PolicyFlowNode = Node<{ node: GraphNode; selected: boolean; dimmed: boolean }, 'policy'>;
 
 function Badge({ text, tone }: { text: string; tone: 'red' | 'orange' | 'gray' }) {
@@ -24,7 +51,7 @@ function PolicyNodeView({ data }: NodeProps<PolicyFlowNode>) {
       data-name={node.name}
       className={`flex flex-col justify-center rounded-md border-2 px-2 text-left shadow-sm ${alarm} ${ring}`}
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
-      title={node.id}
+      title={tooltip(node)}
     >
       <Handle type="target" position={Position.Left} className="!bg-slate-400" isConnectable={false} />
       <div className="flex items-center gap-1 text-[10px] uppercase tracking-wide text-slate-500">
