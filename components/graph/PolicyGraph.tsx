@@ -1,11 +1,12 @@
 'use client';
 import '@xyflow/react/dist/base.css';
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { Background, Controls, MarkerType, ReactFlow, type Edge } from '@xyflow/react';
 import { api, ApiError, type ClusterView, type GraphQuery, type GraphView } from '@/lib/client/api';
 import { nodeTypes } from './flow-types';
-import type { PolicyFlowNode } from './PolicyNode';
+import { describeNode, type PolicyFlowNode } from './PolicyNode';
+import type { GraphNode } from '@/lib/graph/types';
 import { useLayout } from './useLayout';
 import { GraphToolbar } from './GraphToolbar';
 import { DetailsPanel } from './DetailsPanel';
@@ -76,6 +77,8 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
         data: { node: n, selected: n.id === selected, dimmed: false },
         draggable: false,
         connectable: false,
+        ariaLabel: describeNode(n),
+        className: 'rounded-md focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600',
       }));
   }, [graph, layout.positions, selected]);
 
@@ -99,16 +102,58 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
     }));
   }, [graph]);
 
-  const onNodeClick = useCallback(
-    (_: unknown, node: { id: string; data: PolicyFlowNode['data'] }) => {
-      if (node.data.node.kind === 'Collapsed') {
+  const selectNode = useCallback(
+    (node: GraphNode) => {
+      if (node.kind === 'Collapsed') {
         // A "+N" group opens by focusing on its parent, where the limit applies to fewer nodes.
-        setParams({ focus: node.data.node.parent, node: node.data.node.parent });
+        setParams({ focus: node.parent, node: node.parent });
         return;
       }
       setParams({ node: node.id });
     },
     [setParams],
+  );
+
+  const onNodeClick = useCallback(
+    (_: unknown, node: { id: string; data: PolicyFlowNode['data'] }) => selectNode(node.data.node),
+    [selectNode],
+  );
+
+  // The keyboard: Enter or Space on a focused node does what a click does, then focus moves to the
+  // side panel, so its actions are the next Tab stops (not every other node of the graph first).
+  const panelRef = useRef<HTMLDivElement>(null);
+  const focusPanel = useRef(false);
+  const onCanvasKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      const target = e.target as HTMLElement;
+      if (!target.classList?.contains('react-flow__node')) return;
+      const node = graph?.nodes.find((n) => n.id === target.getAttribute('data-id'));
+      if (!node) return;
+      e.preventDefault();
+      focusPanel.current = true;
+      if (node.kind !== 'Collapsed' && node.id === selected) panelRef.current?.focus();
+      selectNode(node);
+    },
+    [graph, selected, selectNode],
+  );
+  useEffect(() => {
+    if (!selected || !focusPanel.current) return;
+    focusPanel.current = false;
+    panelRef.current?.focus();
+  }, [selected]);
+
+  // Escape in the side panel closes it and takes focus back to its node.
+  const onPanelKeyDown = useCallback(
+    (e: KeyboardEvent<HTMLDivElement>) => {
+      if (e.key !== 'Escape' || e.defaultPrevented || !selected) return;
+      e.preventDefault();
+      const id = selected;
+      setParams({ node: undefined });
+      const node = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].find((el) => el.getAttribute('data-id') === id);
+      node?.focus();
+    },
+    [selected, setParams],
   );
 
   // A new layout re-mounts the canvas so that fitView frames the new picture.
@@ -123,7 +168,7 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
         </div>
       )}
       <div className="flex min-h-0 flex-1">
-        <div className="relative min-w-0 flex-1" data-testid="graph-canvas">
+        <div className="relative min-w-0 flex-1" data-testid="graph-canvas" onKeyDown={onCanvasKeyDown}>
           {error ? (
             <div className="p-6">
               <ErrorNotice error={error} />
@@ -142,6 +187,7 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
               nodesDraggable={false}
               nodesConnectable={false}
               elementsSelectable={false}
+              edgesFocusable={false}
               deleteKeyCode={null}
               fitView
               minZoom={0.05}
@@ -163,16 +209,18 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
           )}
         </div>
         {selected && (
-          <DetailsPanel
-            id={selected}
-            onClose={() => setParams({ node: undefined })}
-            onFocus={(id) => setParams({ focus: id })}
-            onSelect={(id) => setParams({ node: id })}
-            changes={cluster.actor.changes}
-            namespaces={cluster.namespaces}
-            revision={localRevision}
-            onChanged={() => setLocalRevision((r) => r + 1)}
-          />
+          <div ref={panelRef} tabIndex={-1} className="flex shrink-0 focus:outline-none" onKeyDown={onPanelKeyDown} data-testid="details-panel-region">
+            <DetailsPanel
+              id={selected}
+              onClose={() => setParams({ node: undefined })}
+              onFocus={(id) => setParams({ focus: id })}
+              onSelect={(id) => setParams({ node: id })}
+              changes={cluster.actor.changes}
+              namespaces={cluster.namespaces}
+              revision={localRevision}
+              onChanged={() => setLocalRevision((r) => r + 1)}
+            />
+          </div>
         )}
       </div>
       {graph && graph.warnings.length > 0 && <WarningList warnings={graph.warnings} />}
