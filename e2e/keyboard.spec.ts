@@ -130,3 +130,15 @@ test('tooltips and the focus chip say "kind name", not raw ids', async ({ page }
   expect(titles.length).toBeGreaterThan(0);
   for (const t of titles) expect(t).not.toContain('//');
 });
+
+test('the graph has a legend for its node colours and badges', async ({ page }) => {
+  await page.goto(`/?node=${encodeURIComponent('PodSecurityPolicy//eks.privileged')}`);
+  await expect(page.getByTestId('graph-node').first()).toBeVisible();
+  const legend = page.getByTestId('graph-legend');
+  await legend.locator('summary').click();
+  for (const text of ['PSP', 'ClusterRole', 'ClusterRoleBinding', 'Group, User', 'ServiceAccount', 'privileged', 'wildcard', 'missing']) {
+    await expect(legend).toContainText(text);
+  }
+  await page.getByTestId('graph-node').first().focus();
+  await page.screenshot({ path: 'test-results/keyboard-legend.png' });
+});

@@ -2,10 +2,11 @@
 import '@xyflow/react/dist/base.css';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { Background, Controls, MarkerType, ReactFlow, type Edge } from '@xyflow/react';
+import { Background, Controls, MarkerType, Panel, ReactFlow, type Edge } from '@xyflow/react';
 import { api, ApiError, type ClusterView, type GraphQuery, type GraphView } from '@/lib/client/api';
 import { nodeTypes } from './flow-types';
 import { describeNode, type PolicyFlowNode } from './PolicyNode';
+import { KIND_STYLE } from './kind-style';
 import type { GraphNode } from '@/lib/graph/types';
 import { useLayout } from './useLayout';
 import { GraphToolbar } from './GraphToolbar';
@@ -196,6 +197,9 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
             >
               <Background gap={24} color="#e2e8f0" />
               <Controls showInteractive={false} />
+              <Panel position="top-right">
+                <GraphLegend />
+              </Panel>
             </ReactFlow>
           )}
           {(layout.pending || !graph) && !error && (
@@ -225,6 +229,28 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
       </div>
       {graph && graph.warnings.length > 0 && <WarningList warnings={graph.warnings} />}
     </div>
+  );
+}
+
+const LEGEND_KINDS = ['PodSecurityPolicy', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding', 'Group', 'ServiceAccount'] as const;
+
+/** What the nodes' colours, borders and badges mean (the toolbar explains the lines): a kind's colour says what it is, not a danger. */
+function GraphLegend() {
+  return (
+    <details className="rounded border border-slate-200 bg-white/95 text-xs text-slate-700 shadow" data-testid="graph-legend">
+      <summary className="cursor-pointer px-2 py-1 font-medium">Legend</summary>
+      <ul className="space-y-1 px-2 pb-2">
+        {LEGEND_KINDS.map((k) => (
+          <li key={k} className="flex items-center gap-2">
+            <span className={`inline-block h-3 w-5 rounded-sm border-2 ${KIND_STYLE[k].className}`} aria-hidden />
+            {k === 'Group' ? 'Group, User' : KIND_STYLE[k].label}
+          </li>
+        ))}
+        <li className="flex items-center gap-2"><span className="inline-block h-3 w-5 rounded-sm border-2 border-red-600 bg-red-50" aria-hidden />PSP with critical privileged settings</li>
+        <li className="flex items-center gap-2"><span className="inline-block h-3 w-5 rounded-sm border-2 border-dashed border-orange-500 bg-orange-50" aria-hidden />missing: referred to, not in the cluster</li>
+        <li className="flex items-center gap-2"><span className="rounded bg-orange-500 px-1 text-[9px] font-semibold uppercase text-white" aria-hidden>wildcard</span>role grants use of PSPs through * or empty resourceNames</li>
+      </ul>
+    </details>
   );
 }
 

@@ -53,7 +53,7 @@ function PolicyNodeView({ data }: NodeProps<PolicyFlowNode>) {
       style={{ width: NODE_WIDTH, height: NODE_HEIGHT }}
       title={tooltip(node)}
     >
-      <Handle type="target" position={Position.Left} className="!bg-slate-400" isConnectable={false} />
+      <Handle type="target" position={Position.Left} className="!h-1 !min-h-0 !w-1 !min-w-0 !border-0 !bg-transparent" isConnectable={false} />
       <div className="flex items-center gap-1 text-[10px] uppercase tracking-wide text-slate-500">
         <span aria-hidden>{style.icon}</span>
         <span>{style.label}</span>
@@ -65,7 +65,7 @@ function PolicyNodeView({ data }: NodeProps<PolicyFlowNode>) {
         </span>
       </div>
       <div className="truncate text-sm font-medium text-slate-900">{node.name}</div>
-      <Handle type="source" position={Position.Right} className="!bg-slate-400" isConnectable={false} />
+      <Handle type="source" position={Position.Right} className="!h-1 !min-h-0 !w-1 !min-w-0 !border-0 !bg-transparent" isConnectable={false} />
     </div>
   );
 }
