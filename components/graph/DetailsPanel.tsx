@@ -8,6 +8,7 @@ import type { GraphNodeKind } from '@/lib/graph/types';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { SignInToChange } from '../session/SignInToChange';
 import type { ChangesAllowed } from '@/lib/identity/actor-view';
+import { parseKey } from '@/lib/model/keys';
 
 interface Props {
   id: string;
@@ -22,45 +23,81 @@ interface Props {
   revision: number;
 }
 
-/** The side panel: details of the selected node, fetched by id, and its YAML. */
+/** "ClusterRoleBinding eks:podsecuritypolicy:authenticated", "Role team-a/psp": an id in words. */
+function describeId(id: string): { kind?: string; name: string } {
+  const key = parseKey(id);
+  return key ? { kind: key.kind, name: key.namespace ? `${key.namespace}/${key.name}` : key.name } : { name: id };
+}
+
+interface Loaded {
+  id: string;
+  view?: ObjectView;
+  error?: ApiError;
+  /** This id was shown before: a not-found now means it was deleted. */
+  shown: boolean;
+}
+
+/**
+ * The side panel: details of the selected node, fetched by id, and its YAML. While the same id is
+ * fetched again (after a change) the previous view stays; when the object is gone it says so.
+ */
 export function DetailsPanel({ id, onClose, onFocus, onSelect, changes, namespaces, onChanged, revision }: Props) {
-  const [view, setView] = useState<ObjectView>();
-  const [error, setError] = useState<ApiError>();
-  const [tab, setTab] = useState<'details' | 'yaml'>('details');
+  const [loaded, setLoaded] = useState<Loaded>();
+  const [tabOf, setTabOf] = useState<{ id: string; tab: 'details' | 'yaml' }>();
+  const tab = tabOf?.id === id ? tabOf.tab : 'details';
+  const setTab = (t: 'details' | 'yaml') => setTabOf({ id, tab: t });
   const [dialog, setDialog] = useState<{ title: string; request: ChangeRequest }>();
   const open = (title: string, request: ChangeRequest) => setDialog({ title, request });
 
   useEffect(() => {
     let live = true;
-    setTab('details');
-    setView(undefined);
-    setError(undefined);
-    api.object(id).then((v) => live && setView(v)).catch((e) => live && setError(e));
+    api.object(id).then(
+      (v) => live && setLoaded({ id, view: v, shown: true }),
+      (e: ApiError) => live && setLoaded((prev) => {
+        const same = prev?.id === id;
+        // A failed refetch keeps what was shown, unless the object is gone.
+        return { id, view: same && e.code !== 'not_found' ? prev.view : undefined, error: e, shown: same && prev.shown };
+      }),
+    );
     return () => {
       live = false;
     };
   }, [id, revision]);
 
-  const style = KIND_STYLE[(view?.kind ?? 'User') as GraphNodeKind];
+  const current = loaded?.id === id ? loaded : undefined;
+  const view = current?.view;
+  const error = current?.error;
+  const gone = error?.code === 'not_found' && !view;
+  const named = describeId(id);
+  const style = KIND_STYLE[(view?.kind ?? named.kind ?? 'User') as GraphNodeKind];
+  const kindLine = view ? `${style?.icon ?? ''} ${view.kind}` : gone ? `${style?.icon ?? ''} ${named.kind ?? ''}` : 'Loading…';
   return (
-    <aside className="flex w-[420px] shrink-0 flex-col border-l border-slate-200 bg-white" data-testid="details-panel" aria-label="Details">
+    <aside className="flex w-[420px] min-w-0 shrink-0 flex-col border-l border-slate-200 bg-white" data-testid="details-panel" aria-label="Details" aria-busy={!current}>
       <div className="flex items-start gap-2 border-b border-slate-200 p-3">
         <div className="min-w-0 flex-1">
-          <div className="text-xs uppercase tracking-wide text-slate-500">{view ? `${style?.icon ?? ''} ${view.kind}` : 'Loading…'}</div>
+          <div className="text-xs uppercase tracking-wide text-slate-500">{kindLine}</div>
           <h2 className="break-all text-lg font-semibold text-slate-900" data-testid="details-title">
-            {view ? (view.namespace ? `${view.namespace}/${view.name}` : view.name) : id}
+            {view ? (view.namespace ? `${view.namespace}/${view.name}` : view.name) : named.name}
           </h2>
           {view?.missing && <p className="text-sm text-orange-700">Referred to, but it does not exist in the cluster.</p>}
         </div>
         <button className="rounded px-2 text-xl text-slate-500 hover:bg-slate-100" aria-label="Close details" onClick={onClose}>×</button>
       </div>
-      <div className="flex gap-2 border-b border-slate-200 px-3 py-2 text-sm">
-        <button className={tab === 'details' ? 'font-semibold text-indigo-700' : 'text-slate-600'} onClick={() => setTab('details')}>Details</button>
-        <button className={tab === 'yaml' ? 'font-semibold text-indigo-700' : 'text-slate-600'} onClick={() => setTab('yaml')} disabled={!view?.yaml}>YAML</button>
-        <button className="ml-auto text-indigo-700 underline" onClick={() => onFocus(id)} data-testid="focus-button">Focus on this</button>
-      </div>
-      <div className="min-h-0 flex-1 overflow-auto p-3 text-sm">
-        {error && <ErrorNotice error={error} />}
+      {!gone && (
+        <div className="flex gap-2 border-b border-slate-200 px-3 py-2 text-sm">
+          <button className={tab === 'details' ? 'font-semibold text-indigo-700' : 'text-slate-600'} onClick={() => setTab('details')}>Details</button>
+          <button className={tab === 'yaml' ? 'font-semibold text-indigo-700' : 'text-slate-600'} onClick={() => setTab('yaml')} disabled={!view?.yaml}>YAML</button>
+          <button className="ml-auto text-indigo-700 underline" onClick={() => onFocus(id)} data-testid="focus-button">Focus on this</button>
+        </div>
+      )}
+      <div className="min-h-0 flex-1 overflow-auto p-3 text-sm [overflow-wrap:anywhere]">
+        {gone ? (
+          <div role="status" className="rounded border border-slate-300 bg-slate-50 p-3 text-slate-800" data-testid="details-gone">
+            <p className="font-medium">{named.kind ? `${named.kind} ${named.name}` : named.name} {current?.shown ? 'no longer exists.' : 'does not exist in this cluster.'}</p>
+            <p className="mt-1 text-slate-600">{current?.shown ? 'It was deleted; the graph no longer shows it.' : 'It may have been deleted, or the link is out of date.'}</p>
+            <button className={`${button} mt-2`} onClick={onClose} data-testid="details-gone-close">Close this panel</button>
+          </div>
+        ) : error && <ErrorNotice error={error} />}
         {view && tab === 'details' && <Details view={view} onSelect={onSelect} />}
         {view && tab === 'details' && (changes.allowed
           ? <Actions view={view} namespaces={namespaces} open={open} />

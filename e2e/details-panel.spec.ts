@@ -1,0 +1,127 @@
+/**
+ * The side panel across changes (issue 11, #6) and the pages' identity in the browser (#16).
+ * - After deleting the object it shows, the panel says in words that it no longer exists (no
+ *   "Loading…", no raw "Not found: Nothing named Kind//name", nothing overflowing) and offers to close.
+ * - After an attach, the panel keeps showing the PSP while it fetches it again: never "Loading…"
+ *   and a raw id as its title.
+ * - The app has an icon that answers 200, and each page its own title.
+ */
+import { expect, test, type Page } from '@playwright/test';
+import { discardPending } from './pages/pending';
+
+const BINDING = 'ClusterRoleBinding//eks:podsecuritypolicy:authenticated';
+const PSP = 'PodSecurityPolicy//eks.privileged';
+
+async function applyDialog(page: Page, opts: { acknowledge?: boolean } = {}) {
+  const dialog = page.getByTestId('change-dialog');
+  await expect(dialog).toBeVisible();
+  if (opts.acknowledge) await page.getByTestId('acknowledge-checkbox').check();
+  await expect(page.getByTestId('plan-preview')).toBeVisible();
+  await page.getByTestId('apply-change').click();
+  await expect(page.getByTestId('change-result')).toBeVisible();
+  await dialog.getByRole('button', { name: 'Close' }).first().click();
+  await expect(dialog).toBeHidden();
+}
+
+/** Whether anything inside the panel is wider than the panel. */
+const overflows = (page: Page) =>
+  page.getByTestId('details-panel').evaluate((panel) => {
+    const box = panel.getBoundingClientRect();
+    return [...panel.querySelectorAll('*')].some((el) => {
+      const r = el.getBoundingClientRect();
+      return r.width > 0 && (r.right > box.right + 1 || r.left < box.left - 1);
+    }) || [...panel.querySelectorAll('*')].some((el) => el.scrollWidth > el.clientWidth + 1 && getComputedStyle(el).overflowX !== 'visible');
+  });
+
+test.describe('the details panel', () => {
+  test.beforeEach(async ({ page }) => {
+    await page.goto('/api/v1/cluster');
+    await discardPending(page);
+  });
+  test.afterEach(async ({ page }) => {
+    await discardPending(page);
+  });
+
+  test('after deleting the object it shows, it says in words that it is gone, and closes', async ({ page }) => {
+    await page.goto(`/?node=${encodeURIComponent(BINDING)}`);
+    const panel = page.getByTestId('details-panel');
+    await expect(page.getByTestId('details-title')).toHaveText('eks:podsecuritypolicy:authenticated');
+    await page.getByTestId('action-delete-binding').click();
+    await applyDialog(page, { acknowledge: true });
+
+    const gone = page.getByTestId('details-gone');
+    await expect(gone).toBeVisible();
+    await expect(gone).toContainText('ClusterRoleBinding eks:podsecuritypolicy:authenticated no longer exists');
+    await expect(panel).not.toContainText('Loading');
+    await expect(panel).not.toContainText('Nothing named');
+    await expect(panel).not.toContainText('//');
+    expect(await overflows(page), 'nothing in the panel is wider than the panel').toBe(false);
+
+    await gone.getByRole('button', { name: 'Close this panel' }).click();
+    await expect(panel).toBeHidden();
+    await expect(page).not.toHaveURL(/node=/);
+  });
+
+  test('after an attach, the panel keeps showing the PSP while it fetches it again', async ({ page }) => {
+    await page.goto(`/?node=${encodeURIComponent(PSP)}`);
+    const title = page.getByTestId('details-title');
+    await expect(title).toHaveText('eks.privileged');
+    await expect(page.getByTestId('details-body')).toBeVisible();
+
+    // Hold the panel's refetch back, to look at the panel while it waits.
+    let release!: () => void;
+    const held = new Promise<void>((r) => (release = r));
+    let refetches = 0;
+    await page.route(/\/api\/v1\/objects\?/, async (route) => {
+      refetches++;
+      await held;
+      await route.continue();
+    });
+
+    await page.getByTestId('action-attach').click();
+    await page.getByTestId('attach-kind').selectOption('Group');
+    await page.getByTestId('attach-name').fill('ops-team');
+    await page.getByTestId('attach-submit').click();
+    await applyDialog(page);
+    await expect.poll(() => refetches).toBeGreaterThan(0);
+
+    const panel = page.getByTestId('details-panel');
+    await expect(title).toHaveText('eks.privileged');
+    await expect(panel).not.toContainText(/loading/i);
+    await expect(panel).not.toContainText('PodSecurityPolicy//');
+    await expect(page.getByTestId('details-body')).toBeVisible();
+
+    release();
+    await expect(title).toHaveText('eks.privileged');
+    await expect(page.getByTestId('details-body')).toBeVisible();
+  });
+
+  test('a link to an object that is not in the cluster says so in words', async ({ page }) => {
+    await page.goto(`/?node=${encodeURIComponent('ClusterRoleBinding//no-such-binding-with-a-rather-long-name-that-would-overflow-the-panel')}`);
+    const gone = page.getByTestId('details-gone');
+    await expect(gone).toContainText('ClusterRoleBinding no-such-binding-with-a-rather-long-name-that-would-overflow-the-panel does not exist');
+    await expect(page.getByTestId('details-panel')).not.toContainText('Nothing named');
+    expect(await overflows(page)).toBe(false);
+  });
+});
+
+test.describe('the pages', () => {
+  test('the app has an icon that answers, and each page its own title', async ({ page }) => {
+    await page.goto('/tree');
+    const href = await page.locator('link[rel~="icon"]').first().getAttribute('href');
+    expect(href, 'a <link rel="icon">').toBeTruthy();
+    const icon = await page.request.get(href!);
+    expect(icon.status()).toBe(200);
+    expect(icon.headers()['content-type']).toMatch(/svg/);
+
+    const titles = new Map<string, string>();
+    for (const path of ['/?view=graph', '/audit', '/psps', '/tree', '/simulate', '/namespaces', '/changes', '/sign-in']) {
+      await page.goto(path);
+      const t = await page.title();
+      expect(t, path).toMatch(/PSP Dashboard/);
+      expect(t, path).not.toBe('PSP Dashboard');
+      titles.set(path, t);
+    }
+    expect(new Set(titles.values()).size, [...titles].map(([p, t]) => `${p}: ${t}`).join('\n')).toBe(titles.size);
+  });
+});
