@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import { Suspense } from 'react';
 import { redirect } from 'next/navigation';
 import { PolicyGraph } from '@/components/graph/PolicyGraph';
@@ -8,6 +9,7 @@ import { headers } from 'next/headers';
 import { currentActor } from '@/lib/server/identity/actor';
 
 export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Graph · PSP Dashboard' };
 
 export default async function GraphPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // Auditors (read-only mode) and snapshots land on the audit; any query (?view=graph, ?node=…) asks for the graph.

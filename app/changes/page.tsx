@@ -1,7 +1,9 @@
+import type { Metadata } from 'next';
 import { PendingChanges } from '@/components/changes/PendingChanges';
 import { getSource } from '@/lib/server/sources/registry';
 
 export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Changes · PSP Dashboard' };
 
 export default function ChangesPage() {
   const info = getSource().info();

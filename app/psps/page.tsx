@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import { ServerError } from '@/components/ui/ServerError';
 import { PspTable } from '@/components/psp/PspTable';
 import { clusterView, pspTableView } from '@/lib/server/views';
@@ -7,6 +8,7 @@ import { currentActor } from '@/lib/server/identity/actor';
 import { SignInToChange } from '@/components/session/SignInToChange';
 
 export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'PSPs · PSP Dashboard' };
 
 export default async function PspsPage() {
   const { changes } = await currentActor(await headers());

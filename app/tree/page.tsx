@@ -1,8 +1,10 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { ServerError } from '@/components/ui/ServerError';
 import { treeView } from '@/lib/server/views';
 
 export const dynamic = 'force-dynamic';
+export const metadata: Metadata = { title: 'Tree · PSP Dashboard' };
 
 export default async function TreePage({ searchParams }: { searchParams: Promise<{ all?: string }> }) {
   const all = (await searchParams).all === 'true';
