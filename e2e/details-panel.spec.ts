@@ -56,6 +56,7 @@ test.describe('the details panel', () => {
     await expect(panel).not.toContainText('Nothing named');
     await expect(panel).not.toContainText('//');
     expect(await overflows(page), 'nothing in the panel is wider than the panel').toBe(false);
+    await page.screenshot({ path: test.info().outputPath('details-panel-gone.png') });
 
     await gone.getByRole('button', { name: 'Close this panel' }).click();
     await expect(panel).toBeHidden();
@@ -90,6 +91,9 @@ test.describe('the details panel', () => {
     await expect(panel).not.toContainText(/loading/i);
     await expect(panel).not.toContainText('PodSecurityPolicy//');
     await expect(page.getByTestId('details-body')).toBeVisible();
+    await page.screenshot({ path: test.info().outputPath('details-panel-refetching.png') });
+    // The attach form closed with the change made (as when the panel was rebuilt), so it is not sent twice by mistake.
+    await expect(page.getByTestId('attach-submit')).toBeHidden();
 
     release();
     await expect(title).toHaveText('eks.privileged');

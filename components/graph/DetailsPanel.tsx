@@ -90,17 +90,17 @@ export function DetailsPanel({ id, onClose, onFocus, onSelect, changes, namespac
           <button className="ml-auto text-indigo-700 underline" onClick={() => onFocus(id)} data-testid="focus-button">Focus on this</button>
         </div>
       )}
-      <div className="min-h-0 flex-1 overflow-auto p-3 text-sm [overflow-wrap:anywhere]">
+      <div className="min-h-0 flex-1 overflow-auto p-3 text-sm">
         {gone ? (
-          <div role="status" className="rounded border border-slate-300 bg-slate-50 p-3 text-slate-800" data-testid="details-gone">
+          <div role="status" className="rounded border border-slate-300 bg-slate-50 p-3 text-slate-800 [overflow-wrap:anywhere]" data-testid="details-gone">
             <p className="font-medium">{named.kind ? `${named.kind} ${named.name}` : named.name} {current?.shown ? 'no longer exists.' : 'does not exist in this cluster.'}</p>
             <p className="mt-1 text-slate-600">{current?.shown ? 'It was deleted; the graph no longer shows it.' : 'It may have been deleted, or the link is out of date.'}</p>
             <button className={`${button} mt-2`} onClick={onClose} data-testid="details-gone-close">Close this panel</button>
           </div>
-        ) : error && <ErrorNotice error={error} />}
+        ) : error && <div className="[overflow-wrap:anywhere]"><ErrorNotice error={error} /></div>}
         {view && tab === 'details' && <Details view={view} onSelect={onSelect} />}
         {view && tab === 'details' && (changes.allowed
-          ? <Actions view={view} namespaces={namespaces} open={open} />
+          ? <Actions key={revision} view={view} namespaces={namespaces} open={open} />
           : changes.reason === 'sign-in' && <SignInToChange what="attach, detach or delete" />)}
         {dialog && (
           <ChangeDialog title={dialog.title} request={dialog.request} onClose={() => setDialog(undefined)} onApplied={() => onChanged()} />
