@@ -8,20 +8,11 @@
  */
 import { expect, test, type Page } from '@playwright/test';
 import { discardPending } from './pages/pending';
+import { applyDialog } from './pages/change-dialog';
 
 const BINDING = 'ClusterRoleBinding//eks:podsecuritypolicy:authenticated';
 const PSP = 'PodSecurityPolicy//eks.privileged';
 
-async function applyDialog(page: Page, opts: { acknowledge?: boolean } = {}) {
-  const dialog = page.getByTestId('change-dialog');
-  await expect(dialog).toBeVisible();
-  if (opts.acknowledge) await page.getByTestId('acknowledge-checkbox').check();
-  await expect(page.getByTestId('plan-preview')).toBeVisible();
-  await page.getByTestId('apply-change').click();
-  await expect(page.getByTestId('change-result')).toBeVisible();
-  await dialog.getByRole('button', { name: 'Close' }).first().click();
-  await expect(dialog).toBeHidden();
-}
 
 /** Whether anything inside the panel is wider than the panel. */
 const overflows = (page: Page) =>

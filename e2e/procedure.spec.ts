@@ -13,20 +13,11 @@ import { parseAllDocuments } from 'yaml';
 import path from 'node:path';
 import { ARTICLE_FINAL_TREE } from '../lib/testing/article';
 import { discardPending } from './pages/pending';
+import { applyDialog } from './pages/change-dialog';
 
 const FINAL_TREE = ARTICLE_FINAL_TREE;
 
 
-async function applyDialog(page: Page, opts: { acknowledge?: boolean } = {}) {
-  const dialog = page.getByTestId('change-dialog');
-  await expect(dialog).toBeVisible();
-  if (opts.acknowledge) await page.getByTestId('acknowledge-checkbox').check();
-  await expect(page.getByTestId('plan-preview')).toBeVisible();
-  await page.getByTestId('apply-change').click();
-  await expect(page.getByTestId('change-result')).toBeVisible();
-  await dialog.getByRole('button', { name: 'Close' }).first().click();
-  await expect(dialog).toBeHidden();
-}
 
 async function attachTo(page: Page, graph: GraphPage, psp: string, kind: string, name: string) {
   await page.goto(`/?node=${encodeURIComponent(`PodSecurityPolicy//${psp}`)}`);
