@@ -17,7 +17,7 @@ export function ActorBadge({ actor }: { actor: ActorView }) {
     }
     return (
       <Link href="/sign-in" className="shrink-0 rounded bg-indigo-700 px-2 py-1 text-xs font-semibold text-white hover:bg-indigo-800" data-testid="sign-in-button" title={actor.message}>
-        Sign in to make changes
+        <span className="xl:hidden">Sign in</span><span className="hidden xl:inline">Sign in to make changes</span>
       </Link>
     );
   }
@@ -35,8 +35,8 @@ export function ActorBadge({ actor }: { actor: ActorView }) {
   };
   return (
     <span className="flex min-w-0 items-center gap-2 border-l border-slate-200 pl-2">
-      <span className="min-w-0 max-w-80 truncate text-slate-700" data-testid="actor" title={`${actor.user}${groups}${actor.verified === false ? ' (the kubeconfig entry name; the API server could not confirm it)' : ''}`}>
-        acting as <strong className="font-semibold">{actor.user}</strong>{groups && <span className="text-slate-500">{groups}</span>}
+      <span className="max-w-80 shrink-0 truncate text-slate-700" data-testid="actor" title={`${actor.user}${groups}${actor.verified === false ? ' (the kubeconfig entry name; the API server could not confirm it)' : ''}`}>
+        <span className="hidden xl:inline">acting </span>as <strong className="font-semibold">{actor.user}</strong>{groups && <span className="hidden text-slate-500 xl:inline">{groups}</span>}
         {actor.mode === 'kubeconfig' && <span className="text-slate-500"> · kubeconfig</span>}
       </span>
       {actor.mode === 'session' && (

@@ -43,8 +43,8 @@ export function SourceHeader({ source, actor }: { source: SourceInfo; actor: Act
           </span>
         )}
         {source.readOnly && <span className="rounded bg-slate-700 px-2 py-0.5 text-xs font-bold uppercase text-white">read-only</span>}
-        <span className="text-slate-500">{KIND_LABEL[source.kind]}:</span>
-        <span className="max-w-72 truncate font-medium" title={source.name}>{source.name}</span>
+        <span className="hidden text-slate-500 xl:inline">{KIND_LABEL[source.kind]}:</span>
+        <span className="min-w-16 max-w-72 truncate font-medium" title={`${KIND_LABEL[source.kind]}: ${source.name}`}>{source.name}</span>
         {source.serverVersion ? <span className="text-slate-500">· {source.serverVersion}</span> : source.kind === 'live' ? <span className="text-slate-500">· version unknown</span> : null}
         <span data-testid="source-state" className={source.kind !== 'live' ? 'text-slate-500' : source.state === 'live' ? 'text-emerald-700' : source.state === 'syncing' ? 'text-slate-500' : 'font-medium text-red-700'}>· {state}</span>
         {!source.readOnly && <ActorBadge actor={actor} />}

@@ -33,36 +33,37 @@ export function seccompFieldForAnnotation(annotation: string): SeccompProfile | 
   return undefined;
 }
 
+/** One field/annotation pair kept in step: what to add, if anything (both present: nothing). */
+function skew(field: SeccompProfile | null | undefined, annotation: string | undefined): { annotation?: string; field?: SeccompProfile } {
+  if (field && annotation === undefined) {
+    const value = seccompAnnotationForField(field);
+    return value ? { annotation: value } : {};
+  }
+  if (annotation !== undefined && !field) {
+    const f = seccompFieldForAnnotation(annotation);
+    return f ? { field: f } : {};
+  }
+  return {};
+}
+
 export function applySeccompVersionSkew(input: Pod): Pod {
   const pod = clonePod(input);
   const annotations = { ...(pod.metadata.annotations ?? {}) };
   let touched = false;
-  const podField = pod.spec.securityContext?.seccompProfile;
-  const podAnnotation = annotations[SECCOMP_POD_ANNOTATION];
-  if (podField && podAnnotation === undefined) {
-    const value = seccompAnnotationForField(podField);
-    if (value) {
-      annotations[SECCOMP_POD_ANNOTATION] = value;
-      touched = true;
-    }
-  } else if (podAnnotation !== undefined && !podField) {
-    const field = seccompFieldForAnnotation(podAnnotation);
-    if (field) pod.spec.securityContext = { ...(pod.spec.securityContext ?? {}), seccompProfile: field };
+  const podSkew = skew(pod.spec.securityContext?.seccompProfile, annotations[SECCOMP_POD_ANNOTATION]);
+  if (podSkew.annotation) {
+    annotations[SECCOMP_POD_ANNOTATION] = podSkew.annotation;
+    touched = true;
   }
+  if (podSkew.field) pod.spec.securityContext = { ...(pod.spec.securityContext ?? {}), seccompProfile: podSkew.field };
   for (const c of [...(pod.spec.initContainers ?? []), ...(pod.spec.containers ?? []), ...(pod.spec.ephemeralContainers ?? [])]) {
     const key = SECCOMP_CONTAINER_ANNOTATION_PREFIX + c.name;
-    const field = c.securityContext?.seccompProfile;
-    const annotation = annotations[key];
-    if (field && annotation === undefined) {
-      const value = seccompAnnotationForField(field);
-      if (value) {
-        annotations[key] = value;
-        touched = true;
-      }
-    } else if (annotation !== undefined && !field) {
-      const f = seccompFieldForAnnotation(annotation);
-      if (f) c.securityContext = { ...(c.securityContext ?? {}), seccompProfile: f };
+    const cSkew = skew(c.securityContext?.seccompProfile, annotations[key]);
+    if (cSkew.annotation) {
+      annotations[key] = cSkew.annotation;
+      touched = true;
     }
+    if (cSkew.field) c.securityContext = { ...(c.securityContext ?? {}), seccompProfile: cSkew.field };
   }
   if (touched) pod.metadata.annotations = annotations;
   return pod;
