@@ -1,5 +1,5 @@
 import type { ErrorCode } from '../errors';
-import type { PolicyGraph } from '../graph/types';
+import type { GraphScene, GraphViewMode } from '../graph/types';
 import type { ObjectDetails } from '../details/object-details';
 import type { PspRow } from '../psp/privileged-settings';
 import type { ModelWarning, SourceInfo } from '../model/types';
@@ -50,7 +50,7 @@ export interface ClusterView {
   warnings: ModelWarning[];
 }
 
-export type GraphView = PolicyGraph & { pspApiServed: boolean };
+export type GraphView = GraphScene & { pspApiServed: boolean };
 export type ObjectView = ObjectDetails & { yaml?: string };
 
 export interface GraphQuery {
@@ -60,13 +60,17 @@ export interface GraphQuery {
   q?: string;
   focus?: string;
   wildcard?: boolean;
+  /** Chains, the PSP overview, or whichever is readable (default). */
+  view?: GraphViewMode;
+  /** Parents whose "+N" group is open (sent as a JSON array). */
+  expand?: string[];
 }
 
 export function graphQueryString(q: GraphQuery): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) {
-    if (v === undefined || v === '' || (k === 'wildcard' && v === true)) continue;
-    p.set(k, String(v));
+    if (v === undefined || v === '' || (k === 'wildcard' && v === true) || (Array.isArray(v) && v.length === 0)) continue;
+    p.set(k, Array.isArray(v) ? JSON.stringify(v) : String(v));
   }
   const s = p.toString();
   return s ? `?${s}` : '';
