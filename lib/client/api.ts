@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors';
-import type { GraphScene, GraphViewMode } from '../graph/types';
+import type { GraphScene } from '../graph/types';
+import type { GraphUrlQuery } from '../graph/url-query';
 import type { ObjectDetails } from '../details/object-details';
 import type { PspRow } from '../psp/privileged-settings';
 import type { ModelWarning, SourceInfo } from '../model/types';
@@ -53,16 +54,8 @@ export interface ClusterView {
 export type GraphView = GraphScene & { pspApiServed: boolean };
 export type ObjectView = ObjectDetails & { yaml?: string };
 
-export interface GraphQuery {
-  psp?: string;
-  namespace?: string;
-  subject?: string;
-  q?: string;
-  focus?: string;
-  wildcard?: boolean;
-  /** Chains, the PSP overview, or whichever is readable (default). */
-  view?: GraphViewMode;
-  /** Parents whose "+N" group is open (sent as a JSON array). */
+/** The graph page's URL query, and the "+N" groups opened on it (sent as a JSON array). */
+export interface GraphQuery extends GraphUrlQuery {
   expand?: string[];
 }
 
