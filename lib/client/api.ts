@@ -81,6 +81,12 @@ export interface ChangeView {
   attempts: number;
   performed: { action: string; kind: string; name: string; namespace?: string }[];
   operations: { action: string; kind: string; name: string; namespace?: string; diff: string }[];
+  /** Facts about the plan's effect (which workloads a new PSP would admit, …). */
+  notes?: string[];
+  /** The API server's `Warning:` texts lib/pss predicts for these writes (a namespace relabel)… */
+  predictedServerWarnings?: string[];
+  /** …and those its dry run really answered (live clusters only). */
+  serverWarnings?: string[];
 }
 
 export interface PendingView {
