@@ -8,6 +8,7 @@ import type { SimulateBody } from '../schemas/analysis';
 import type { ActorView } from '../identity/actor-view';
 import type { Advice } from '../advisor/advise';
 import type { AdviseBody } from '../schemas/advise';
+import type { ChangeView } from '../server/mutations';
 
 /** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
 
@@ -72,22 +73,9 @@ export function graphQueryString(q: GraphQuery): string {
   return s ? `?${s}` : '';
 }
 
-export interface ChangeView {
-  summary: string;
-  noop?: string;
-  warnings: string[];
-  dryRun: boolean;
-  serverDryRun: boolean;
-  attempts: number;
-  performed: { action: string; kind: string; name: string; namespace?: string }[];
-  operations: { action: string; kind: string; name: string; namespace?: string; diff: string }[];
-  /** Facts about the plan's effect (which workloads a new PSP would admit, …). */
-  notes?: string[];
-  /** The API server's `Warning:` texts lib/pss predicts for these writes (a namespace relabel)… */
-  predictedServerWarnings?: string[];
-  /** …and those its dry run really answered (live clusters only). */
-  serverWarnings?: string[];
-}
+/** Every mutating route's answer (the server's shape, not a copy). */
+export type { ChangeView } from '../server/mutations';
+export type { PlanImpact, WorkloadImpact } from '../plan/impact';
 
 export interface PendingView {
   supported: boolean;

@@ -1,5 +1,6 @@
 import { AppError } from '../../errors';
 import type { Binding, ClusterModel, PolicyRule, Role } from '../../model/types';
+import { grantsFirst } from '../order';
 import { PSP_UTIL_ANNOTATION, RBAC_API, type Plan, type PlanOperation } from '../types';
 
 /**
@@ -74,8 +75,8 @@ export function planPspCleanup(model: ClusterModel): Plan {
   deleteBindings([...model.clusterRoleBindings, ...model.roleBindings].filter((b) => b.metadata.name.startsWith(PSP_UTIL_PREFIX) && b.roleRef.kind === 'ClusterRole' && b.roleRef.name.startsWith(PSP_UTIL_PREFIX) && !roleNames.has(b.roleRef.name)));
   const wildcard = [...model.clusterRoles, ...model.roles].filter((r) => !r.aggregationRule && r.rules.some((x) => !isPspUseRule(x) && x.verbs.some((v) => v === 'use' || v === '*') && (x.resources ?? []).some((res) => res === 'podsecuritypolicies' || res === '*') && (x.apiGroups ?? []).some((g) => g === '*' || PSP_GROUPS.includes(g))));
   if (wildcard.length) notes.push(`${wildcard.length} role${wildcard.length === 1 ? '' : 's'} grant PSP use through a wildcard (${wildcard.slice(0, 5).map((r) => r.metadata.name).join(', ')}${wildcard.length > 5 ? ', …' : ''}); left as they are, they grant more than PSPs.`);
-  // Bindings first, then the roles: no binding is ever left pointing at a role this plan deleted.
-  const operations = [...bindingDeletes, ...roleUpdates, ...roleDeletes];
+  // In the order they are written: trimmed roles, then bindings before the roles they point at.
+  const operations = grantsFirst([...bindingDeletes, ...roleUpdates, ...roleDeletes]);
   const summary = `remove leftover PSP rights: ${roleUpdates.length} role${roleUpdates.length === 1 ? '' : 's'} trimmed, ${roleDeletes.length} deleted, ${bindingDeletes.length} binding${bindingDeletes.length === 1 ? '' : 's'} deleted`;
   if (!operations.length) return { summary, operations, warnings: [], notes, noop: 'No role grants use on PodSecurityPolicies and no psp-util object is left; nothing to clean.' };
   return { summary, operations, warnings: [], notes };

@@ -1,6 +1,5 @@
 import { AppError } from '../../errors';
 import { whoCanUse } from '../../access/effective-access';
-import { simulateWorkloads, type WorkloadOutcome } from '../../access/simulate-workload';
 import { APPARMOR_DEFAULT_ANNOTATION, SECCOMP_DEFAULT_ANNOTATION } from '../../admission/strategies';
 import type { ClusterModel, Psp, PspSpec, Subject } from '../../model/types';
 import { pspVerdict, type MutatingField } from '../../pss/psp-verdict';
@@ -8,7 +7,7 @@ import { ruleGrantsUse } from '../../rbac/grants';
 import { managedStateFromModel, planAttach } from '../attach';
 import { describeSubject, sameSubject } from '../subjects';
 import { PSP_API, type Plan, type PlanOperation } from '../types';
-import { addOnce, grantsFirst, modelAfter } from './model-after';
+import { grantsFirst } from '../order';
 
 /**
  * Step 2 of the official migration guide: a copy of a mutating PSP without what mutates pods, named
@@ -107,34 +106,15 @@ function grantsToCopy(model: ClusterModel, original: string, copy: string): Map<
   return scopes;
 }
 
-/** How a workload's pods are admitted before and after the plan, for those whose PSP changes. */
-export interface PspSwitch {
-  workload: string;
-  before?: string;
-  beforeMutated: boolean;
-  after?: string;
-  afterMutated: boolean;
-}
-
-function switches(before: WorkloadOutcome[], after: WorkloadOutcome[]): PspSwitch[] {
-  const key = (o: WorkloadOutcome) => `${o.kind} ${o.namespace}/${o.name}`;
-  const was = new Map(before.map((o) => [key(o), o]));
-  return after.flatMap((a) => {
-    const b = was.get(key(a));
-    if (b && b.psp === a.psp && b.mutated === a.mutated) return [];
-    return [{ workload: key(a), before: b?.psp, beforeMutated: !!b?.mutated, after: a.psp, afterMutated: a.mutated }];
-  });
-}
-
-function describeSwitch(s: PspSwitch): string {
-  const side = (psp: string | undefined, mutated: boolean) => (psp ? `${psp}${mutated ? ' (which changes it)' : ' (unchanged)'}` : 'refused');
-  return `${s.workload}: ${side(s.after, s.afterMutated)}; now ${side(s.before, s.beforeMutated)}`;
+/** Adds operations, skipping one already planned for the same object (psp-util's ClusterRole is planned once per scope). */
+function addOnce(into: PlanOperation[], ops: PlanOperation[]): void {
+  for (const op of ops) {
+    if (!into.some((o) => o.action === op.action && o.kind === op.kind && o.name === op.name && (o.namespace ?? '') === (op.namespace ?? ''))) into.push(op);
+  }
 }
 
 export interface CopyPlan extends Plan {
   copy?: NonMutatingCopy;
-  /** The workloads whose pods would get another PSP once the copy exists and is granted. */
-  switches: PspSwitch[];
 }
 
 /** Plans step 2 for one PSP: create `0-<name>` and grant it, psp-util style, where the original is granted. */
@@ -146,7 +126,7 @@ export function planNonMutatingCopy(model: ClusterModel, pspName: string): CopyP
   const name = copy.psp.metadata.name;
   const summary = `create PodSecurityPolicy ${name}, a non-mutating copy of ${pspName}, granted where ${pspName} is`;
   if (copy.removed.length === 0) {
-    return { summary, operations: [], warnings: [], switches: [], copy, noop: `PodSecurityPolicy ${pspName} sets no purely mutating field: no copy is needed${copy.stillMutating.length ? ` (it still defaults ${copy.stillMutating.map((m) => m.field).join(', ')} for pods that leave them unset, as a copy would)` : ''}.` };
+    return { summary, operations: [], warnings: [], copy, noop: `PodSecurityPolicy ${pspName} sets no purely mutating field: no copy is needed${copy.stillMutating.length ? ` (it still defaults ${copy.stillMutating.map((m) => m.field).join(', ')} for pods that leave them unset, as a copy would)` : ''}.` };
   }
   const operations: PlanOperation[] = [];
   const existing = model.psps.find((p) => p.metadata.name === name);
@@ -168,16 +148,12 @@ export function planNonMutatingCopy(model: ClusterModel, pspName: string): CopyP
     warnings.push(...plan.warnings);
   }
   if (!grants.size) warnings.push(`Nobody but system:masters may use ${pspName} through a binding; the copy is not granted to anyone.`);
-  const after = modelAfter(model, operations);
-  const sw = switches(simulateWorkloads(model), simulateWorkloads(after));
   const notes = [
     ...copy.removed.map((r) => `${r.field} (${r.value}) removed: ${r.why}.`),
     ...copy.stillMutating.map((m) => `Still in the copy: ${m.field} ${m.value} ${m.effect}; pods that rely on it keep getting ${pspName}.`),
     ...[...grants].map(([ns, subjects]) => `Granted ${ns ? `in namespace ${ns}` : 'cluster-wide'} to ${subjects.map(describeSubject).join(', ')}.`),
-    sw.length ? `${sw.length} workload${sw.length === 1 ? '' : 's'} would get another PSP:` : `No workload's pods would get another PSP (check pods' kubernetes.io/psp after it is created).`,
-    ...sw.slice(0, 50).map(describeSwitch),
-    ...(sw.length > 50 ? [`… and ${sw.length - 50} more`] : []),
+    `The workloads whose pods would get ${name} are listed above; once it exists, check the kubernetes.io/psp annotation of their new pods.`,
   ];
-  if (!operations.length) return { summary, operations, warnings, notes, switches: sw, copy, noop: `${name} already exists and is granted where ${pspName} is; nothing to do.` };
-  return { summary, operations: grantsFirst(operations), warnings, notes, switches: sw, copy };
+  if (!operations.length) return { summary, operations, warnings, notes, copy, noop: `${name} already exists and is granted where ${pspName} is; nothing to do.` };
+  return { summary, operations: grantsFirst(operations), warnings, notes, copy };
 }

@@ -9,7 +9,7 @@ import { planPspBypass } from './bypass';
 import { planPspCleanup } from './cleanup';
 import { copyNameOf, nonMutatingCopy, planNonMutatingCopy } from './copy';
 import { labelsFor, planLabelNamespace, strictestLevelFor } from './label';
-import { grantsFirst } from './model-after';
+import { planImpact } from '../impact';
 import type { PlanOperation } from '../types';
 
 const ns = (name: string, labels?: Record<string, string>): Namespace => ({ apiVersion: 'v1', kind: 'Namespace', metadata: { name, resourceVersion: '7', ...(labels ? { labels } : {}) } });
@@ -65,8 +65,8 @@ describe('step 2: the non-mutating copy', () => {
     ]);
     expect(field(plan.operations[2], 'subjects')).toEqual([{ kind: 'Group', apiGroup: 'rbac.authorization.k8s.io', name: 'system:serviceaccounts' }]);
     expect(field(plan.operations[3], 'subjects')).toEqual([{ kind: 'ServiceAccount', name: 'builder', namespace: 'team' }]);
-    expect(plan.switches).toEqual([{ workload: 'Deployment team/web', before: 'restricted', beforeMutated: true, after: '0-restricted', afterMutated: false }]);
-    expect(plan.notes?.join('\n')).toContain('Deployment team/web: 0-restricted (unchanged); now restricted (which changes it)');
+    // Which workloads would now get it: the admission engine on the model with the plan applied.
+    expect(planImpact(model, plan, {}).changedPsp.map((w) => `${w.key}: ${w.pspBefore} → ${w.pspAfter}`)).toEqual(['Deployment/team/web: restricted → 0-restricted']);
   });
 
   it('is a no-op for a PSP that sets nothing purely mutating, and refuses an existing different 0- PSP', () => {
@@ -157,10 +157,11 @@ describe('v1.25+: the cleanup plan', () => {
     });
     const plan = planPspCleanup(model);
     expect(plan.operations.map((o) => `${o.action} ${o.kind} ${o.namespace ?? ''}/${o.name}`)).toEqual([
-      'delete ClusterRoleBinding /psp-util.x', 'delete RoleBinding a/psp-util.x', 'delete ClusterRoleBinding /only-psp', 'delete RoleBinding b/psp-util.gone',
-      'update ClusterRole /ops', 'delete ClusterRole /psp-util.x', 'delete ClusterRole /only-psp',
+      'update ClusterRole /ops',
+      'delete RoleBinding a/psp-util.x', 'delete RoleBinding b/psp-util.gone', 'delete ClusterRoleBinding /psp-util.x', 'delete ClusterRoleBinding /only-psp',
+      'delete ClusterRole /psp-util.x', 'delete ClusterRole /only-psp',
     ]);
-    expect(field(plan.operations[4], 'rules')).toEqual([
+    expect(field(plan.operations[0], 'rules')).toEqual([
       { apiGroups: ['policy'], resources: ['poddisruptionbudgets'], verbs: ['get', 'use'] },
       { apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: ['get'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['get'] },
@@ -175,16 +176,11 @@ describe('v1.25+: the cleanup plan', () => {
 });
 
 describe('plans on the demo, through the in-memory store', () => {
-  it('labels shop, then binds eks.privileged to its service accounts: both apply to the store', () => {
+  it('labelling shop applies to the in-memory store', () => {
     const model = demoModel();
     const label = planLabelNamespace(model, { namespace: 'shop', level: 'baseline', phase: 'enforce', acknowledgeRisk: true });
     const store = toStore(model.namespaces.map((n) => ({ ...n })) as never);
     const next = applyPlanToStore(store, label, () => '1');
     expect((next.get('Namespace//shop')?.metadata as { labels: Record<string, string> }).labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
-  });
-
-  it('grants come before removals', () => {
-    const op = (action: 'create' | 'delete', name: string) => ({ action, kind: 'ClusterRole', apiVersion: 'v1', name });
-    expect(grantsFirst([op('delete', 'a'), op('create', 'b'), op('delete', 'c'), op('create', 'd')]).map((o) => o.name)).toEqual(['b', 'd', 'a', 'c']);
   });
 });
