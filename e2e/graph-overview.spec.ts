@@ -16,7 +16,7 @@ import { serve } from './pages/serve';
 import { applyDialog } from './pages/change-dialog';
 import { discardPending } from './pages/pending';
 
-const LARGE_PORT = Number(process.env.E2E_LARGE_PORT ?? 3935);
+const LARGE_PORT = Number(process.env.E2E_LARGE_PORT ?? 3936);
 const LARGE = `http://127.0.0.1:${LARGE_PORT}`;
 
 /** React Flow's viewport: the transform of its `.react-flow__viewport` layer. */

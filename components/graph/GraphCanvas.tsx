@@ -80,12 +80,16 @@ function Canvas({ scene, frameKey, selected, exportName, onActivate, onRetry, ov
 
   // Framing: a new query or view opens at a readable zoom (whole picture when it fits, else its
   // top-left part); a refresh of the same query keeps the person's zoom and pan.
+  // Until the first framing the canvas is hidden: the server-rendered nodes would otherwise flash
+  // at zoom 1 in the corner before the picture jumps into place.
   const framed = useRef<string>(undefined);
+  const [shown, setShown] = useState(false);
   const frameFor = `${frameKey}|${scene.view}|${grid?.columns ?? ''}`;
   useLayoutEffect(() => {
     if (!ready || !screen || boxes.length === 0 || framed.current === frameFor) return;
     framed.current = frameFor;
     void rf.setViewport(readableViewport(boxes, screen));
+    setShown(true);
   }, [ready, screen, boxes, frameFor, rf]);
 
   // Opening a "+N" group keeps its parent where it was on screen, so the new nodes appear around it.
@@ -182,7 +186,7 @@ function Canvas({ scene, frameKey, selected, exportName, onActivate, onRetry, ov
   }, [screen, rf, boxes, focusId]);
 
   return (
-    <div ref={containerRef} className="absolute inset-0" onKeyDown={onKeyDown} data-testid="graph-viewport">
+    <div ref={containerRef} className="absolute inset-0" style={{ visibility: shown || layoutError ? undefined : 'hidden' }} onKeyDown={onKeyDown} data-testid="graph-viewport">
       <ReactFlow
         nodes={nodes}
         edges={edges}
