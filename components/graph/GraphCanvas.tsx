@@ -4,7 +4,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow, type Edge } from '@xyflow/react';
 import type { GraphView } from '@/lib/client/api';
 import type { GraphEdge, GraphNode, PspCard } from '@/lib/graph/types';
-import { PAD, readableViewport } from '@/lib/graph/viewport';
+import { clampView, PAD, READABLE_ZOOM, readableViewport } from '@/lib/graph/viewport';
 import { NODE_HEIGHT, NODE_WIDTH } from '@/lib/graph/node-size';
 import { CARD_HEIGHT, CARD_WIDTH, overviewGrid } from '@/lib/graph/overview-layout';
 import { cornerBox, nextInDirection, type Box, type Direction } from '@/lib/graph/spatial-nav';
@@ -20,6 +20,8 @@ interface Props {
   scene: GraphView;
   /** Changes with the filters and the view: a new value frames the new picture; the same value keeps zoom and pan. */
   frameKey: string;
+  /** The node a drill-down is about (the PSP or the focus): framed in view when the picture is larger than the screen. */
+  frameOn?: string;
   selected?: string;
   exportName: string;
   /** A click, Enter or Space on a node or card. */
@@ -41,7 +43,7 @@ export function GraphCanvas(props: Props) {
 
 const ARROWS: Record<string, Direction> = { ArrowLeft: 'left', ArrowRight: 'right', ArrowUp: 'up', ArrowDown: 'down' };
 
-function Canvas({ scene, frameKey, selected, exportName, onActivate, onRetry, overlay, children }: Props) {
+function Canvas({ scene, frameKey, frameOn, selected, exportName, onActivate, onRetry, overlay, children }: Props) {
   const rf = useReactFlow();
   const containerRef = useRef<HTMLDivElement>(null);
   const screen = useSize(containerRef);
@@ -50,7 +52,7 @@ function Canvas({ scene, frameKey, selected, exportName, onActivate, onRetry, ov
   const layoutError = scene.view === 'chains' && 'error' in scene.layout ? scene.layout.error : undefined;
 
   // The overview's grid depends on the screen: as many columns as fit it at the largest zoom.
-  const grid = useMemo(() => (scene.view === 'overview' && screen ? overviewGrid(scene.cards.length, { width: screen.width - 2 * PAD, height: screen.height - 2 * PAD }) : undefined), [scene, screen]);
+  const grid = useMemo(() => (scene.view === 'overview' && screen ? overviewGrid(scene.cards.length, { width: screen.width - 2 * PAD, height: screen.height - 2 * PAD }, READABLE_ZOOM) : undefined), [scene, screen]);
 
   const boxes: Box[] = useMemo(() => {
     if (scene.view === 'overview') return grid ? scene.cards.map((c, i) => ({ id: c.id, ...grid.positions[i], width: CARD_WIDTH, height: CARD_HEIGHT })) : [];
@@ -88,9 +90,9 @@ function Canvas({ scene, frameKey, selected, exportName, onActivate, onRetry, ov
   useLayoutEffect(() => {
     if (!ready || !screen || boxes.length === 0 || framed.current === frameFor) return;
     framed.current = frameFor;
-    void rf.setViewport(readableViewport(boxes, screen));
+    void rf.setViewport(readableViewport(boxes, screen, frameOn ? boxById.get(frameOn) : undefined));
     setShown(true);
-  }, [ready, screen, boxes, frameFor, rf]);
+  }, [ready, screen, boxes, boxById, frameFor, frameOn, rf]);
 
   // Opening a "+N" group keeps its parent where it was on screen, so the new nodes appear around it.
   const anchor = useRef<{ id: string; x: number; y: number }>(undefined);
@@ -100,8 +102,9 @@ function Canvas({ scene, frameKey, selected, exportName, onActivate, onRetry, ov
     if (!a || !now) return;
     anchor.current = undefined;
     const v = rf.getViewport();
-    void rf.setViewport({ x: v.x + (a.x - now.x) * v.zoom, y: v.y + (a.y - now.y) * v.zoom, zoom: v.zoom });
-  }, [boxById, rf]);
+    const kept = { x: v.x + (a.x - now.x) * v.zoom, y: v.y + (a.y - now.y) * v.zoom, zoom: v.zoom };
+    void rf.setViewport(screen ? clampView(kept, boxes, screen) : kept);
+  }, [boxById, boxes, screen, rf]);
 
   const activate = useCallback(
     (id: string, how: 'pointer' | 'keyboard') => {

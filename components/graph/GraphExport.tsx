@@ -22,7 +22,7 @@ export function drawing(nodes: CanvasNode[], edges: Edge[]): { boxes: DrawingBox
         lines: [
           { text: `PSP ${flags}`.trim(), size: 10, color: card.privileged ? '#b91c1c' : '#475569' },
           { text: card.name, size: 15, bold: true, color: '#0f172a' },
-          { text: cardCounts(card), size: 12, color: '#334155' },
+          ...cardCounts(card).map((text) => ({ text, size: 12, color: '#334155' })),
         ],
       };
     }

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent }
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { api, ApiError, type ClusterView, type GraphView } from '@/lib/client/api';
 import { graphQueryFromParams, sceneKey } from '@/lib/graph/url-query';
+import { objectKey } from '@/lib/model/keys';
 import { KIND_STYLE } from './kind-style';
 import { GraphToolbar } from './GraphToolbar';
 import { DetailsPanel } from './DetailsPanel';
@@ -143,6 +144,7 @@ export function PolicyGraph({ cluster, initial }: { cluster: ClusterView; initia
             <GraphCanvas
               scene={scene}
               frameKey={loaded.frameKey}
+              frameOn={query.psp ? objectKey('PodSecurityPolicy', undefined, query.psp) : query.focus}
               selected={selected}
               exportName={exportName}
               onActivate={onActivate}

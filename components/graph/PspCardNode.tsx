@@ -6,16 +6,16 @@ import { CARD_HEIGHT, CARD_WIDTH } from '@/lib/graph/overview-layout';
 
 export type PspCardFlowNode = Node<{ card: PspCard }, 'pspCard'>;
 
-/** "12 roles · 80 bindings · 340 subjects · 37 namespaces": a card's chains, counted. */
-export function cardCounts(card: PspCard): string {
+/** "12 roles · 80 bindings" and "340 subjects · in 37 namespaces": a card's chains, counted. */
+export function cardCounts(card: PspCard): [string, string] {
   const subjects = card.subjects.groups + card.subjects.users + card.subjects.serviceAccounts;
-  const where = card.clusterWide ? 'all namespaces' : `${card.namespaces} ns`;
-  return `${plural(card.roles, 'role')} · ${plural(card.bindings, 'binding')} · ${plural(subjects, 'subject')} · ${where}`;
+  const where = card.clusterWide ? 'in every namespace' : `in ${plural(card.namespaces, 'namespace')}`;
+  return [`${plural(card.roles, 'role')} · ${plural(card.bindings, 'binding')}`, `${plural(subjects, 'subject')} · ${where}`];
 }
 
 export function describeCard(card: PspCard): string {
   const flags = [card.privileged && 'privileged', card.missing && 'missing', card.broadSubjects.length && `granted to ${card.broadSubjects.join(', ')}`].filter(Boolean);
-  return [`PSP ${card.name}`, cardCounts(card), ...flags].join('; ');
+  return [`PSP ${card.name}`, ...cardCounts(card), ...flags].join('; ');
 }
 
 function plural(n: number, word: string): string {
@@ -48,7 +48,11 @@ function PspCardView({ data }: NodeProps<PspCardFlowNode>) {
         </span>
       </div>
       <div className="truncate text-[15px] font-semibold text-slate-900" data-testid="psp-card-name">{card.name}</div>
-      <div className="truncate text-xs text-slate-700" data-testid="psp-card-counts">{cardCounts(card)}</div>
+      <div className="text-xs leading-4 text-slate-700" data-testid="psp-card-counts">
+        {cardCounts(card).map((line) => (
+          <div key={line} className="truncate">{line}</div>
+        ))}
+      </div>
     </div>
   );
 }

@@ -169,7 +169,7 @@ function collapse(g: FullGraph, keep: Set<string>, maxNodes: number, groupLimit:
   }
   const roots = [...keep].filter((id) => g.nodes.get(id)!.kind === 'PodSecurityPolicy').sort(compareNames);
 
-  const attempt = (limit: number) => {
+  const attempt = (limit: number, open: Set<string>) => {
     const visible = new Set<string>(roots);
     const edges: GraphEdge[] = [];
     const collapsed: GraphNode[] = [];
@@ -181,7 +181,7 @@ function collapse(g: FullGraph, keep: Set<string>, maxNodes: number, groupLimit:
         let shown = 0;
         let hiddenKids = 0;
         for (const kid of kids) {
-          if (shown < limit || expand.has(parent) || isImportant(g.nodes.get(kid)!)) {
+          if (shown < limit || open.has(parent) || isImportant(g.nodes.get(kid)!)) {
             shown++;
             edges.push(g.edges.get(`${parent}>${kid}`)!);
             if (!visible.has(kid)) {
@@ -202,15 +202,15 @@ function collapse(g: FullGraph, keep: Set<string>, maxNodes: number, groupLimit:
     return { visible, edges, collapsed };
   };
 
-  // Opened groups do not count against the budget: opening one must not close the others.
-  let opened = 0;
-  for (const id of expand) opened += keep.has(id) ? (sortedChildren.get(id) ?? []).length : 0;
-  const size = (r: ReturnType<typeof attempt>) => r.visible.size + r.collapsed.length - opened;
-  let result = attempt(groupLimit);
+  // The limit is chosen as if no group were open, so opening one never closes or grows the others.
+  const size = (r: ReturnType<typeof attempt>) => r.visible.size + r.collapsed.length;
+  const closed = new Set<string>();
+  let chosen = groupLimit;
   for (const limit of [10, 5, 3, 2, 1].filter((l) => l < groupLimit)) {
-    if (size(result) <= maxNodes) break;
-    result = attempt(limit);
+    if (size(attempt(chosen, closed)) <= maxNodes) break;
+    chosen = limit;
   }
+  const result = attempt(chosen, expand);
   const nodes = [...result.visible].map((id) => g.nodes.get(id)!);
   nodes.sort((a, b) => LAYER[a.kind] - LAYER[b.kind] || compareNames(a.id, b.id));
   return { nodes: [...nodes, ...result.collapsed], edges: result.edges, hidden: keep.size - result.visible.size };
