@@ -84,17 +84,21 @@ test.describe('the large cluster', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'graph-large-psp.png') });
 
     const group = page.locator('[data-testid="graph-node"][data-kind="Collapsed"]').first();
-    const parentId = (await group.locator('xpath=..').getAttribute('data-id'))!.replace(/^Collapsed\//, '');
-    const hiddenCount = Number(/\+(\d+)/.exec((await group.getAttribute('data-name'))!)![1]);
+    const groupId = (await group.locator('xpath=..').getAttribute('data-id'))!;
+    const parentId = groupId.replace(/^Collapsed\//, '');
     const parent = page.locator(`.react-flow__node[data-id="${parentId}"]`);
     const before = (await parent.boundingBox())!;
-    const nodesBefore = await page.getByTestId('graph-node').count();
-    const groupId = (await group.locator('xpath=..').getAttribute('data-id'))!;
+    const shown = () => page.locator('.react-flow__node').evaluateAll((els) => Object.fromEntries(els.map((e) => [e.getAttribute('data-id'), e.textContent])));
+    const nodesBefore = await shown();
     await group.click();
     await expect(page.locator(`.react-flow__node[data-id="${groupId}"]`)).toHaveCount(0);
-    // Its children show (some may have been on screen already, under another parent).
-    await expect.poll(() => page.getByTestId('graph-node').count()).toBeGreaterThan(nodesBefore);
-    expect(await page.getByTestId('graph-node').count()).toBeLessThanOrEqual(nodesBefore - 1 + hiddenCount);
+    await expect.poll(async () => Object.keys(await shown()).length).toBeGreaterThan(Object.keys(nodesBefore).length);
+    // Everything shown before still is, and every other "+N" group says the same: only this one opened.
+    const nodesAfter = await shown();
+    for (const [id, text] of Object.entries(nodesBefore)) {
+      if (id === groupId) continue;
+      expect(nodesAfter[id], id).toBe(text);
+    }
     // In place: same URL (no refocus), and the parent stays on screen, where it was unless that
     // would leave the screen mostly empty (the new layout may move it within the picture).
     await expect(page).not.toHaveURL(/focus=/);
@@ -102,7 +106,7 @@ test.describe('the large cluster', () => {
     const canvas = (await page.getByTestId('graph-canvas').boundingBox())!;
     expect(after.y).toBeGreaterThanOrEqual(canvas.y);
     expect(after.y + after.height).toBeLessThanOrEqual(canvas.y + canvas.height);
-    expect(Math.abs(after.x - before.x)).toBeLessThan(2);
+    expect(Math.abs(after.x - before.x)).toBeLessThan(40);
     await page.screenshot({ path: path.join(ARTIFACTS, 'graph-large-expanded.png') });
   });
 
