@@ -76,8 +76,9 @@ export async function applyChangeLive(conn: KubeConnection, identity: Identity, 
     const plan: Plan = withGrantsFirst(change.plan(model));
     if (plan.noop) return { plan, dryRun: true, performed: [], attempts: attempt };
     if (attempt === 1) await checkRights(conn, identity, plan);
+    let serverWarnings: string[];
     try {
-      await dryRunPlan(conn, identity, plan, limits.requestTimeoutMs);
+      serverWarnings = await dryRunPlan(conn, identity, plan, limits.requestTimeoutMs);
     } catch (e) {
       if (isAppError(e) && e.code === 'conflict' && attempt < MAX_ATTEMPTS) {
         await sleep(Math.random() * 20 * attempt);
@@ -86,7 +87,7 @@ export async function applyChangeLive(conn: KubeConnection, identity: Identity, 
       }
       throw e;
     }
-    if (opts.dryRun) return { plan, dryRun: true, performed: [], attempts: attempt, serverDryRun: true };
+    if (opts.dryRun) return { plan, dryRun: true, performed: [], attempts: attempt, serverDryRun: true, serverWarnings };
     const deadline = Date.now() + limits.budgetMs;
     const touched: Touched[] = [];
     let failure: AppError | undefined;
@@ -106,7 +107,7 @@ export async function applyChangeLive(conn: KubeConnection, identity: Identity, 
       }
       await hooks.afterWrite?.(i, op);
     }
-    if (!failure) return { plan, dryRun: false, performed: touched.map((t) => performedOf(t.op)), attempts: attempt, serverDryRun: true };
+    if (!failure) return { plan, dryRun: false, performed: touched.map((t) => performedOf(t.op)), attempts: attempt, serverDryRun: true, serverWarnings };
     const { error, clean } = await recover(conn, identity, touched, failure, {
       requestTimeoutMs: limits.requestTimeoutMs,
       deadline: Math.max(deadline, Date.now() + limits.recoveryMinMs),

@@ -20,6 +20,10 @@ export async function runChange(change: Change, opts: { dryRun: boolean; identit
     summary: plan.summary,
     noop: plan.noop,
     warnings: plan.warnings,
+    notes: plan.notes ?? [],
+    /** What lib/pss predicts the API server warns (a namespace relabel), and what its dry run said (live clusters). */
+    predictedServerWarnings: plan.predictedServerWarnings,
+    serverWarnings: result.serverWarnings,
     dryRun: result.dryRun,
     serverDryRun: result.serverDryRun ?? false,
     attempts: result.attempts,
