@@ -16,14 +16,15 @@ const USAGE = `Usage: npm start -- [options]
   --read-only         refuse every change (the auditors' mode)
   --sign-in           make changes only as a person signed in with their own token (the default in a pod)
   --auth-header       make changes as the bearer token an auth proxy puts in each request's Authorization header
+  --pod-security-config PATH  the apiserver's PodSecurityConfiguration (exemptions, defaults) for the migration board
   --port N            port (default 3000, or PORT)
   --host ADDR         address to bind (default 127.0.0.1, or HOST)
 Each option also reads an environment variable: PSPD_KUBECONFIG, PSPD_CONTEXT, PSPD_SNAPSHOT,
-PSPD_DEMO=1, PSPD_READ_ONLY=1, PSPD_SIGN_IN=1, PSPD_AUTH_HEADER=1, PORT, HOST.`;
+PSPD_DEMO=1, PSPD_READ_ONLY=1, PSPD_POD_SECURITY_CONFIG, PSPD_SIGN_IN=1, PSPD_AUTH_HEADER=1, PORT, HOST.`;
 
 function parseArgs(argv) {
   const env = {};
-  const valueFlags = { '--kubeconfig': 'PSPD_KUBECONFIG', '--context': 'PSPD_CONTEXT', '--snapshot': 'PSPD_SNAPSHOT', '--port': 'PORT', '--host': 'HOST' };
+  const valueFlags = { '--kubeconfig': 'PSPD_KUBECONFIG', '--context': 'PSPD_CONTEXT', '--snapshot': 'PSPD_SNAPSHOT', '--pod-security-config': 'PSPD_POD_SECURITY_CONFIG', '--port': 'PORT', '--host': 'HOST' };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;

@@ -12,7 +12,7 @@ import { getSource } from './sources/registry';
 
 /** The admission simulation and effective-access views, computed from the source's current model. */
 
-function manifestOf(input: NonNullable<SimulateBody['manifest']>): Manifest {
+export function manifestOf(input: NonNullable<SimulateBody['manifest']>): Manifest {
   if (typeof input !== 'string') return input as Manifest;
   let parsed: unknown;
   try {

@@ -50,3 +50,8 @@ export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
 export function authMode(config: ServerConfig): AuthMode {
   return config.auth ?? 'kubeconfig';
 }
+
+/** The apiserver's PodSecurityConfiguration file (--pod-security-config), for exemptions and defaults. */
+export function podSecurityConfigPath(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return env.PSPD_POD_SECURITY_CONFIG ? path.resolve(env.PSPD_POD_SECURITY_CONFIG) : undefined;
+}
