@@ -54,6 +54,22 @@ export function NamespaceDetails({ namespace, revision }: { namespace: string; r
           </section>
         );
       })}
+      <section data-testid="enforce-warnings">
+        <h3 className="font-medium">Labelling it to enforce (server dry run of its existing pods)</h3>
+        <ul className="mt-1 space-y-1">
+          {(['baseline', 'restricted'] as const).map((level) => {
+            const w = row.enforceWarnings[level];
+            return (
+              <li key={level} data-level={level}>
+                <LevelBadge level={level} version={version} />{' '}
+                {w.length === 0 ? <span className="text-slate-700">no warnings</span> : (
+                  <ul className="ml-4 list-disc pl-4 font-mono text-xs text-red-900">{w.map((line) => <li key={line} className="break-words">{line}</li>)}</ul>
+                )}
+              </li>
+            );
+          })}
+        </ul>
+      </section>
       <section data-testid="mutations">
         <h3 className="font-medium">What PSP sets in its pods today</h3>
         {row.mutations.length === 0 ? (

@@ -39,8 +39,9 @@ export function SourceHeader({ source, actor }: { source: SourceInfo; actor: Act
       </nav>
       <div className="ml-auto flex min-w-0 items-center gap-2 whitespace-nowrap text-sm" data-testid="source-info" data-source-kind={source.kind}>
         {source.kind === 'demo' && (
-          <span className="rounded bg-fuchsia-600 px-2 py-0.5 text-xs font-bold uppercase text-white" data-testid="demo-badge" title={source.note}>
-            Demo data — not a real cluster
+          <span className="rounded bg-fuchsia-600 px-2 py-0.5 text-xs font-bold uppercase text-white" data-testid="demo-badge" title={source.note ?? 'Demo data — not a real cluster'}>
+            {/* The whole sentence where the header has room (the nav fills it below 1280 px). */}
+            Demo data<span className="hidden xl:inline"> — not a real cluster</span>
           </span>
         )}
         {source.readOnly && <span className="rounded bg-slate-700 px-2 py-0.5 text-xs font-bold uppercase text-white">read-only</span>}

@@ -16,7 +16,7 @@ import { compareNames, roleRefKey } from '../rbac/grants';
 import type { CheckId } from './checks';
 import { DEFAULT_CONFIGURATION, type PssConfiguration } from './config';
 import { checkMessages, evaluatePodAt, podTemplateOf, type PssResult } from './evaluate';
-import { LABEL_PREFIX, namespacePolicy, type LabelError, type PssMode } from './labels';
+import { LABEL_PREFIX, levelLabel, namespacePolicy, relabelWarnings, versionLabel, type LabelError, type PssMode } from './labels';
 import { normalizeForServer } from './normalize';
 import { pspVerdict, type MutatingField } from './psp-verdict';
 import { NEWEST_KNOWN_MINOR, type LevelVersion, type PssLevel, type PssVersion } from './version';
@@ -99,6 +99,12 @@ export interface BoardRow {
   recommended: LevelVersion;
   /** At the recommended version. */
   levels: { baseline: LevelOutcome; restricted: LevelOutcome };
+  /**
+   * What `kubectl label --dry-run=server ns NS pod-security.kubernetes.io/enforce=LEVEL
+   * pod-security.kubernetes.io/enforce-version=VERSION` answers about its existing pods, per level
+   * at the recommended version (guide step 3's first try).
+   */
+  enforceWarnings: { baseline: string[]; restricted: string[] };
   /** Workloads the namespace's own labels flag today (enforce refuses their next pods; audit/warn report them). */
   current: Record<PssMode, number>;
   mutated: boolean;
@@ -122,9 +128,17 @@ export interface Board extends PssVersionInfo {
 const RANK: Record<PssLevel, number> = { privileged: 0, baseline: 1, restricted: 2 };
 const minLevel = (a: PssLevel, b: PssLevel): PssLevel => (RANK[a] <= RANK[b] ? a : b);
 
-/** Workloads owned by a controller (a Deployment's ReplicaSets, a CronJob's Jobs) are their owner's. */
-function isTopLevel(w: Workload): boolean {
-  return !(w.metadata.ownerReferences ?? []).some((o) => o.controller);
+/**
+ * Which workloads stand for themselves: those owned by a controller the model lists (a Deployment's
+ * ReplicaSets, a CronJob's Jobs, their pods) are their owner's; one whose owner is not listed (an
+ * orphan, or a kind the dashboard does not read) counts on its own.
+ */
+export function topLevelFilter(workloads: readonly Workload[]): (w: Workload) => boolean {
+  const listed = new Set(workloads.map((w) => `${w.kind}/${w.metadata.namespace ?? ''}/${w.metadata.name}`));
+  return (w) => {
+    const owner = (w.metadata.ownerReferences ?? []).find((o) => o.controller);
+    return !owner || !listed.has(`${owner.kind}/${w.metadata.namespace ?? ''}/${owner.name}`);
+  };
 }
 
 /** Where a pod field lives in a workload of this kind. */
@@ -176,7 +190,15 @@ export function buildBoard(input: BoardInput): Board {
   };
 
   const workloadsByNs = new Map<string, Workload[]>();
+  const podsByNs = new Map<string, Workload[]>();
+  const isTopLevel = topLevelFilter(input.model.workloads);
   for (const w of input.model.workloads) {
+    if (w.kind === 'Pod') {
+      const ns = w.metadata.namespace ?? 'default';
+      const list = podsByNs.get(ns);
+      if (list) list.push(w);
+      else podsByNs.set(ns, [w]);
+    }
     if (!isTopLevel(w)) continue;
     const ns = w.metadata.namespace ?? 'default';
     const list = workloadsByNs.get(ns);
@@ -230,6 +252,9 @@ export function buildBoard(input: BoardInput): Board {
         }
       }
     }
+    const pods = podsByNs.get(namespace) ?? [];
+    const tryEnforce = (level: 'baseline' | 'restricted') =>
+      relabelWarnings({ namespace, oldLabels: labels, newLabels: { ...labels, [levelLabel('enforce')]: level, [versionLabel('enforce')]: pinnedVersion }, pods: pods as never, config }, { serverMinor: server }).warnings;
     const pspList = [...psps].sort(compareNames);
     const mutatingPsps = pspList.map((psp) => ({ psp, fields: mutatingOf(psp) })).filter((m) => m.fields.length > 0);
     return {
@@ -242,6 +267,7 @@ export function buildBoard(input: BoardInput): Board {
       strictest: nextMinor ? strictest : { pinned: strictest.pinned, latest: strictest.latest },
       recommended: { level: strictest.pinned, version: pinnedVersion },
       levels,
+      enforceWarnings: { baseline: tryEnforce('baseline'), restricted: tryEnforce('restricted') },
       current,
       mutated: mutations.length > 0,
       mutatingPsps,

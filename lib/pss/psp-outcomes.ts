@@ -5,15 +5,16 @@
 import { simulateWorkload, simulationContext } from '../access/simulate-workload';
 import { objectKey } from '../model/keys';
 import type { ClusterModel } from '../model/types';
-import type { PspOutcome } from './board';
+import { topLevelFilter, type PspOutcome } from './board';
 
 /** undefined when the cluster does not serve PSPs (v1.25+): nothing is admitted by PSP there. */
 export function pspOutcomes(model: ClusterModel): Map<string, PspOutcome> | undefined {
   if (!model.source.pspApiServed) return undefined;
   const context = simulationContext(model);
   const out = new Map<string, PspOutcome>();
+  const isTopLevel = topLevelFilter(model.workloads);
   for (const w of model.workloads) {
-    if ((w.metadata.ownerReferences ?? []).some((o) => o.controller)) continue;
+    if (!isTopLevel(w)) continue;
     const r = simulateWorkload(model, w, { context, diffEveryPolicy: false });
     const allowed = r.allowed && !r.refusedBeforePsp && !r.refusedAfterPsp;
     out.set(objectKey(w.kind, w.metadata.namespace ?? 'default', w.metadata.name), { psp: allowed ? r.psp : undefined, allowed, mutations: allowed ? r.mutations : [] });

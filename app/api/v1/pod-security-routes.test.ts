@@ -14,16 +14,8 @@ const get = (q = '') => board(new Request(`http://127.0.0.1:3000/api/v1/pod-secu
 const post = (body: unknown, type = 'application/json') =>
   check(new Request('http://127.0.0.1:3000/api/v1/pod-security/check', { method: 'POST', headers: { 'content-type': type }, body: typeof body === 'string' ? body : JSON.stringify(body) }));
 
-const PRIVILEGED_POD = `
-apiVersion: v1
-kind: Pod
-metadata: {name: debug, namespace: ci}
-spec:
-  containers:
-  - name: shell
-    image: busybox
-    securityContext: {privileged: true}
-`;
+/** As an object here; YAML text is taken too (see the 400 cases). */
+const PRIVILEGED_POD = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'debug', namespace: 'ci' }, spec: { containers: [{ name: 'shell', image: 'busybox', securityContext: { privileged: true } }] } };
 
 describe('GET /api/v1/pod-security on the demo cluster', () => {
   beforeAll(() => setSourceForTests(new FileSource(DEMO_PATH, 'demo', false), { source: { kind: 'demo', reason: 'asked' }, readOnly: false }));
