@@ -11,6 +11,7 @@ import type { AdviseBody } from '../schemas/advise';
 import type { BoardRow, PssVersionInfo } from '../pss/board';
 import type { ChecklistItem } from '../pss/checklist';
 import type { PodSecurityCheckBody } from '../schemas/pod-security';
+import type { ChangeView } from '../server/mutations';
 
 /** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
 
@@ -75,16 +76,9 @@ export function graphQueryString(q: GraphQuery): string {
   return s ? `?${s}` : '';
 }
 
-export interface ChangeView {
-  summary: string;
-  noop?: string;
-  warnings: string[];
-  dryRun: boolean;
-  serverDryRun: boolean;
-  attempts: number;
-  performed: { action: string; kind: string; name: string; namespace?: string }[];
-  operations: { action: string; kind: string; name: string; namespace?: string; diff: string }[];
-}
+/** Every mutating route's answer (the server's shape, not a copy). */
+export type { ChangeView } from '../server/mutations';
+export type { PlanImpact, WorkloadImpact } from '../plan/impact';
 
 export interface PendingView {
   supported: boolean;

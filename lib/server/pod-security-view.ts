@@ -1,5 +1,4 @@
 import 'server-only';
-import { readFileSync } from 'node:fs';
 import { AppError } from '../errors';
 import { parseKey } from '../model/keys';
 import type { ClusterModel } from '../model/types';
@@ -8,14 +7,14 @@ import { buildBoard, type Board } from '../pss/board';
 import { pspOutcomes } from '../pss/psp-outcomes';
 import { boardCsv, boardMarkdown } from '../pss/board-export';
 import { buildChecklist } from '../pss/checklist';
-import { DEFAULT_CONFIGURATION, parsePodSecurityConfiguration, type PssConfiguration } from '../pss/config';
+import type { PssConfiguration } from '../pss/config';
 import { checkMessages, evaluatePod, podTemplateOf } from '../pss/evaluate';
 import { namespacePolicy } from '../pss/labels';
 import { normalizeForServer } from '../pss/normalize';
 import { NEWEST_KNOWN_MINOR, serverMinorOf, type PssVersion } from '../pss/version';
 import type { BoardQuery, PodSecurityCheckBody } from '../schemas/pod-security';
 import { manifestOf } from './analysis-views';
-import { podSecurityConfigPath } from './config';
+import { podSecurityConfiguration } from './pod-security-config';
 import { getSource } from './sources/registry';
 
 /**
@@ -36,35 +35,18 @@ export function serverMinorOfModel(model: Pick<ClusterModel, 'source'>): number 
   return model.source.pspApiServed ? 24 : NEWEST_KNOWN_MINOR;
 }
 
-let configCache: { path: string; config: PssConfiguration } | undefined;
-
-/** The apiserver's PodSecurityConfiguration when one was given (--pod-security-config), else the built-in default. */
-export function podSecurityConfiguration(): PssConfiguration {
-  const path = podSecurityConfigPath();
-  if (!path) return DEFAULT_CONFIGURATION;
-  if (configCache?.path === path) return configCache.config;
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (e) {
-    throw new AppError('source_error', `Cannot read the PodSecurity configuration ${path}: ${(e as Error).message}`);
-  }
-  const r = parsePodSecurityConfiguration(text);
-  if (!r.ok) throw new AppError('source_error', `The PodSecurity configuration ${path} is not valid: ${r.errors.join('; ')}`);
-  configCache = { path, config: r.config };
-  return r.config;
-}
-
-const boards = new WeakMap<ClusterModel, Board>();
+/** Per model, the board and the configuration it was computed with (a changed file gives a new one). */
+const boards = new WeakMap<ClusterModel, { config: PssConfiguration; board: Board }>();
 
 async function currentBoard(): Promise<{ model: ClusterModel; board: Board }> {
   const model = await getSource().readModel();
-  let board = boards.get(model);
-  if (!board) {
-    board = buildBoard({ model, serverMinor: serverMinorOfModel(model), config: podSecurityConfiguration(), outcomes: pspOutcomes(model) });
-    boards.set(model, board);
+  const config = podSecurityConfiguration();
+  let cached = boards.get(model);
+  if (cached?.config !== config) {
+    cached = { config, board: buildBoard({ model, serverMinor: serverMinorOfModel(model), config, outcomes: pspOutcomes(model) }) };
+    boards.set(model, cached);
   }
-  return { model, board };
+  return { model, board: cached.board };
 }
 
 export async function podSecurityView(q: BoardQuery = {}) {
