@@ -153,6 +153,26 @@ interface TemplateResults {
   next?: PssResult[]; // [baseline, restricted] at latest on serverMinor + 1
   pod: Pod;
   key: string;
+  /** The pinned results' checks as the API words them, shared by every workload of this shape. */
+  checks: CheckMessage[][];
+}
+
+const CONTAINER_FIELDS = ['name', 'securityContext', 'ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle'] as const;
+const POD_FIELDS = ['os', 'volumes', 'securityContext', 'hostUsers', 'hostNetwork', 'hostPID', 'hostIPC'] as const;
+
+/**
+ * The part of a pod template the PodSecurity checks read (lib/pss/checks.ts), and what API
+ * defaulting and the annotation sync of normalizeForServer use: the annotations, the host
+ * namespaces, volumes, security contexts, and per container its name, security context, ports,
+ * probes and lifecycle hooks. Two templates with the same view get the same verdicts.
+ */
+function pssView(annotations: Record<string, string> | undefined, spec: Record<string, unknown>) {
+  const pick = (o: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+  const containers = (k: string) => (Array.isArray(spec[k]) ? (spec[k] as Record<string, unknown>[]).map((c) => pick(c, CONTAINER_FIELDS)) : undefined);
+  return {
+    metadata: annotations ? { annotations } : {},
+    spec: { ...pick(spec, POD_FIELDS), containers: containers('containers') ?? [], initContainers: containers('initContainers'), ephemeralContainers: containers('ephemeralContainers') },
+  };
 }
 
 const strictestOf = (r: PssResult[]): PssLevel => (r[1].allowed ? 'restricted' : r[0].allowed ? 'baseline' : 'privileged');
@@ -165,19 +185,21 @@ export function buildBoard(input: BoardInput): Board {
   const pinnedPair: LevelVersion[] = [{ level: 'baseline', version: pinnedVersion }, { level: 'restricted', version: pinnedVersion }];
   const latestPair: LevelVersion[] = [{ level: 'baseline', version: 'latest' }, { level: 'restricted', version: 'latest' }];
 
-  // Each distinct pod template is evaluated once: workloads of a kind share shapes. Labels play no
-  // part in the checks, so the key is the template's annotations and spec.
+  // Each distinct pod template is evaluated once: workloads of a kind share shapes, and images,
+  // commands, service accounts and labels play no part in the checks (see pssView).
   const byTemplate = new Map<string, TemplateResults>();
   const evaluate = (w: Workload): TemplateResults | undefined => {
     const t = podTemplateOf(w as never);
     if (!t) return undefined;
-    const key = JSON.stringify([t.metadata?.annotations ?? null, t.spec]);
+    const view = pssView(t.metadata?.annotations ?? undefined, (t.spec ?? {}) as Record<string, unknown>);
+    const key = JSON.stringify(view);
     let r = byTemplate.get(key);
     if (!r) {
-      const pod = normalizeForServer({ apiVersion: 'v1', kind: 'Pod', metadata: { annotations: t.metadata?.annotations ?? undefined } as Pod['metadata'], spec: t.spec as Pod['spec'] }, server);
+      const pod = normalizeForServer({ apiVersion: 'v1', kind: 'Pod', metadata: view.metadata as Pod['metadata'], spec: view.spec as Pod['spec'] }, server);
       const now = evaluatePodAt(pod, [...pinnedPair, ...latestPair], { serverMinor: server });
       const next = nextMinor ? evaluatePodAt(normalizeForServer(pod, nextMinor), latestPair, { serverMinor: nextMinor }) : undefined;
-      byTemplate.set(key, (r = { pinned: now.slice(0, 2), latest: now.slice(2), next, pod, key }));
+      const pinned = now.slice(0, 2);
+      byTemplate.set(key, (r = { pinned, latest: now.slice(2), next, pod, key, checks: pinned.map(checkMessages) }));
     }
     return r;
   };
@@ -243,7 +265,7 @@ export function buildBoard(input: BoardInput): Board {
       strictest.latest = minLevel(strictest.latest, strictestOf(r.latest));
       if (r.next && strictest.nextUpgrade) strictest.nextUpgrade = minLevel(strictest.nextUpgrade, strictestOf(r.next));
       (['baseline', 'restricted'] as const).forEach((level, i) => {
-        if (!r.pinned[i].allowed) levels[level].violations.push({ workload: ref, kind: w.kind, name: w.metadata.name, checks: checkMessages(r.pinned[i]) });
+        if (!r.pinned[i].allowed) levels[level].violations.push({ workload: ref, kind: w.kind, name: w.metadata.name, checks: r.checks[i] });
       });
       if (!exempt) {
         for (const mode of ['enforce', 'audit', 'warn'] as const) {
