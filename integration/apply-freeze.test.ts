@@ -12,6 +12,8 @@ import { KubeConnection, OWN_IDENTITY } from '../lib/server/kube/connection';
 import { LiveSource } from '../lib/server/sources/live';
 import { applyChangeLive, type ApplyHooks, type ApplyLimits } from '../lib/server/apply';
 import { attachChange, cleanChange } from '../lib/plan/requests';
+import { managedStateFromModel, planAttach, planClean } from '../lib/plan/attach';
+import type { PlanOperation } from '../lib/plan/types';
 import { isAppError, type AppError } from '../lib/errors';
 import type { ChangeResult } from '../lib/plan/change';
 import { clusterAvailable, until } from './support';
@@ -219,5 +221,31 @@ describe.runIf(run)('changes while the API server freezes, on kube-apiserver v1.
     } else {
       expect(now).toEqual({ role: 'absent', binding: 'absent' });
     }
+  });
+  it('a plan of several changes writes every grant before any removal, whatever order it was planned in', async () => {
+    await createPsp('order-old');
+    await createPsp('order-new');
+    await applyChangeLive(conn, OWN_IDENTITY, () => live.readModel(), attachChange({ psp: 'order-old', subjects: [{ kind: 'Group', name: 'order-team' }] }), { dryRun: false }, LIMITS);
+    await until('the live cache to see the old grant', 10_000, async () => ((await live.readModel()).clusterRoleBindings.some((b) => b.metadata.name === 'psp-util.order-old') ? true : undefined));
+    // Planned removal first: the team moves from order-old to order-new.
+    const move = {
+      plan: (model: Parameters<typeof planClean>[0]) => {
+        const clean = planClean(model, 'order-old');
+        const attach = planAttach({ psp: 'order-new', subjects: [{ kind: 'Group', name: 'order-team' }] }, managedStateFromModel(model, 'order-new'));
+        if ('refused' in attach) throw new Error(attach.refused.reason);
+        return { summary: 'move order-team to order-new', warnings: [], operations: [...clean.operations, ...attach.operations] };
+      },
+    };
+    const written: PlanOperation[] = [];
+    const result = await applyChangeLive(conn, OWN_IDENTITY, () => live.readModel(), move, { dryRun: false }, LIMITS, { beforeWrite: (_i, op) => void written.push(op) });
+    expect(written.map((o) => `${o.action} ${o.kind} ${o.name}`)).toEqual([
+      'create ClusterRole psp-util.order-new',
+      'create ClusterRoleBinding psp-util.order-new',
+      'delete ClusterRoleBinding psp-util.order-old',
+      'delete ClusterRole psp-util.order-old',
+    ]);
+    expect(result.performed.map((p) => p.action)).toEqual(['create', 'create', 'delete', 'delete']);
+    expect(await stateOf('order-new')).toEqual({ role: 'present', binding: 'present' });
+    expect(await stateOf('order-old')).toEqual({ role: 'absent', binding: 'absent' });
   });
 });

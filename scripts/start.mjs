@@ -18,12 +18,14 @@ const USAGE = `Usage: npm start -- [options]
   --auth-header       make changes as the bearer token an auth proxy puts in each request's Authorization header
   --port N            port (default 3000, or PORT)
   --host ADDR         address to bind (default 127.0.0.1, or HOST)
+  --pod-security-config PATH   the API server's PodSecurityConfiguration (or its AdmissionConfiguration
+                      file): Pod Security exemptions and defaults, so predictions match the server
 Each option also reads an environment variable: PSPD_KUBECONFIG, PSPD_CONTEXT, PSPD_SNAPSHOT,
-PSPD_DEMO=1, PSPD_READ_ONLY=1, PSPD_SIGN_IN=1, PSPD_AUTH_HEADER=1, PORT, HOST.`;
+PSPD_DEMO=1, PSPD_READ_ONLY=1, PSPD_SIGN_IN=1, PSPD_AUTH_HEADER=1, PSPD_POD_SECURITY_CONFIG, PORT, HOST.`;
 
 function parseArgs(argv) {
   const env = {};
-  const valueFlags = { '--kubeconfig': 'PSPD_KUBECONFIG', '--context': 'PSPD_CONTEXT', '--snapshot': 'PSPD_SNAPSHOT', '--port': 'PORT', '--host': 'HOST' };
+  const valueFlags = { '--kubeconfig': 'PSPD_KUBECONFIG', '--context': 'PSPD_CONTEXT', '--snapshot': 'PSPD_SNAPSHOT', '--port': 'PORT', '--host': 'HOST', '--pod-security-config': 'PSPD_POD_SECURITY_CONFIG' };
   for (let i = 0; i < argv.length; i++) {
     let arg = argv[i];
     let value;
@@ -73,6 +75,7 @@ if (!Number.isInteger(port) || port < 1 || port > 65535) fail(`--port must be a 
 const host = env.HOST || '127.0.0.1';
 if (env.PSPD_SNAPSHOT && !existsSync(env.PSPD_SNAPSHOT)) fail(`snapshot ${env.PSPD_SNAPSHOT} does not exist`);
 if (env.PSPD_KUBECONFIG && !existsSync(env.PSPD_KUBECONFIG)) fail(`kubeconfig ${env.PSPD_KUBECONFIG} does not exist`);
+if (env.PSPD_POD_SECURITY_CONFIG && !existsSync(env.PSPD_POD_SECURITY_CONFIG)) fail(`pod security configuration ${env.PSPD_POD_SECURITY_CONFIG} does not exist`);
 
 const nextBin = path.join(root, 'node_modules', 'next', 'dist', 'bin', 'next');
 const stampFile = path.join(root, '.next', 'psp-dashboard-build-stamp');
@@ -88,19 +91,21 @@ if (!built) {
   writeFileSync(stampFile, stamp);
 }
 
-const source = env.PSPD_SNAPSHOT ? `snapshot ${env.PSPD_SNAPSHOT}` : env.PSPD_DEMO ? 'the bundled demo cluster' : 'your kubeconfig (or the demo cluster when there is none)';
 const child = spawn(process.execPath, [nextBin, 'start', '-H', host, '-p', String(port)], {
   cwd: root,
   env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
+// The server says what it reads once it has opened it (lib/server/startup.ts: the snapshot, or the
+// kubeconfig file and context it resolved); that line becomes the start line, with the address.
 let announced = false;
 child.stdout.on('data', (chunk) => {
-  const text = chunk.toString();
-  if (!announced && /ready|started|Local:/i.test(text)) {
+  let text = chunk.toString();
+  const reading = announced ? null : /^psp-dashboard: reading (.*)$/m.exec(text);
+  if (reading) {
     announced = true;
     const shown = host.includes(':') ? `[${host}]` : host;
-    console.log(`\nPSP Dashboard is serving ${source} on http://${shown}:${port}\n`);
+    text = text.replace(reading[0], `\nPSP Dashboard is serving ${reading[1]} on http://${shown}:${port}\n`);
   }
   process.stdout.write(text);
 });

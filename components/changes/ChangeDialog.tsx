@@ -2,6 +2,8 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { api, ApiError, type ChangeRequest, type ChangeView } from '@/lib/client/api';
 import { ErrorNotice } from '../ui/ErrorNotice';
+import { ImpactList } from './ImpactList';
+import { PlanNotes } from './PlanNotes';
 
 /**
  * The server's 409s that a person can answer: what they mean, and what ticking the box does, in the
@@ -178,7 +180,9 @@ export function ChangeDialog({ title, request, onClose, onApplied }: Props) {
               <p className="font-medium">{plan.summary}</p>
               {plan.noop && <p className="mt-2 rounded bg-slate-100 p-2 text-slate-700" data-testid="plan-noop">{plan.noop}</p>}
               {plan.serverDryRun && <p className="mt-1 text-emerald-700">The API server accepted this plan in a dry run.</p>}
+              {plan.impact && <ImpactList impact={plan.impact} />}
               {plan.warnings.map((w) => <p key={w} className="mt-2 rounded border border-amber-300 bg-amber-50 p-2 text-amber-900">⚠ {w}</p>)}
+              <PlanNotes plan={plan} />
               {plan.operations.map((op, i) => (
                 <pre key={i} className="mt-2 overflow-auto rounded bg-slate-900 p-3 font-mono text-xs leading-5 text-slate-100" data-testid="plan-operation">
                   {op.diff.split('\n').map((line, j) => (

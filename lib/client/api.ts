@@ -8,6 +8,7 @@ import type { SimulateBody } from '../schemas/analysis';
 import type { ActorView } from '../identity/actor-view';
 import type { Advice } from '../advisor/advise';
 import type { AdviseBody } from '../schemas/advise';
+import type { ChangeView } from '../server/mutations';
 
 /** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
 
@@ -72,16 +73,9 @@ export function graphQueryString(q: GraphQuery): string {
   return s ? `?${s}` : '';
 }
 
-export interface ChangeView {
-  summary: string;
-  noop?: string;
-  warnings: string[];
-  dryRun: boolean;
-  serverDryRun: boolean;
-  attempts: number;
-  performed: { action: string; kind: string; name: string; namespace?: string }[];
-  operations: { action: string; kind: string; name: string; namespace?: string; diff: string }[];
-}
+/** Every mutating route's answer (the server's shape, not a copy). */
+export type { ChangeView } from '../server/mutations';
+export type { PlanImpact, WorkloadImpact } from '../plan/impact';
 
 export interface PendingView {
   supported: boolean;

@@ -26,6 +26,8 @@ export interface ChangeResult {
   attempts: number;
   /** The plan passed the API server's dry run (live clusters). */
   serverDryRun?: boolean;
+  /** The `Warning:` headers the API server answered to the plan's dry run (e.g. PodSecurity's about existing pods). */
+  serverWarnings?: string[];
 }
 
 export function performedOf(op: PlanOperation): PerformedOperation {

@@ -31,6 +31,13 @@ export interface Plan {
   warnings: string[];
   /** Nothing to do: the cluster is already as asked. */
   noop?: string;
+  /** Facts about the plan's effect that are no warning (which pods a new PSP would admit, …). */
+  notes?: string[];
+  /**
+   * The `Warning:` texts the API server is predicted to answer to these writes (lib/pss's
+   * relabelWarnings for a namespace label change), shown next to what its dry run really answers.
+   */
+  predictedServerWarnings?: string[];
 }
 
 export const RBAC_API = 'rbac.authorization.k8s.io/v1';

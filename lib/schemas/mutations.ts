@@ -19,9 +19,9 @@ const k8sString = (check: (v: string) => string[]) =>
   });
 
 /** PSPs, ServiceAccounts and workloads: DNS-1123 subdomains. */
-const name = k8sString(isDNS1123Subdomain);
+export const name = k8sString(isDNS1123Subdomain);
 /** Namespaces: DNS-1123 labels. */
-const dnsLabel = k8sString(isDNS1123Label);
+export const dnsLabel = k8sString(isDNS1123Label);
 /**
  * Users and groups: any non-empty name, as the API server allows (v1.24 stores NUL, U+202E, spaces
  * and `:` in them; see validateSubject in lib/validation/names.ts). Not trimmed: " alice" is not alice.

@@ -3,6 +3,7 @@ import { AppError, isAppError } from '../errors';
 import { objectKey } from '../model/keys';
 import type { ClusterModel, KubeObject } from '../model/types';
 import { performedOf, type Change, type ChangeResult } from '../plan/change';
+import { withGrantsFirst } from '../plan/order';
 import type { Plan, PlanOperation } from '../plan/types';
 import { buildModel, type RawObject } from '../sources/to-model';
 import type { Identity, KubeConnection } from './kube/connection';
@@ -60,7 +61,7 @@ function asAppError(e: unknown): AppError {
 }
 
 /**
- * Carries out a change on a live cluster: plan; a SelfSubjectAccessReview per operation as the
+ * Carries out a change on a live cluster: plan (grants written before removals); a SelfSubjectAccessReview per operation as the
  * writer; a server-side dry run of every operation (validation and RBAC escalation errors surface
  * before anything is written); then the writes, with resourceVersion preconditions. A 409 re-reads
  * the touched objects, re-plans and tries again (bounded). Any other failure reads the touched
@@ -71,11 +72,13 @@ export async function applyChangeLive(conn: KubeConnection, identity: Identity, 
   limits: ApplyLimits = APPLY_LIMITS, hooks: ApplyHooks = {}): Promise<ChangeResult> {
   let model = await readModel();
   for (let attempt = 1; attempt <= MAX_ATTEMPTS; attempt++) {
-    const plan: Plan = change.plan(model);
+    // Grants before removals: a failure midway leaves more access, never less (lib/plan/order.ts).
+    const plan: Plan = withGrantsFirst(change.plan(model));
     if (plan.noop) return { plan, dryRun: true, performed: [], attempts: attempt };
     if (attempt === 1) await checkRights(conn, identity, plan);
+    let serverWarnings: string[];
     try {
-      await dryRunPlan(conn, identity, plan, limits.requestTimeoutMs);
+      serverWarnings = await dryRunPlan(conn, identity, plan, limits.requestTimeoutMs);
     } catch (e) {
       if (isAppError(e) && e.code === 'conflict' && attempt < MAX_ATTEMPTS) {
         await sleep(Math.random() * 20 * attempt);
@@ -84,7 +87,7 @@ export async function applyChangeLive(conn: KubeConnection, identity: Identity, 
       }
       throw e;
     }
-    if (opts.dryRun) return { plan, dryRun: true, performed: [], attempts: attempt, serverDryRun: true };
+    if (opts.dryRun) return { plan, dryRun: true, performed: [], attempts: attempt, serverDryRun: true, serverWarnings };
     const deadline = Date.now() + limits.budgetMs;
     const touched: Touched[] = [];
     let failure: AppError | undefined;
@@ -104,7 +107,7 @@ export async function applyChangeLive(conn: KubeConnection, identity: Identity, 
       }
       await hooks.afterWrite?.(i, op);
     }
-    if (!failure) return { plan, dryRun: false, performed: touched.map((t) => performedOf(t.op)), attempts: attempt, serverDryRun: true };
+    if (!failure) return { plan, dryRun: false, performed: touched.map((t) => performedOf(t.op)), attempts: attempt, serverDryRun: true, serverWarnings };
     const { error, clean } = await recover(conn, identity, touched, failure, {
       requestTimeoutMs: limits.requestTimeoutMs,
       deadline: Math.max(deadline, Date.now() + limits.recoveryMinMs),

@@ -25,6 +25,8 @@ export interface ServerConfig {
   readOnly: boolean;
   /** Default: kubeconfig (session when the source is the in-cluster config; see readConfig). */
   auth?: AuthMode;
+  /** The API server's PodSecurityConfiguration file (--pod-security-config): exemptions and defaults. */
+  podSecurityConfig?: string;
 }
 
 export const DEMO_SNAPSHOT = path.join(process.cwd(), 'lib', 'demo', 'eks-cluster.yaml');
@@ -34,6 +36,11 @@ function flag(v: string | undefined): boolean {
 }
 
 export function readConfig(env: NodeJS.ProcessEnv = process.env): ServerConfig {
+  const podSecurityConfig = env.PSPD_POD_SECURITY_CONFIG ? path.resolve(env.PSPD_POD_SECURITY_CONFIG) : undefined;
+  return { ...readSourceConfig(env), ...(podSecurityConfig ? { podSecurityConfig } : {}) };
+}
+
+function readSourceConfig(env: NodeJS.ProcessEnv): ServerConfig {
   const readOnly = flag(env.PSPD_READ_ONLY);
   if (env.PSPD_SNAPSHOT) return { source: { kind: 'snapshot', path: path.resolve(env.PSPD_SNAPSHOT) }, readOnly };
   if (flag(env.PSPD_DEMO)) return { source: { kind: 'demo', reason: 'asked' }, readOnly };

@@ -3,16 +3,27 @@ import { operationDiff } from '../plan/diff';
 import type { Change } from '../plan/change';
 import { exportKubectl, exportYaml } from '../plan/in-memory';
 import type { Identity } from './kube/connection';
+import { previewImpact } from './plan-impact';
 import { getSource } from './sources/registry';
+
+/** The answer of every mutating route (the typed client's response type). */
+export type ChangeView = Awaited<ReturnType<typeof runChange>>;
 
 /** Runs a change on the process's source and shapes the answer every mutating route returns. */
 export async function runChange(change: Change, opts: { dryRun: boolean; identity: Identity }) {
-  const result = await getSource().applyChange(change, opts);
+  const source = getSource();
+  const result = await source.applyChange(change, opts);
   const { plan } = result;
+  // Before anyone confirms: which workloads the change would refuse or move to another PSP.
+  const impact = result.dryRun && !plan.noop ? previewImpact(await source.readModel(), plan) : undefined;
   return {
     summary: plan.summary,
     noop: plan.noop,
     warnings: plan.warnings,
+    notes: plan.notes ?? [],
+    /** What lib/pss predicts the API server warns (a namespace relabel), and what its dry run said (live clusters). */
+    predictedServerWarnings: plan.predictedServerWarnings,
+    serverWarnings: result.serverWarnings,
     dryRun: result.dryRun,
     serverDryRun: result.serverDryRun ?? false,
     attempts: result.attempts,
@@ -20,6 +31,8 @@ export async function runChange(change: Change, opts: { dryRun: boolean; identit
     performed: result.performed,
     /** The plan: every operation with its object and a YAML diff. */
     operations: plan.operations.map((op) => ({ action: op.action, kind: op.kind, name: op.name, namespace: op.namespace, object: op.object, diff: operationDiff(op) })),
+    /** Previews only: the workloads whose next pods would be refused, admitted, or get another PSP. */
+    impact,
   };
 }
 

@@ -110,6 +110,32 @@ describe('mutating routes on the demo', () => {
   });
 });
 
+describe('the impact in every preview', () => {
+  beforeEach(() => useDemo());
+  type Impact = { refusedAfter: { key: string; pspBefore?: string }[]; changedPsp: unknown[]; admittedAfter: unknown[]; simulated: number };
+  const names = (list: { key: string }[]) => list.map((w) => w.key).sort();
+
+  it('deleting eks:podsecuritypolicy:authenticated lists the workloads refused after; applying carries no impact', async () => {
+    const path = '/api/v1/bindings/ClusterRoleBinding/eks:podsecuritypolicy:authenticated?confirm=true';
+    const params = { kind: 'ClusterRoleBinding', name: 'eks:podsecuritypolicy:authenticated' };
+    const preview = await (await call(deleteBinding, 'DELETE', `${path}&dryRun=true`, undefined, { params })).json();
+    const impact = preview.impact as Impact;
+    expect(impact.simulated).toBe(11);
+    expect(names(impact.refusedAfter)).toEqual(expect.arrayContaining(['DaemonSet/kube-system/aws-node', 'Deployment/ci/runner', 'Deployment/shop/web']));
+    expect(impact.refusedAfter.length).toBeGreaterThanOrEqual(10);
+    expect(impact.refusedAfter.every((w) => w.pspBefore === 'eks.privileged')).toBe(true);
+    const applied = await (await call(deleteBinding, 'DELETE', path, undefined, { params })).json();
+    expect(applied.impact).toBeUndefined();
+  });
+
+  it('deleting the only PSP lists the refused workloads; attaching a new grant lists nothing refused', async () => {
+    const del = (await (await call(deletePsp, 'DELETE', '/api/v1/psps/eks.privileged?dryRun=true', undefined, { params: { name: 'eks.privileged' } })).json()).impact as Impact;
+    expect(del.refusedAfter.length).toBeGreaterThanOrEqual(10);
+    const attached = (await (await call(attach, 'POST', '/api/v1/attach?dryRun=true', { psp: 'eks.privileged', subject: { kind: 'Group', name: 'eks' } })).json()).impact as Impact;
+    expect(attached).toEqual({ refusedAfter: [], changedPsp: [], admittedAfter: [], simulated: 11 });
+  });
+});
+
 describe('guards and bad input', () => {
   beforeEach(() => useDemo());
   const body = { psp: 'eks.privileged', subject: { kind: 'Group', name: 'eks' } };

@@ -49,11 +49,16 @@ async function mayBindPlannedRole(conn: KubeConnection, identity: Identity, bind
   return (await deniedPermissions(conn, identity, wanted)).length === 0;
 }
 
-/** Server-side dry run of every operation, in order: validation and escalation errors before anything is written. */
-export async function dryRunPlan(conn: KubeConnection, identity: Identity, plan: Plan, timeoutMs: number): Promise<void> {
+/**
+ * Server-side dry run of every operation, in order: validation and escalation errors before anything
+ * is written. Answers the `Warning:` texts the API server sent (PodSecurity's about existing pods
+ * when a namespace is relabelled: what `kubectl label --dry-run=server` prints).
+ */
+export async function dryRunPlan(conn: KubeConnection, identity: Identity, plan: Plan, timeoutMs: number): Promise<string[]> {
+  const warnings: string[] = [];
   for (const op of plan.operations) {
     try {
-      await write(conn, identity, op, { dryRun: true, timeoutMs });
+      await write(conn, identity, op, { dryRun: true, timeoutMs, warnings });
     } catch (e) {
       const roleRef = (op.object as { roleRef?: { kind: string; name: string } } | undefined)?.roleRef;
       const plannedRole = roleRef && op.action === 'create' && isAppError(e) && e.code === 'not_found'
@@ -66,4 +71,5 @@ export async function dryRunPlan(conn: KubeConnection, identity: Identity, plan:
       }
     }
   }
+  return warnings;
 }

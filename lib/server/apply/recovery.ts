@@ -58,10 +58,11 @@ export async function readBack(conn: KubeConnection, op: PlanOperation, deadline
   }
 }
 
-/** What grants: the fields that decide who may do what. */
+/** What grants: the fields that decide who may do what (a namespace's labels: its Pod Security levels). */
 function policyContent(o: unknown): string {
   const x = (o ?? {}) as Record<string, unknown>;
-  return JSON.stringify([x.rules ?? null, x.aggregationRule ?? null, x.roleRef ?? null, x.subjects ?? null, x.spec ?? null]);
+  const labels = x.kind === 'Namespace' ? ((x.metadata ?? {}) as { labels?: unknown }).labels ?? null : null;
+  return JSON.stringify([x.rules ?? null, x.aggregationRule ?? null, x.roleRef ?? null, x.subjects ?? null, x.spec ?? null, labels]);
 }
 
 const uidOf = (o?: RawObject) => (o?.metadata as { uid?: string } | undefined)?.uid;

@@ -52,7 +52,8 @@ export function forCreate(obj: RawObject): RawObject {
  * One write of a plan, with a precondition on the object it changes: an update or delete goes
  * through only while the object is the one the plan (or the undo) was made from.
  */
-export async function write(conn: KubeConnection, identity: Identity, op: PlanOperation, opts: { dryRun: boolean; timeoutMs: number; precondition?: { resourceVersion?: string; uid?: string } }): Promise<RawObject | undefined> {
+export async function write(conn: KubeConnection, identity: Identity, op: PlanOperation,
+  opts: { dryRun: boolean; timeoutMs: number; precondition?: { resourceVersion?: string; uid?: string }; warnings?: string[] }): Promise<RawObject | undefined> {
   const q = opts.dryRun ? '?dryRun=All' : '';
   const what = `${describeOp(op)}${opts.dryRun ? ' (dry run)' : ''}`;
   const pre = opts.precondition ?? { resourceVersion: op.before?.metadata.resourceVersion };
@@ -66,6 +67,7 @@ export async function write(conn: KubeConnection, identity: Identity, op: PlanOp
     res = await conn.request('DELETE', objectPath(op) + q, { ...common, body: { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: pre } });
   }
   if (res.status >= 200 && res.status < 300) {
+    opts.warnings?.push(...(res.warnings ?? []));
     if (op.action === 'delete') return undefined;
     try {
       return JSON.parse(res.body) as RawObject;

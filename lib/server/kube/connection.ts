@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../../errors';
+import { warningTexts } from './warnings';
 
 /**
  * Who a request to the API server acts as. The dashboard reads with its own identity (the
@@ -23,6 +24,8 @@ export interface KubeResponse {
   status: number;
   body: string;
   headers: http.IncomingHttpHeaders;
+  /** The `Warning:` headers' texts, in order (admission plugins' warnings, deprecations). */
+  warnings?: string[];
 }
 
 export interface KubeConnectionInfo {
@@ -150,7 +153,7 @@ export class KubeConnection {
     } finally {
       done();
     }
-    return { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers };
+    return { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers, warnings: warningTexts(res.rawHeaders) };
   }
 
   /** A streaming GET (a watch). The caller reads lines from the response and destroys it when done. */

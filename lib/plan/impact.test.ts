@@ -1,0 +1,76 @@
+import { describe, expect, it } from 'vitest';
+import { simulateCluster } from '../audit/simulations';
+import { demoModel } from '../testing/demo';
+import { planDeleteBinding } from './bindings';
+import { modelAfterPlan, planImpact } from './impact';
+import { planDeletePsp } from './psps';
+import { attachChange, createPspChange } from './requests';
+import type { Psp } from '../model/types';
+
+const restricted: Psp = {
+  apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name: 'restricted' },
+  spec: {
+    privileged: false, allowPrivilegeEscalation: false, requiredDropCapabilities: ['ALL'], hostNetwork: false, hostPID: false, hostIPC: false,
+    volumes: ['configMap', 'emptyDir', 'projected', 'secret', 'downwardAPI', 'persistentVolumeClaim'],
+    runAsUser: { rule: 'MustRunAsNonRoot' }, seLinux: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'MustRunAs', ranges: [{ min: 1, max: 65535 }] },
+    fsGroup: { rule: 'MustRunAs', ranges: [{ min: 1, max: 65535 }] }, readOnlyRootFilesystem: false,
+  },
+} as Psp;
+const everyone = { kind: 'Group', name: 'system:authenticated', apiGroup: 'rbac.authorization.k8s.io' } as const;
+
+describe('planImpact', () => {
+  it('deleting the binding that grants eks.privileged to everyone lists every workload that relied on it as refused after', () => {
+    const model = demoModel();
+    const plan = planDeleteBinding(model, { kind: 'ClusterRoleBinding', name: 'eks:podsecuritypolicy:authenticated' }, true);
+    const impact = planImpact(model, plan, {});
+    const before = simulateCluster(model, {}).outcomes;
+    const admittedByPrivileged = before.filter((o) => o.allowed && o.psp === 'eks.privileged').map((o) => `${o.kind}/${o.namespace}/${o.name}`);
+    expect(admittedByPrivileged.length).toBeGreaterThan(5);
+    // Only eks.privileged exists, so nobody else has a PSP to fall back on: every one of them is refused.
+    expect(impact.refusedAfter.map((w) => w.key).sort()).toEqual(admittedByPrivileged.sort());
+    expect(impact.refusedAfter.every((w) => w.pspBefore === 'eks.privileged' && !w.pspAfter && !!w.message)).toBe(true);
+    expect(impact.changedPsp).toEqual([]);
+    expect(impact.simulated).toBe(before.length);
+  });
+
+  it('deleting the only PSP refuses every workload; a no-op plan simulates nothing new', () => {
+    const model = demoModel();
+    const impact = planImpact(model, planDeletePsp(model, 'eks.privileged'), {});
+    expect(impact.refusedAfter.length).toBe(simulateCluster(model, {}).outcomes.filter((o) => o.allowed).length);
+    const noop = planImpact(model, { summary: 'nothing', operations: [], warnings: [], noop: 'nothing to do' }, {});
+    expect(noop.refusedAfter).toEqual([]);
+  });
+
+  it('attaching restricted to system:authenticated once eks.privileged is gone lists who is admitted again and who stays refused', () => {
+    const model = demoModel();
+    const withoutGrant = modelAfterPlan(model, planDeleteBinding(model, { kind: 'ClusterRoleBinding', name: 'eks:podsecuritypolicy:authenticated' }, true));
+    const withPsp = modelAfterPlan(withoutGrant, createPspChange(restricted).plan(withoutGrant));
+    const attach = attachChange({ psp: 'restricted', subjects: [everyone] }).plan(withPsp);
+    const impact = planImpact(withPsp, attach, {});
+    expect(impact.refusedAfter).toEqual([]);
+    expect(impact.admittedAfter.length).toBeGreaterThan(0);
+    expect(impact.admittedAfter.every((w) => w.pspAfter === 'restricted' && !w.pspBefore)).toBe(true);
+    // aws-node runs privileged: restricted does not admit it, so it is not among the admitted.
+    expect(impact.admittedAfter.map((w) => w.name)).not.toContain('aws-node');
+  });
+
+  it('a PSP that admits pods unchanged and sorts first takes over the workloads it fits: they switch PSP', () => {
+    // PSP admission prefers, among the PSPs that admit a pod unchanged, the first by name.
+    const model = demoModel();
+    const baseline = { ...restricted, metadata: { name: 'baseline' }, spec: { seLinux: { rule: 'RunAsAny' }, runAsUser: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' }, volumes: ['*'] } } as Psp;
+    const withPsp = modelAfterPlan(model, createPspChange(baseline).plan(model));
+    const impact = planImpact(withPsp, attachChange({ psp: 'baseline', subjects: [everyone], acknowledgeRisk: true }).plan(withPsp), {});
+    expect(impact.refusedAfter).toEqual([]);
+    expect(impact.changedPsp.length).toBeGreaterThan(0);
+    expect(impact.changedPsp.every((w) => w.pspBefore === 'eks.privileged' && w.pspAfter === 'baseline')).toBe(true);
+    expect(impact.changedPsp.map((w) => w.name)).not.toContain('aws-node');
+  });
+
+  it('modelAfterPlan replaces updated objects and leaves the original model alone', () => {
+    const model = demoModel();
+    const plan = planDeleteBinding(model, { kind: 'ClusterRoleBinding', name: 'eks:podsecuritypolicy:authenticated' }, true);
+    const after = modelAfterPlan(model, plan);
+    expect(after.clusterRoleBindings.some((b) => b.metadata.name === 'eks:podsecuritypolicy:authenticated')).toBe(false);
+    expect(model.clusterRoleBindings.some((b) => b.metadata.name === 'eks:podsecuritypolicy:authenticated')).toBe(true);
+  });
+});

@@ -1,0 +1,31 @@
+import 'server-only';
+import { readFileSync, statSync } from 'node:fs';
+import { AppError } from '../errors';
+import { DEFAULT_CONFIGURATION, parsePodSecurityConfiguration, type PssConfiguration } from '../pss/config';
+import { getConfig } from './sources/registry';
+
+let cached: { path: string; stamp: string; config: PssConfiguration } | undefined;
+
+/**
+ * The API server's PodSecurity configuration as given with --pod-security-config (exemptions and
+ * defaults), read again when the file changes; the built-in default without one. A file that
+ * cannot be read or parsed is an error naming it: predictions without it would be wrong.
+ */
+export function podSecurityConfiguration(): PssConfiguration {
+  const file = getConfig().podSecurityConfig;
+  if (!file) return DEFAULT_CONFIGURATION;
+  let text: string;
+  let stamp: string;
+  try {
+    const s = statSync(file);
+    stamp = `${s.mtimeMs}:${s.size}`;
+    if (cached?.path === file && cached.stamp === stamp) return cached.config;
+    text = readFileSync(file, 'utf8');
+  } catch (e) {
+    throw new AppError('not_ready', `The Pod Security configuration ${file} (--pod-security-config) cannot be read: ${(e as Error).message}`);
+  }
+  const parsed = parsePodSecurityConfiguration(text);
+  if (!parsed.ok) throw new AppError('not_ready', `The Pod Security configuration ${file} (--pod-security-config) is invalid: ${parsed.errors.join('; ')}`);
+  cached = { path: file, stamp, config: parsed.config };
+  return parsed.config;
+}
