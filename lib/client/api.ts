@@ -8,6 +8,7 @@ import type { SimulateBody } from '../schemas/analysis';
 import type { ActorView } from '../identity/actor-view';
 import type { Advice } from '../advisor/advise';
 import type { AdviseBody } from '../schemas/advise';
+import type { PlansOverview } from '../plan/migration/overview';
 import type { ChangeView } from '../server/mutations';
 
 /** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
@@ -128,7 +129,11 @@ export type SimulationView = Omit<WorkloadSimulation, 'submittedPod'> & {
 /** POST /api/v1/advise's answer: the proposal, its reasons and proof, and the workloads it covers. */
 export type AdviceView = Advice & { pspApiServed: boolean; workloads: { kind: string; namespace: string; name: string; serviceAccount: string }[] };
 
+/** GET /api/v1/pod-security/plans: what the migration plans offer on this cluster. */
+export type PlansOverviewView = PlansOverview;
+
 export const api = {
+  migrationPlans: () => request<PlansOverviewView>('/api/v1/pod-security/plans'),
   advise: (body: AdviseBody) => request<AdviceView>('/api/v1/advise', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
   subjectAccess: (ref: string) => request<SubjectAccessView>(`/api/v1/access?subject=${encodeURIComponent(ref)}`),
   preview: (req: ChangeRequest) => change(req, true),
