@@ -11,6 +11,7 @@ import type { AdviseBody } from '../schemas/advise';
 import type { BoardRow, PssVersionInfo } from '../pss/board';
 import type { ChecklistItem } from '../pss/checklist';
 import type { PodSecurityCheckBody } from '../schemas/pod-security';
+import type { PlansOverview } from '../plan/migration/overview';
 import type { ChangeView } from '../server/mutations';
 
 /** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
@@ -149,9 +150,13 @@ export interface PodSecurityCheckView {
   message?: string;
 }
 
+/** GET /api/v1/pod-security/plans: what the migration plans offer on this cluster. */
+export type PlansOverviewView = PlansOverview;
+
 export const api = {
   podSecurity: (namespace?: string) => request<PodSecurityBoardView>(`/api/v1/pod-security${namespace ? `?namespace=${encodeURIComponent(namespace)}` : ''}`),
   podSecurityCheck: (body: PodSecurityCheckBody) => request<PodSecurityCheckView>('/api/v1/pod-security/check', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+  migrationPlans: () => request<PlansOverviewView>('/api/v1/pod-security/plans'),
   advise: (body: AdviseBody) => request<AdviceView>('/api/v1/advise', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
   subjectAccess: (ref: string) => request<SubjectAccessView>(`/api/v1/access?subject=${encodeURIComponent(ref)}`),
   preview: (req: ChangeRequest) => change(req, true),
