@@ -20,7 +20,8 @@ export interface LabelRequest {
   /** Default: the API server's own minor (`v1.24` on v1.24.17). */
   version?: PssVersion;
   phase: LabelPhase;
-  acknowledgeRisk?: boolean;
+  /** Enforce although some workloads' templates fail the level (their next pods are refused). */
+  acknowledgeRefusals?: boolean;
 }
 
 /** The API server's minor, from the model (a demo or snapshot without a version: 24, the last with PSP). */
@@ -113,9 +114,9 @@ export function planLabelNamespace(model: ClusterModel, req: LabelRequest, confi
 
   const violators = violatorsAt(model, req.namespace, lv, serverMinor);
   const list = (max: number) => violators.slice(0, max).map((v) => `${v.workload}: ${v.detail}`).join('; ') + (violators.length > max ? `; and ${violators.length - max} more` : '');
-  if (req.phase === 'enforce' && violators.length && !req.acknowledgeRisk) {
+  if (req.phase === 'enforce' && violators.length && !req.acknowledgeRefusals) {
     throw new AppError('conflict', `Enforcing ${shown} in namespace ${req.namespace} would refuse the next pods of ${violators.length} workload${violators.length === 1 ? '' : 's'}: ${list(10)}. ` +
-      'Fix their pod templates first, or choose a looser level. Send "acknowledgeRisk": true to enforce anyway.', { field: 'acknowledgeRisk', guardrail: true, violators });
+      'Fix their pod templates first, or choose a looser level. Send "acknowledgeRefusals": true to enforce anyway.', { field: 'acknowledgeRefusals', violators });
   }
   const warnings: string[] = [];
   const notes: string[] = [];

@@ -98,7 +98,7 @@ describe('step 3: labels', () => {
     const bad = deployment('shop', 'web', { securityContext: { privileged: true } });
     const pod: Workload = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'shop' }, spec: { containers: [{ name: 'app', image: 'nginx', securityContext: { privileged: true } }] } };
     expect(() => planLabelNamespace(model({}, [bad, pod]), { namespace: 'shop', level: 'baseline', phase: 'enforce' })).toThrow(/would refuse the next pods of 2 workloads: Deployment shop\/web: privileged .*; Pod shop\/web-1: privileged/);
-    const plan = planLabelNamespace(model({}, [bad, pod]), { namespace: 'shop', level: 'baseline', phase: 'enforce', acknowledgeRisk: true });
+    const plan = planLabelNamespace(model({}, [bad, pod]), { namespace: 'shop', level: 'baseline', phase: 'enforce', acknowledgeRefusals: true });
     expect(plan.predictedServerWarnings).toEqual([
       'existing pods in namespace "shop" violate the new PodSecurity enforce level "baseline:v1.24"',
       'web-1: privileged',
@@ -178,7 +178,7 @@ describe('v1.25+: the cleanup plan', () => {
 describe('plans on the demo, through the in-memory store', () => {
   it('labelling shop applies to the in-memory store', () => {
     const model = demoModel();
-    const label = planLabelNamespace(model, { namespace: 'shop', level: 'baseline', phase: 'enforce', acknowledgeRisk: true });
+    const label = planLabelNamespace(model, { namespace: 'shop', level: 'baseline', phase: 'enforce', acknowledgeRefusals: true });
     const store = toStore(model.namespaces.map((n) => ({ ...n })) as never);
     const next = applyPlanToStore(store, label, () => '1');
     expect((next.get('Namespace//shop')?.metadata as { labels: Record<string, string> }).labels['pod-security.kubernetes.io/enforce']).toBe('baseline');
