@@ -2,7 +2,7 @@ import { AppError } from '../../errors';
 import type { ClusterModel, Namespace, Workload } from '../../model/types';
 import { DEFAULT_CONFIGURATION, type PssConfiguration } from '../../pss/config';
 import { evaluateWorkloadAt, type PodLike } from '../../pss/evaluate';
-import { levelLabel, MODES, namespacePolicy, relabelWarnings, versionLabel } from '../../pss/labels';
+import { LABEL_PREFIX, levelLabel, MODES, namespacePolicy, relabelWarnings, versionLabel } from '../../pss/labels';
 import { formatLevelVersion, serverMinorOf, type LevelVersion, type PssLevel, type PssVersion } from '../../pss/version';
 import type { Plan } from '../types';
 
@@ -128,6 +128,8 @@ export function planLabelNamespace(model: ClusterModel, req: LabelRequest, confi
   if (version === 'latest') warnings.push('The version is latest, as asked: the namespace will get stricter by itself when the API server is upgraded.');
   if (namespacePolicy(labels, config, { serverMinor }).newerThanServer.length) notes.push(`${version} is newer than this API server (v1.${serverMinor}): it evaluates it as its own newest policy until it is upgraded.`);
   if (config.exemptions.namespaces.includes(req.namespace)) warnings.push(`Namespace ${req.namespace} is exempt in the API server's PodSecurityConfiguration: the labels will be ignored.`);
+  const kubectl = `kubectl label --overwrite ns ${req.namespace} ${Object.entries(labels).filter(([k]) => k.startsWith(LABEL_PREFIX)).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  notes.push(`The same with kubectl: ${kubectl} (try it first with --dry-run=server).`);
   if (req.phase === 'audit') notes.push('Next: watch the audit log and the warnings, then enforce this level.');
   else if (model.source.pspApiServed) notes.push('Next (guide step 3): let this namespace bypass PSP by binding a privileged PSP to its service accounts.');
   return {

@@ -92,6 +92,8 @@ describe('step 3: labels', () => {
     expect(plan.operations).toHaveLength(1);
     expect(plan.operations[0]).toMatchObject({ action: 'update', kind: 'Namespace', name: 'shop' });
     expect(plan.predictedServerWarnings).toEqual([]);
+    expect(plan.notes).toContain('The same with kubectl: kubectl label --overwrite ns shop pod-security.kubernetes.io/enforce=privileged pod-security.kubernetes.io/enforce-version=v1.24 ' +
+      'pod-security.kubernetes.io/audit=restricted pod-security.kubernetes.io/audit-version=v1.24 pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/warn-version=v1.24 (try it first with --dry-run=server).');
   });
 
   it('enforce: refused workloads need an acknowledgement; the prediction names existing pods as the server does', () => {
