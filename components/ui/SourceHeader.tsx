@@ -33,18 +33,20 @@ export function SourceHeader({ source, actor }: { source: SourceInfo; actor: Act
     <header className="flex h-14 items-center gap-4 border-b border-slate-200 bg-white px-4" data-testid="source-header">
       <Link href="/" className="shrink-0 whitespace-nowrap text-lg font-semibold text-slate-900">PSP Dashboard</Link>
       <nav className="flex shrink-0 gap-3 text-sm print:hidden">
-        <Link href={source.readOnly || source.kind === 'snapshot' ? '/?view=graph' : '/'} className="text-slate-700 hover:text-indigo-700" data-testid="nav-graph">Graph</Link>
+        <Link href={source.readOnly || source.kind === 'snapshot' || !source.pspApiServed ? '/?view=graph' : '/'} className="text-slate-700 hover:text-indigo-700" data-testid="nav-graph">Graph</Link>
         <Link href="/audit" className="text-slate-700 hover:text-indigo-700" data-testid="nav-audit">Audit</Link>
         <Link href="/psps" className="text-slate-700 hover:text-indigo-700">PSPs</Link>
         <Link href="/tree" className="text-slate-700 hover:text-indigo-700">Tree</Link>
         <Link href="/simulate" className="text-slate-700 hover:text-indigo-700" data-testid="nav-simulate">Simulate</Link>
         <Link href="/namespaces" className="text-slate-700 hover:text-indigo-700" data-testid="nav-namespaces">Namespaces</Link>
+        <Link href="/migration" className="text-slate-700 hover:text-indigo-700" data-testid="nav-migration">Migration</Link>
         {source.kind !== 'live' && !source.readOnly && <Link href="/changes" className="text-slate-700 hover:text-indigo-700" data-testid="nav-changes">Changes</Link>}
       </nav>
       <div className="ml-auto flex min-w-0 items-center gap-2 whitespace-nowrap text-sm" data-testid="source-info" data-source-kind={source.kind}>
         {source.kind === 'demo' && (
-          <span className="rounded bg-fuchsia-600 px-2 py-0.5 text-xs font-bold uppercase text-white" data-testid="demo-badge" title={source.note}>
-            Demo data — not a real cluster
+          <span className="rounded bg-fuchsia-600 px-2 py-0.5 text-xs font-bold uppercase text-white" data-testid="demo-badge" title={source.note ?? 'Demo data — not a real cluster'}>
+            {/* The whole sentence where the header has room (the nav fills it below 1280 px). */}
+            Demo data<span className="hidden xl:inline"> — not a real cluster</span>
           </span>
         )}
         {source.readOnly && <ReadOnlyBadge />}
