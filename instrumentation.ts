@@ -1,12 +1,13 @@
 /**
  * Runs once when the server starts: refuse in Node what Next.js cannot represent (TRACE, a second
- * Host header; lib/validation/requests.ts), and open the cluster source so that its LIST and WATCH
- * calls are under way before the first page is asked for.
+ * Host header; lib/validation/requests.ts), open the cluster source so that its LIST and WATCH
+ * calls are under way before the first page is asked for, and say in the terminal what it reads —
+ * stopping, with the reason, when that cannot be read at all (lib/server/startup.ts).
  */
 export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const [{ default: http }, { installEarlyRefusal }] = await Promise.all([import('node:http'), import('./lib/validation/requests')]);
   installEarlyRefusal(http.Server.prototype);
-  const { getSource } = await import('./lib/server/sources/registry');
-  getSource();
+  const [{ getSource, getConfig }, { checkSourceAtStart }] = await Promise.all([import('./lib/server/sources/registry'), import('./lib/server/startup')]);
+  if (!(await checkSourceAtStart(getSource(), getConfig()))) process.exit(1);
 }

@@ -13,10 +13,14 @@ export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Graph · PSP Dashboard' };
 
 export default async function GraphPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
-  // Auditors (read-only mode) and snapshots land on the audit; any query (?view=graph, ?node=…) asks for the graph.
-  const info = getSource().info();
+  // Clusters without the PSP API (v1.25+) land on the migration board; auditors (read-only mode) and
+  // snapshots on the audit. Any query (?view=graph, ?node=…) asks for the graph.
   const params = await searchParams;
-  if ((info.readOnly || info.kind === 'snapshot') && Object.keys(params).length === 0) redirect('/audit');
+  const asked = Object.keys(params).length > 0;
+  await getSource().readModel().catch(() => undefined);
+  const info = getSource().info();
+  if (!asked && !info.pspApiServed && info.name !== 'unavailable') redirect('/migration');
+  if ((info.readOnly || info.kind === 'snapshot') && !asked) redirect('/audit');
   let cluster;
   try {
     cluster = { ...(await clusterView()), actor: await currentActor(await headers()) };

@@ -91,19 +91,21 @@ if (!built) {
   writeFileSync(stampFile, stamp);
 }
 
-const source = env.PSPD_SNAPSHOT ? `snapshot ${env.PSPD_SNAPSHOT}` : env.PSPD_DEMO ? 'the bundled demo cluster' : 'your kubeconfig (or the demo cluster when there is none)';
 const child = spawn(process.execPath, [nextBin, 'start', '-H', host, '-p', String(port)], {
   cwd: root,
   env: { ...env, NEXT_TELEMETRY_DISABLED: '1' },
   stdio: ['ignore', 'pipe', 'inherit'],
 });
+// The server says what it reads once it has opened it (lib/server/startup.ts: the snapshot, or the
+// kubeconfig file and context it resolved); that line becomes the start line, with the address.
 let announced = false;
 child.stdout.on('data', (chunk) => {
-  const text = chunk.toString();
-  if (!announced && /ready|started|Local:/i.test(text)) {
+  let text = chunk.toString();
+  const reading = announced ? null : /^psp-dashboard: reading (.*)$/m.exec(text);
+  if (reading) {
     announced = true;
     const shown = host.includes(':') ? `[${host}]` : host;
-    console.log(`\nPSP Dashboard is serving ${source} on http://${shown}:${port}\n`);
+    text = text.replace(reading[0], `\nPSP Dashboard is serving ${reading[1]} on http://${shown}:${port}\n`);
   }
   process.stdout.write(text);
 });

@@ -11,6 +11,7 @@ import { AUDIT_POLICY } from './fixtures';
 import { doRequest, type Conn } from './http';
 import { killOwned, ownedBy, sleep, tail } from './processes';
 import type { Run } from './run-state';
+import { writeAdmissionConfiguration, type PodSecurityOptions } from './pod-security';
 
 export interface Apiserver {
   /** https://127.0.0.1:PORT */
@@ -21,6 +22,8 @@ export interface Apiserver {
   caPem: string;
   certFile: string;
   auditLogPath: string;
+  /** The AdmissionConfiguration file with the PodSecurity configuration, when one was given. */
+  admissionConfigPath?: string;
   freeze(): void;
   thaw(): void;
   stop(): Promise<void>;
@@ -30,6 +33,8 @@ export interface Apiserver {
 
 interface ApiserverOptions {
   version: ClusterVersion;
+  /** The PodSecurity admission configuration, written to pki/admission-config.yaml. */
+  podSecurity?: PodSecurityOptions;
   bin: Binary;
   creds: Credentials;
   readyTimeout: number;
@@ -72,6 +77,7 @@ export async function startApiserver(run: Run, opts: ApiserverOptions): Promise<
   const auditLogPath = run.file('logs', 'audit.log');
   fs.writeFileSync(auditPolicyPath, AUDIT_POLICY);
   const args = apiserverArgs(run, opts.version, creds, certDir, auditPolicyPath, auditLogPath);
+  if (opts.podSecurity) args.push(writeAdmissionConfiguration(run.file('pki', 'admission-config.yaml'), opts.version, opts.podSecurity));
   const conn: Conn = { host: '127.0.0.1', port: run.ports.apiserver };
 
   const waitReady = async (child: ChildProcess, what: string): Promise<void> => {
@@ -118,6 +124,7 @@ export async function startApiserver(run: Run, opts: ApiserverOptions): Promise<
     caPem,
     certFile,
     auditLogPath,
+    ...(opts.podSecurity ? { admissionConfigPath: run.file('pki', 'admission-config.yaml') } : {}),
     freeze() {
       const pid = run.state.pids['kube-apiserver'];
       if (!pid || !ownedBy(pid, run.dir)) throw new Error('testenv: kube-apiserver is not running');

@@ -30,11 +30,13 @@ import { setUpCluster, type AdminRequest } from './fixtures';
 import { doRequest, type ApiResponse } from './http';
 import { writeKubeconfig } from './kubeconfig';
 import { createRun, type Run } from './run-state';
+import type { PodSecurityOptions } from './pod-security';
 
 export { binariesAvailable, componentVersion, type ClusterVersion } from './binaries';
 export { IDENTITIES, type Identity } from './credentials';
 export { RBAC_NAMES } from './fixtures';
 export type { ApiResponse } from './http';
+export type { PodSecurityOptions } from './pod-security';
 export { BIN_DIR, RUN_DIR, TESTENV_DIR } from './paths';
 export { cleanStaleRuns, readRun, stopRunDir, type RunState } from './run-state';
 
@@ -55,6 +57,8 @@ export interface TestCluster {
   auditLogPath: string;
   /** whether kube-controller-manager runs */
   controllerManager: boolean;
+  /** the apiserver's AdmissionConfiguration (PodSecurity defaults and exemptions), when started with `podSecurity` */
+  admissionConfigPath?: string;
   /** kill only kube-apiserver (etcd keeps data, the controller manager keeps retrying) */
   stopApiserver(): Promise<void>;
   /** start kube-apiserver again on the same port and wait for /readyz */
@@ -80,6 +84,8 @@ export interface StartOptions {
   persistent?: boolean;
   /** how long to wait for each component to get ready; default 60 s */
   readyTimeoutMs?: number;
+  /** PodSecurity admission defaults and exemptions (--admission-control-config-file); default: the built-in configuration */
+  podSecurity?: PodSecurityOptions;
 }
 
 export async function startCluster(opts: StartOptions): Promise<TestCluster> {
@@ -95,7 +101,7 @@ export async function startCluster(opts: StartOptions): Promise<TestCluster> {
   const { tokens } = creds;
 
   await startEtcd(run, bins.etcd, readyTimeout, log);
-  const apiserver = await startApiserver(run, { version, bin: bins.k8s, creds, readyTimeout, log });
+  const apiserver = await startApiserver(run, { version, bin: bins.k8s, creds, readyTimeout, log, podSecurity: opts.podSecurity });
   const admin: AdminRequest = (method, p, body) => doRequest(apiserver.conn, tokens.admin, method, p, body);
 
   let serverVersion = '';
@@ -133,6 +139,7 @@ function testCluster(
     caData: apiserver.caPem,
     dir: run.dir,
     auditLogPath: apiserver.auditLogPath,
+    ...(apiserver.admissionConfigPath ? { admissionConfigPath: apiserver.admissionConfigPath } : {}),
     request: (identity, method, p, body, headers) => doRequest(apiserver.conn, facts.tokens[identity], method, p, body, headers),
     freezeApiserver: () => apiserver.freeze(),
     thawApiserver: () => apiserver.thaw(),

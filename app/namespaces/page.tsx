@@ -1,7 +1,9 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
 import { NamespaceOutcomes } from '@/components/namespaces/NamespaceOutcomes';
+import { Pager } from '@/components/ui/Pager';
 import { ServerError } from '@/components/ui/ServerError';
+import { pageOf } from '@/lib/paging';
 import type { WorkloadOutcome } from '@/lib/access/simulate-workload';
 import { workloadOutcomesView } from '@/lib/server/analysis-views';
 import { clusterView, pspTableView } from '@/lib/server/views';
@@ -10,6 +12,11 @@ import { currentActor } from '@/lib/server/identity/actor';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Namespaces · PSP Dashboard' };
+
+/** Namespaces with workloads per page: the large cluster has 500, each a table. */
+const NAMESPACES_PER_PAGE = 20;
+/** Empty namespaces named before the rest is counted. */
+const EMPTY_NAMED = 40;
 
 /** Per namespace: every workload with the PSP its pods get now. ?namespace= narrows it to one. */
 export default async function NamespacesPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
@@ -25,7 +32,9 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
   }
   const byNamespace = new Map<string, WorkloadOutcome[]>();
   for (const w of data.outcomes.workloads) byNamespace.set(w.namespace, [...(byNamespace.get(w.namespace) ?? []), w]);
-  const shown = (namespace ? [namespace] : data.namespaces).filter((n) => byNamespace.has(n));
+  const withWorkloads = (namespace ? [namespace] : data.namespaces).filter((n) => byNamespace.has(n));
+  const page = pageOf(withWorkloads, q.page, NAMESPACES_PER_PAGE);
+  const pager = <Pager page={page} noun="Namespaces" hrefFor={(n) => `/namespaces?page=${n}`} />;
   const empty = (namespace ? [namespace] : data.namespaces).filter((n) => !byNamespace.has(n));
   const all = data.outcomes.workloads;
   const privilegedCount = all.filter((w) => w.allowed && w.psp && data.privileged.has(w.psp)).length;
@@ -49,9 +58,14 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
         </form>
       </div>
       {!data.outcomes.pspApiServed && <p className="rounded border border-amber-300 bg-amber-50 p-3 text-amber-900">This cluster does not serve the PodSecurityPolicy API: these are predictions for a v1.21–v1.24 cluster with the same objects.</p>}
-      {shown.map((n) => <NamespaceOutcomes key={n} namespace={n} workloads={byNamespace.get(n)!} privileged={data.privileged} changes={changes} propose={namespace === n && q.propose === '1'} />)}
+      {pager}
+      {page.items.map((n) => <NamespaceOutcomes key={n} namespace={n} workloads={byNamespace.get(n)!} privileged={data.privileged} changes={changes} propose={namespace === n && q.propose === '1'} />)}
+      {pager}
       {empty.length > 0 && (
-        <p className="text-sm text-slate-500">No workloads in {empty.map((n, i) => <span key={n}>{i > 0 && ', '}<Link className="underline" href={`/namespaces?namespace=${encodeURIComponent(n)}`}>{n}</Link></span>)}.</p>
+        <p className="text-sm text-slate-600" data-testid="empty-namespaces">
+          No workloads in {empty.slice(0, EMPTY_NAMED).map((n, i) => <span key={n}>{i > 0 && ', '}<Link prefetch={false} className="underline" href={`/namespaces?namespace=${encodeURIComponent(n)}`}>{n}</Link></span>)}
+          {empty.length > EMPTY_NAMED ? ` and ${empty.length - EMPTY_NAMED} more namespaces` : ''}.
+        </p>
       )}
     </main>
   );

@@ -48,7 +48,7 @@ export function NamespaceOutcomes({ namespace, workloads, privileged, changes, p
                   <td className="px-4 py-2 font-mono text-xs">{w.serviceAccount ?? '–'}</td>
                   <td className="px-4 py-2 font-mono text-xs">{w.requester?.replace('system:serviceaccount:kube-system:', '') ?? '–'}</td>
                   <td className="px-4 py-2"><Outcome w={w} privileged={isPrivileged} /></td>
-                  <td className="px-4 py-2 text-right"><Link className="text-xs text-indigo-700 underline" href={simulateHref(w)}>why?</Link></td>
+                  <td className="px-4 py-2 text-right"><Link prefetch={false} className="text-xs text-indigo-700 underline" href={simulateHref(w)} aria-label={`why? ${w.kind} ${w.name}`}>why?</Link></td>
                 </tr>
                 {/* The refusal gets the table's whole width: it is what the controller's FailedCreate event will say. */}
                 {!w.allowed && (

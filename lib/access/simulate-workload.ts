@@ -158,14 +158,16 @@ export function simulateWorkloads(model: ClusterModel, opts: ControllerOptions &
   return model.workloads
     .filter((w) => !opts.namespace || w.metadata.namespace === opts.namespace)
     .filter((w) => !(w.metadata.ownerReferences ?? []).some((o) => o.controller))
-    .map((w) => {
-      const r = simulateWorkload(model, w, { ...opts, context, diffEveryPolicy: false });
-      return {
-        kind: w.kind, namespace: r.namespace, name: w.metadata.name, serviceAccount: r.serviceAccount, requester: r.requester?.user,
-        allowed: r.allowed && !r.refusedBeforePsp && !r.refusedAfterPsp, psp: r.psp, mutated: r.mutations.length > 0,
-        message: r.refusedBeforePsp ?? r.refusedAfterPsp?.join('; ') ?? r.message,
-        ...(r.refusedBeforePsp ? { refusedBeforePsp: r.refusedBeforePsp } : {}),
-        ...(r.refusedAfterPsp ? { refusedAfterPsp: r.refusedAfterPsp } : {}),
-      };
-    });
+    .map((w) => workloadOutcome(w, simulateWorkload(model, w, { ...opts, context, diffEveryPolicy: false })));
+}
+
+/** A workload's outcome as the namespaces view shows it: refused before, by or after PSP, or the PSP its pods get. */
+export function workloadOutcome(w: SimulatedWorkload, r: Omit<WorkloadSimulation, 'pod' | 'submittedPod'>): WorkloadOutcome {
+  return {
+    kind: w.kind, namespace: r.namespace, name: w.metadata.name, serviceAccount: r.serviceAccount, requester: r.requester?.user,
+    allowed: r.allowed && !r.refusedBeforePsp && !r.refusedAfterPsp, psp: r.psp, mutated: r.mutations.length > 0,
+    message: r.refusedBeforePsp ?? r.refusedAfterPsp?.join('; ') ?? r.message,
+    ...(r.refusedBeforePsp ? { refusedBeforePsp: r.refusedBeforePsp } : {}),
+    ...(r.refusedAfterPsp ? { refusedAfterPsp: r.refusedAfterPsp } : {}),
+  };
 }

@@ -1,4 +1,4 @@
-import type { ClusterModel } from '../model/types';
+import type { ClusterModel, Psp } from '../model/types';
 import { parseKey } from '../model/keys';
 import { isPrivilegedPsp } from '../psp/privileged-settings';
 import { compareNames } from '../rbac/grants';
@@ -42,7 +42,7 @@ function addFixImpact(model: ClusterModel, findings: Finding[], simulation: Clus
     const key = JSON.stringify(fix.request);
     const known = byRequest.get(key);
     if (known?.impact) {
-      fix.impact = known.impact;
+      f.fix = { ...fix, impact: known.impact };
       continue;
     }
     if (budget-- <= 0) continue;
@@ -51,31 +51,53 @@ function addFixImpact(model: ClusterModel, findings: Finding[], simulation: Clus
     const subjectRef = parseKey(f.evidence.find((e) => e.binding)?.subject ?? '');
     if (!binding || !subjectRef) continue;
     const subject = { kind: subjectRef.kind, name: subjectRef.name, ...(subjectRef.namespace ? { namespace: subjectRef.namespace } : {}) };
-    fix.impact = simulateFixImpact(model, simulation, binding, subject, { useServiceAccountCredentials: opts.useServiceAccountCredentials });
-    byRequest.set(key, fix);
+    // A new fix object: the finding may be a kept policy-only one, shared with an earlier report.
+    f.fix = { ...fix, impact: simulateFixImpact(model, simulation, binding, subject, { useServiceAccountCredentials: opts.useServiceAccountCredentials }) };
+    byRequest.set(key, f.fix);
   }
+}
+
+/**
+ * The findings that read PSPs, RBAC, ServiceAccounts and Namespaces but no workload. They are kept
+ * with the simulation's policy state (and the namespaces and relations they were computed from), so
+ * an audit after a workload event does not compute them again. Copies: a report adds fix impact.
+ */
+function policyFindings(model: ClusterModel, rel: PspRelations, privileged: Psp[], simulation: ClusterSimulation, maxEvidence: number): Finding[] {
+  const memo = simulation.simulator.derived('audit:policy-findings', () => ({ last: undefined as { namespaces: unknown; rel: PspRelations; maxEvidence: number; findings: Finding[] } | undefined }));
+  const last = memo.last;
+  if (!last || last.namespaces !== model.namespaces || last.rel !== rel || last.maxEvidence !== maxEvidence) {
+    const findings = [
+      ...broadGrantFindings(model, privileged),
+      ...everyDefaultServiceAccountFindings(model, privileged, simulation.context.index, maxEvidence),
+      ...wildcardGrantFindings(rel, maxEvidence),
+      ...unusedPspFindings(model, rel),
+    ];
+    memo.last = { namespaces: model.namespaces, rel, maxEvidence, findings };
+  }
+  return memo.last!.findings.map((f) => ({ ...f }));
 }
 
 /**
  * Audits a cluster model: every rule, over one simulation of every top-level workload. Pure: the
  * model and the options in, a JSON-serialisable report out.
  */
-export function auditCluster(model: ClusterModel, opts: AuditOptions = {}, rel: PspRelations = resolvePspRelations(model)): AuditReport {
+export function auditCluster(
+  model: ClusterModel, opts: AuditOptions = {}, rel: PspRelations = resolvePspRelations(model),
+  /** The model's simulation when the caller keeps one (IncrementalAnalysis); computed otherwise. */
+  given?: ClusterSimulation,
+): AuditReport {
   const maxEvidence = opts.maxEvidence ?? 20;
   const controller = { useServiceAccountCredentials: opts.useServiceAccountCredentials };
   const findings: Finding[] = [...noPspApiFindings(model), ...incompleteReadFindings(model)];
   let workloads = { simulated: 0, refused: 0 };
   if (model.source.pspApiServed) {
     const privileged = [...model.psps].filter((p) => isPrivilegedPsp(p.spec ?? {})).sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
-    const simulation = simulateCluster(model, controller);
+    const simulation = given ?? simulateCluster(model, controller);
     workloads = { simulated: simulation.outcomes.length, refused: simulation.outcomes.filter((o) => !o.allowed).length };
     const pspFindings = [
-      ...broadGrantFindings(model, privileged),
-      ...everyDefaultServiceAccountFindings(model, privileged, simulation.context.index, maxEvidence),
-      ...shadowedPspFindings(model, simulation, controller, maxEvidence),
-      ...refusedWorkloadFindings(simulation.results, model.psps, maxEvidence),
-      ...wildcardGrantFindings(rel, maxEvidence),
-      ...unusedPspFindings(model, rel),
+      ...policyFindings(model, rel, privileged, simulation, maxEvidence),
+      ...shadowedPspFindings(model, simulation, maxEvidence),
+      ...refusedWorkloadFindings(simulation.results, model.psps, maxEvidence, simulation.simulator.derived('audit:least-permissive', () => new WeakMap())),
     ];
     if (opts.simulateFixImpact !== false) addFixImpact(model, sortFindings(pspFindings), simulation, opts);
     findings.push(...pspFindings);

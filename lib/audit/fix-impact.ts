@@ -1,11 +1,12 @@
 import { canUse, subjectMatches, type GrantChain } from '../access/can-use';
 import { podServiceAccountIdentity, type ControllerOptions, type Identity } from '../access/identity';
-import { simulateWorkload, type SimulationContext } from '../access/simulate-workload';
+import type { SimulationContext } from '../access/simulate-workload';
 import type { Binding, ClusterModel, Subject } from '../model/types';
 import { sameSubject } from '../plan/subjects';
-import { indexRoles, roleRefKey, ruleGrantsUse } from '../rbac/grants';
-import type { AuditedSimulation, ClusterSimulation } from './simulations';
+import { roleRefKey, ruleGrantsUse } from '../rbac/grants';
+import { resultsByChosenPsp, type AuditedSimulation, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
 import type { FixImpact } from './types';
+import { WorkloadSimulator } from './workload-simulator';
 
 /**
  * What a grant-removing fix does to admission: the workloads that could notice, simulated again as
@@ -56,28 +57,56 @@ function authorizationWithout(context: SimulationContext, binding: Binding, subj
   };
 }
 
+const orders = new WeakMap<ClusterSimulation, Map<SimulatedWorkloadResult, number>>();
+
+function resultOrder(simulation: ClusterSimulation): Map<SimulatedWorkloadResult, number> {
+  let order = orders.get(simulation);
+  if (!order) orders.set(simulation, (order = new Map(simulation.results.map((r, i) => [r, i]))));
+  return order;
+}
+
+/** What the fix does to one workload: nothing (not a candidate, or the same PSP), or a refusal, or another PSP. */
+type Verdict = 'same' | 'refused' | 'changed';
+
 /**
  * Losing authorization for PSPs other than the chosen one changes nothing (they were not chosen
  * with it either), so only workloads whose chosen PSP this grant authorizes, for an identity the
  * subject matches, in the binding's scope, can change outcome; only they are simulated again.
+ * Each workload's verdict is kept with the simulation's policy state, so an audit after a pod event
+ * judges only that pod's workload again.
  */
 export function simulateFixImpact(model: ClusterModel, simulation: ClusterSimulation, binding: Binding, subject: Subject, opts: ControllerOptions): FixImpact {
   const key = roleRefKey(binding);
-  const role = key ? indexRoles(model).get(key) : undefined;
+  const role = key ? simulation.context.index.roles.get(key) : undefined;
   if (!role) return { refusedAfter: [], changedPsp: [] };
   const scope = binding.kind === 'RoleBinding' ? binding.metadata.namespace : undefined;
-  const candidates = simulation.results.filter(({ sim }) =>
-    sim.allowed && !!sim.psp && (!scope || sim.namespace === scope) &&
-    role.rules.some((r) => ruleGrantsUse(r, sim.psp!)) &&
-    identitiesOf(sim).some((id) => subjectMatches(subject, id, scope)));
+  const variant = JSON.stringify(['fix-impact', binding.kind, binding.metadata.namespace ?? '', binding.metadata.name, subject.kind, subject.namespace ?? '', subject.name]);
+  const fix = simulation.simulator.derived(variant, () => {
+    const context: SimulationContext = { ...simulation.context, isAuthorized: authorizationWithout(simulation.context, binding, subject) };
+    return { without: new WorkloadSimulator(model, context, opts), verdicts: new WeakMap<SimulatedWorkloadResult, Verdict>() };
+  });
+  const verdictOf = (r: SimulatedWorkloadResult): Verdict => {
+    const { sim } = r;
+    const candidate = (!scope || sim.namespace === scope) && identitiesOf(sim).some((id) => subjectMatches(subject, id, scope));
+    if (!candidate) return 'same';
+    const now = fix.without.simulate(r.workload);
+    return !now.allowed ? 'refused' : now.psp !== sim.psp ? 'changed' : 'same';
+  };
+  // Only workloads admitted under a PSP this role grants are candidates; judged in the results' order.
+  const candidates = [...resultsByChosenPsp(simulation)].filter(([psp]) => role.rules.some((rule) => ruleGrantsUse(rule, psp))).flatMap(([, list]) => list);
   if (candidates.length === 0) return { refusedAfter: [], changedPsp: [] };
-  const context: SimulationContext = { ...simulation.context, isAuthorized: authorizationWithout(simulation.context, binding, subject) };
-  const refusedAfter: string[] = [];
-  const changedPsp: string[] = [];
+  const changed: { r: SimulatedWorkloadResult; verdict: Verdict }[] = [];
   for (const r of candidates) {
-    const now = simulateWorkload(model, r.workload, { ...opts, context, diffEveryPolicy: false });
-    if (!now.allowed) refusedAfter.push(r.key);
-    else if (now.psp !== r.sim.psp) changedPsp.push(r.key);
+    let verdict = fix.verdicts.get(r);
+    if (verdict === undefined) fix.verdicts.set(r, (verdict = verdictOf(r)));
+    if (verdict !== 'same') changed.push({ r, verdict });
   }
-  return { refusedAfter, changedPsp };
+  if (changed.length > 1) {
+    const order = resultOrder(simulation);
+    changed.sort((a, b) => order.get(a.r)! - order.get(b.r)!);
+  }
+  return {
+    refusedAfter: changed.filter((c) => c.verdict === 'refused').map((c) => c.r.key),
+    changedPsp: changed.filter((c) => c.verdict === 'changed').map((c) => c.r.key),
+  };
 }

@@ -1,17 +1,16 @@
-import { simulateWorkload, simulationContext, type SimulationContext, type WorkloadOutcome, type WorkloadSimulation } from '../access/simulate-workload';
+import { simulationContext, type SimulationContext, type WorkloadOutcome } from '../access/simulate-workload';
 import type { ControllerOptions } from '../access/identity';
 import { objectKey } from '../model/keys';
 import type { ClusterModel, Workload } from '../model/types';
-import { isPrivilegedPsp } from '../psp/privileged-settings';
+import { WorkloadSimulator, type BulkSimulation } from './workload-simulator';
 
 /** Every top-level workload through admission once; the rules that need outcomes share this. */
 
 /**
- * A simulation as the rules read it. The pods (submitted and admitted) are dropped, and so are the
- * per-PSP evaluations of workloads admitted under a non-privileged PSP, which no rule reads: on a
- * large cluster, keeping them all makes the garbage collector the slowest rule.
+ * A simulation as the rules read it: without the pods (submitted and admitted), which no rule reads
+ * and which, kept for every workload of a large cluster, make the garbage collector the slowest rule.
  */
-export type AuditedSimulation = Omit<WorkloadSimulation, 'pod' | 'submittedPod'>;
+export type AuditedSimulation = BulkSimulation;
 
 export interface SimulatedWorkloadResult {
   workload: Workload;
@@ -21,6 +20,8 @@ export interface SimulatedWorkloadResult {
 
 export interface ClusterSimulation {
   context: SimulationContext;
+  /** Simulates any workload (a probe, a workload under a changed grant) against the same policy state, each distinct case once. */
+  simulator: WorkloadSimulator;
   results: SimulatedWorkloadResult[];
   outcomes: WorkloadOutcome[];
 }
@@ -30,23 +31,58 @@ export function isTopLevel(w: Workload): boolean {
   return !(w.metadata.ownerReferences ?? []).some((o) => o.controller);
 }
 
-function slim(sim: WorkloadSimulation, privileged: Set<string>): AuditedSimulation {
-  const { pod: _admitted, submittedPod: _submitted, ...rest } = sim;
-  const keep = !sim.allowed || (!!sim.psp && privileged.has(sim.psp));
-  return keep ? rest : { ...rest, evaluations: [] };
+const resultKeys = new WeakMap<Workload, SimulatedWorkloadResult>();
+
+/** A workload's result, the same object for the same workload and simulation (so the rules' inputs compare by identity). */
+function resultOf(workload: Workload, simulator: WorkloadSimulator): SimulatedWorkloadResult {
+  const sim = simulator.simulate(workload);
+  const known = resultKeys.get(workload);
+  if (known?.sim === sim) return known;
+  const r = { workload, key: objectKey(workload.kind, workload.metadata.namespace, workload.metadata.name), sim };
+  resultKeys.set(workload, r);
+  return r;
 }
 
-export function simulateCluster(model: ClusterModel, opts: ControllerOptions): ClusterSimulation {
-  const context = simulationContext(model);
-  const privileged = new Set(model.psps.filter((p) => isPrivilegedPsp(p.spec ?? {})).map((p) => p.metadata.name));
-  const results = model.workloads.filter(isTopLevel).map((workload) => ({
-    workload,
-    key: objectKey(workload.kind, workload.metadata.namespace, workload.metadata.name),
-    sim: slim(simulateWorkload(model, workload, { ...opts, context, diffEveryPolicy: false }), privileged),
-  }));
-  const outcomes: WorkloadOutcome[] = results.map(({ workload, sim }) => ({
-    kind: workload.kind, namespace: sim.namespace, name: workload.metadata.name, serviceAccount: sim.serviceAccount,
-    requester: sim.requester?.user, allowed: sim.allowed, psp: sim.psp, mutated: sim.mutations.length > 0, message: sim.message,
-  }));
-  return { context, results, outcomes };
+/**
+ * Every top-level workload simulated. Pass the simulator of an earlier call on the same policy state
+ * (PSPs, RBAC, ServiceAccounts) to reuse what it already simulated: then only new or changed
+ * workloads cost anything.
+ */
+export function simulateCluster(model: ClusterModel, opts: ControllerOptions, simulator?: WorkloadSimulator): ClusterSimulation {
+  const sim = simulator ?? new WorkloadSimulator(model, simulationContext(model), opts);
+  const results = model.workloads.filter(isTopLevel).map((w) => resultOf(w, sim));
+  return { context: sim.context, simulator: sim, results, outcomes: results.map(outcomeOf) };
+}
+
+const outcomes = new WeakMap<SimulatedWorkloadResult, WorkloadOutcome>();
+
+function outcomeOf(r: SimulatedWorkloadResult): WorkloadOutcome {
+  let o = outcomes.get(r);
+  if (!o) {
+    const { workload, sim: s } = r;
+    o = {
+      kind: workload.kind, namespace: s.namespace, name: workload.metadata.name, serviceAccount: s.serviceAccount,
+      requester: s.requester?.user, allowed: s.allowed, psp: s.psp, mutated: s.mutations.length > 0, message: s.message,
+    };
+    outcomes.set(r, o);
+  }
+  return o;
+}
+
+const byChosenPsp = new WeakMap<ClusterSimulation, Map<string, SimulatedWorkloadResult[]>>();
+
+/** The allowed results by the PSP their pods get (what a grant-removing fix can change), in the results' order. */
+export function resultsByChosenPsp(simulation: ClusterSimulation): Map<string, SimulatedWorkloadResult[]> {
+  let index = byChosenPsp.get(simulation);
+  if (!index) {
+    index = new Map();
+    for (const r of simulation.results) {
+      if (!r.sim.allowed || !r.sim.psp) continue;
+      let list = index.get(r.sim.psp);
+      if (!list) index.set(r.sim.psp, (list = []));
+      list.push(r);
+    }
+    byChosenPsp.set(simulation, index);
+  }
+  return index;
 }

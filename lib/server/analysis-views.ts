@@ -6,13 +6,14 @@ import type { ClusterModel, Subject } from '../model/types';
 import { whoCanUse, usableBy, identityOfSubject, groupCoverage } from '../access/effective-access';
 import { userIdentity } from '../access/identity';
 import { workloadFromManifest, type Manifest } from '../access/manifest';
-import { podOfWorkload, simulatePod, simulateWorkload, simulateWorkloads, type SimulatedWorkload } from '../access/simulate-workload';
+import { podOfWorkload, simulatePod, simulateWorkload, type SimulatedWorkload } from '../access/simulate-workload';
 import type { SimulateBody } from '../schemas/analysis';
 import { getSource } from './sources/registry';
+import { analysisOf } from './workload-analysis';
 
 /** The admission simulation and effective-access views, computed from the source's current model. */
 
-function manifestOf(input: NonNullable<SimulateBody['manifest']>): Manifest {
+export function manifestOf(input: NonNullable<SimulateBody['manifest']>): Manifest {
   if (typeof input !== 'string') return input as Manifest;
   let parsed: unknown;
   try {
@@ -72,20 +73,13 @@ export async function accessView(q: { psp?: string; subject?: string }) {
 }
 
 /**
- * Simulations read policy and workloads, so they are cached per model: a source gives a new model on
- * any change (its combined revision) and the same one otherwise. Reloading the namespaces page
- * without a change costs nothing.
+ * What every top-level workload's pods get now: the per-namespace view. Kept between requests and
+ * followed incrementally (see IncrementalAnalysis), shared with the audit.
  */
-const outcomesCache = new WeakMap<ClusterModel, Map<string, ReturnType<typeof simulateWorkloads>>>();
-
-/** What every top-level workload's pods get now: the per-namespace view. */
 export async function workloadOutcomesView(q: { namespace?: string; useServiceAccountCredentials?: boolean }) {
-  const model = await getSource().readModel();
-  let perModel = outcomesCache.get(model);
-  if (!perModel) outcomesCache.set(model, (perModel = new Map()));
-  const key = JSON.stringify([q.namespace ?? '', q.useServiceAccountCredentials ?? true]);
-  let workloads = perModel.get(key);
-  if (!workloads) perModel.set(key, (workloads = simulateWorkloads(model, q)));
+  const source = getSource();
+  const model = await source.readModel();
+  const workloads = analysisOf(source, q.useServiceAccountCredentials ?? true).outcomes(model, q.namespace);
   return {
     pspApiServed: model.source.pspApiServed,
     useServiceAccountCredentials: q.useServiceAccountCredentials ?? true,

@@ -30,11 +30,13 @@ items:
   });
 
   it('names the file and the document of a YAML error', () => {
-    expect(() => parseSnapshotText('kind: Role\nmetadata: {name: a}\n---\nkind: [unclosed\n', 'bad.yaml')).toThrow(/^bad\.yaml, document 2: invalid YAML/);
+    expect(() => parseSnapshotText('kind: Role\nmetadata: {name: a}\n---\nkind: [unclosed\n', 'bad.yaml')).toThrow(/^bad\.yaml, document 2: invalid YAML at line \d+, column \d+: /);
+    expect(() => parseSnapshotText('kind: Role\nmetadata:\n  name: a\n  labels: {a: b\n', 'open.yaml')).toThrow(/^open\.yaml, document 1: invalid YAML at line [45], column \d+: /);
   });
 
   it('names the file of a JSON error, and refuses documents that are not objects', () => {
     expect(() => parseSnapshotText('{"kind": ', 'bad.json')).toThrow(/bad\.json, document 1: invalid JSON/);
+    expect(() => parseSnapshotText('{\n  "kind": "List",\n  "items": [,]\n}', 'comma.json')).toThrow(/comma\.json, document 1: invalid JSON at line 3, column 1[34]: Unexpected token/);
     expect(() => parseSnapshotText('- a\n- b\n', 'list.yaml')).toThrow(/list\.yaml, document 1: expected a Kubernetes object/);
     expect(() => parseSnapshotText('metadata: {name: x}\n', 'nokind.yaml')).toThrow(/nokind\.yaml, document 1: the object has no kind/);
   });

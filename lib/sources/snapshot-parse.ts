@@ -12,7 +12,12 @@ export function parseSnapshotText(text: string, file: string): { object: RawObje
     try {
       value = JSON.parse(text);
     } catch (e) {
-      throw new InvalidObjectError(`${file}, document 1`, `invalid JSON: ${(e as Error).message}`);
+      const message = (e as Error).message;
+      // V8 gives an offset for some errors only; JSON is YAML, whose parser always gives one.
+      const at = /at position (\d+)/.exec(message);
+      const offset = at ? Number(at[1]) : parseAllDocuments(text, { prettyErrors: false }).flatMap((d) => ('errors' in d ? d.errors : []))[0]?.pos[0];
+      const where = offset === undefined ? '' : ` at ${lineColumn(text, offset)}`;
+      throw new InvalidObjectError(`${file}, document 1`, `invalid JSON${where}: ${message.replace(/\s*(in JSON )?at position \d+.*$/, '').split('\n')[0]}`);
     }
     const docs = Array.isArray(value) ? value : [value];
     return docs.flatMap((doc, i) => toObjects(doc, `${file}, document ${i + 1}`));
@@ -23,14 +28,20 @@ export function parseSnapshotText(text: string, file: string): { object: RawObje
     const where = `${file}, document ${i + 1}`;
     if (doc.errors.length > 0) {
       const err = doc.errors[0];
-      const line = err.linePos?.[0] ? ` (line ${err.linePos[0].line})` : '';
-      throw new InvalidObjectError(where, `invalid YAML${line}: ${err.message.split('\n')[0]}`);
+      throw new InvalidObjectError(where, `invalid YAML at ${lineColumn(text, err.pos[0])}: ${err.message.split('\n')[0]}`);
     }
     const value = doc.toJS({ maxAliasCount: 100 });
     if (value === null || value === undefined) continue; // an empty document between separators
     out.push(...toObjects(value, where));
   }
   return out;
+}
+
+/** `line L, column C` (1-based) of an offset in the file: where an editor goes. */
+export function lineColumn(text: string, offset: number): string {
+  const before = text.slice(0, Math.max(0, Math.min(offset, text.length)));
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
 }
 
 function toObjects(value: unknown, where: string): { object: RawObject; where: string }[] {

@@ -25,4 +25,20 @@ describe('applyWatchEvent', () => {
   it('keys cluster-scoped objects by name', () => {
     expect(cacheKey({ metadata: { name: 'x' } })).toBe('x');
   });
+
+  it('keeps a pod whose update changed only its status (no change for the readers), and slims what it stores', () => {
+    const items = new Map<string, RawObject>();
+    const pod = (rv: string, phase: string, sc?: object) => ({
+      metadata: { name: 'p', namespace: 'ns', resourceVersion: rv, managedFields: [{ manager: 'kubelet' }] },
+      spec: { containers: [{ name: 'c', securityContext: sc }] }, status: { phase },
+    });
+    expect(applyWatchEvent(items, { type: 'ADDED', object: pod('1', 'Pending') }, 'Pod', 'v1').kind).toBe('changed');
+    const stored = items.get('ns/p')!;
+    expect(stored).not.toHaveProperty('status');
+    expect(stored.metadata).not.toHaveProperty('managedFields');
+    expect(applyWatchEvent(items, { type: 'MODIFIED', object: pod('2', 'Running') }, 'Pod', 'v1')).toEqual({ kind: 'unchanged', resourceVersion: '2' });
+    expect(items.get('ns/p')).toBe(stored);
+    expect(applyWatchEvent(items, { type: 'MODIFIED', object: pod('3', 'Running', { runAsUser: 0 }) }, 'Pod', 'v1').kind).toBe('changed');
+    expect(items.get('ns/p')).not.toBe(stored);
+  });
 });

@@ -1,3 +1,4 @@
+import { isWorkloadKind, slimForCache } from './slim';
 import type { RawObject } from './to-model';
 
 export type WatchEventType = 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR';
@@ -19,6 +20,8 @@ function resourceVersionOf(obj: RawObject): string | undefined {
 
 export type FoldResult =
   | { kind: 'changed'; resourceVersion?: string }
+  /** A workload changed only in what the cache does not keep (its status, most often): nobody's answer changes. */
+  | { kind: 'unchanged'; resourceVersion?: string }
   | { kind: 'bookmark'; resourceVersion?: string }
   | { kind: 'expired' }
   | { kind: 'error'; message: string };
@@ -30,9 +33,16 @@ export type FoldResult =
 export function applyWatchEvent(items: Map<string, RawObject>, event: WatchEvent, kind: string, apiVersion: string): FoldResult {
   switch (event.type) {
     case 'ADDED':
-    case 'MODIFIED':
-      items.set(cacheKey(event.object), { ...event.object, kind, apiVersion });
+    case 'MODIFIED': {
+      const key = cacheKey(event.object);
+      const object = slimForCache({ ...event.object, kind, apiVersion });
+      const before = items.get(key);
+      if (event.type === 'MODIFIED' && before && isWorkloadKind(kind) && sameApartFromVersion(before, object)) {
+        return { kind: 'unchanged', resourceVersion: resourceVersionOf(event.object) };
+      }
+      items.set(key, object);
       return { kind: 'changed', resourceVersion: resourceVersionOf(event.object) };
+    }
     case 'DELETED':
       items.delete(cacheKey(event.object));
       return { kind: 'changed', resourceVersion: resourceVersionOf(event.object) };
@@ -45,4 +55,14 @@ export function applyWatchEvent(items: Map<string, RawObject>, event: WatchEvent
     default:
       return { kind: 'error', message: `unknown watch event type ${(event as { type: string }).type}` };
   }
+}
+
+/**
+ * Whether two cached objects differ in nothing but their resourceVersion. Pods are updated mostly in
+ * their status (the kubelet's heartbeat of conditions), which the cache drops: such an update keeps
+ * the cached object, so no view recomputes for it.
+ */
+function sameApartFromVersion(a: RawObject, b: RawObject): boolean {
+  const withoutVersion = (o: RawObject) => JSON.stringify({ ...o, metadata: { ...(o.metadata as object), resourceVersion: undefined } });
+  return withoutVersion(a) === withoutVersion(b);
 }

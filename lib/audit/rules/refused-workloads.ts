@@ -60,12 +60,22 @@ function attachFix(psp: Psp, namespace: string, group: SimulatedWorkloadResult[]
   };
 }
 
-export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps: Psp[], maxEvidence = 20): Finding[] {
+/**
+ * `memo`: kept with the policy state (PSPs do not change under it), so that workloads sharing an
+ * admission case, and audits after a workload event, do not rank the PSPs again.
+ */
+export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps: Psp[], maxEvidence = 20, memo = new WeakMap<PolicyEvaluation[], string | null>()): Finding[] {
   const byName = new Map(psps.map((p) => [p.metadata.name, p]));
-  const score = new Map(psps.map((p) => [p.metadata.name, permissiveness(p)]));
+  let score: Map<string, number> | undefined;
   const groups = new Map<string, { namespace: string; psp?: string; results: SimulatedWorkloadResult[] }>();
-  for (const r of results.filter((x) => !x.sim.allowed)) {
-    const psp = leastPermissiveAdmitting(r.sim.evaluations, score);
+  for (const r of results) {
+    if (r.sim.allowed) continue;
+    let least = memo.get(r.sim.evaluations);
+    if (least === undefined) {
+      score ??= new Map(psps.map((p) => [p.metadata.name, permissiveness(p)]));
+      memo.set(r.sim.evaluations, (least = leastPermissiveAdmitting(r.sim.evaluations, score) ?? null));
+    }
+    const psp = least ?? undefined;
     const key = `${r.sim.namespace}\u0000${psp ?? ''}`;
     const group = groups.get(key) ?? { namespace: r.sim.namespace, psp, results: [] };
     group.results.push(r);

@@ -1,6 +1,6 @@
 import { canUse } from '../../access/can-use';
-import { podServiceAccountIdentity, type ControllerOptions, type Identity } from '../../access/identity';
-import { simulateWorkload, type SimulationContext } from '../../access/simulate-workload';
+import { podServiceAccountIdentity, type Identity } from '../../access/identity';
+import type { SimulationContext } from '../../access/simulate-workload';
 import { objectKey } from '../../model/keys';
 import type { ClusterModel, Psp, Subject, Workload } from '../../model/types';
 import { isPrivilegedPsp } from '../../psp/privileged-settings';
@@ -41,9 +41,10 @@ function shadowedBy(sim: AuditedSimulation, privileged: Set<string>, ctx: Simula
     .map((e) => ({ restrictive: e.psp, permissive: sim.psp! }));
 }
 
-/** The chain that lets the pod use `psp`; memoised, as many workloads share identities. */
-function grantFinder(ctx: SimulationContext) {
-  const memo = new Map<string, Affected['grant'] | null>();
+/** The chain that lets the pod use `psp`; memoised with the policy state, as many workloads share identities. */
+function grantFinder(simulation: ClusterSimulation) {
+  const ctx = simulation.context;
+  const memo = simulation.simulator.derived('audit:shadowed-grants', () => new Map<string, Affected['grant'] | null>());
   return (sim: AuditedSimulation, psp: string): Affected['grant'] => {
     for (const id of identitiesOf(sim)) {
       const key = `${id.user}\u0000${id.groups.join(',')}\u0000${psp}\u0000${sim.namespace}`;
@@ -58,18 +59,26 @@ function grantFinder(ctx: SimulationContext) {
   };
 }
 
+/** One probe object per namespace, so that a simulator that already simulated it answers from memory. */
+const probes = new Map<string, Workload>();
+
 function probeDeployment(namespace: string): Workload {
-  return {
-    apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'audit-probe', namespace },
-    spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.9' }] } } },
-  };
+  let probe = probes.get(namespace);
+  if (!probe) {
+    probe = {
+      apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'audit-probe', namespace },
+      spec: { template: { spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.9' }] } } },
+    };
+    probes.set(namespace, probe);
+  }
+  return probe;
 }
 
-export function shadowedPspFindings(model: ClusterModel, simulation: ClusterSimulation, opts: ControllerOptions, maxEvidence: number): Finding[] {
+export function shadowedPspFindings(model: ClusterModel, simulation: ClusterSimulation, maxEvidence: number): Finding[] {
   const psps = new Map(model.psps.map((p) => [p.metadata.name, p]));
   const privileged = new Set(model.psps.filter((p) => isPrivilegedPsp(p.spec ?? {})).map((p) => p.metadata.name));
   const { context } = simulation;
-  const grantOf = grantFinder(context);
+  const grantOf = grantFinder(simulation);
   const pairs = new Map<string, { restrictive: string; permissive: string; affected: Affected[] }>();
   const record = (sim: AuditedSimulation, label: string, objects: string[]) => {
     for (const pair of shadowedBy(sim, privileged, context)) {
@@ -82,7 +91,7 @@ export function shadowedPspFindings(model: ClusterModel, simulation: ClusterSimu
   for (const r of simulation.results) record(r.sim, `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`, [r.key]);
   const withWorkloads = new Set(simulation.results.map((r) => r.sim.namespace));
   for (const ns of model.namespaces.map((n) => n.metadata.name).filter((n) => !withWorkloads.has(n))) {
-    const sim = simulateWorkload(model, probeDeployment(ns), { ...opts, context, diffEveryPolicy: false });
+    const sim = simulation.simulator.simulate(probeDeployment(ns));
     record(sim, `a plain Deployment (no securityContext) in namespace ${ns}`, [objectKey('Namespace', undefined, ns)]);
   }
   return [...pairs.values()]

@@ -3,6 +3,7 @@ import type { IncomingHttpHeaders } from 'node:http';
 import { AppError, isAppError } from '../../errors';
 import { apiVersionOf, collectionPath, type ResourceDef } from '../../sources/resources';
 import { applyWatchEvent, cacheKey, type WatchEvent } from '../../sources/watch-events';
+import { slimForCache } from '../../sources/slim';
 import type { RawObject } from '../../sources/to-model';
 import type { KubeResponse } from './connection';
 import { kubeError, parseStatus } from './status';
@@ -373,13 +374,11 @@ export class Reflector {
       const list = JSON.parse(res.body) as { items?: RawObject[]; metadata?: { continue?: string; resourceVersion?: string } };
       const apiVersion = apiVersionOf(this.def);
       for (const item of list.items ?? []) {
-        // Fresh from JSON.parse, so filled in place rather than copied. managedFields is dropped
-        // here: nothing reads it (the model strips it too), and it is often half of an object.
+        // Fresh from JSON.parse, so filled and slimmed in place rather than copied (see slimForCache:
+        // what no engine reads is not kept).
         item.kind = this.def.kind;
         item.apiVersion = apiVersion;
-        const meta = item.metadata as { managedFields?: unknown } | undefined;
-        if (meta && 'managedFields' in meta) delete meta.managedFields;
-        items.set(cacheKey(item), item);
+        items.set(cacheKey(item), slimForCache(item));
       }
       listRv = list.metadata?.resourceVersion ?? listRv;
       const cont = list.metadata?.continue ?? '';

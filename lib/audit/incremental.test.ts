@@ -1,0 +1,186 @@
+import { describe, expect, it } from 'vitest';
+import { simulateWorkload, simulateWorkloads } from '../access/simulate-workload';
+import type { Binding, ClusterModel, Namespace, Psp, PspSpec, Role, ServiceAccount, Workload } from '../model/types';
+import { buildModel } from '../sources/to-model';
+import { aPsp, useRule } from '../testing/builders';
+import { demoModel } from '../testing/demo';
+import { generateLargeCluster, generateLargeClusterWorkloads, type LargeClusterSize } from '../testing/large-cluster';
+import { seededRandom } from '../testing/prng';
+import { auditCluster } from './audit';
+import { IncrementalAnalysis } from './incremental';
+import { isTopLevel } from './simulations';
+
+/**
+ * The incremental outcomes and audit equal a full recomputation after each of many random events
+ * (pods, workloads, bindings, roles, PSPs, service accounts created, changed and deleted), on models
+ * built the way the live source builds them: unchanged objects are the same objects, and the policy
+ * arrays are new only when a policy object changed.
+ */
+
+const SMALL: LargeClusterSize = { psps: 8, clusterRoles: 30, roles: 40, clusterRoleBindings: 20, roleBindings: 80, serviceAccounts: 60, namespaces: 8 };
+
+type PolicyKind = 'psps' | 'clusterRoles' | 'roles' | 'clusterRoleBindings' | 'roleBindings' | 'serviceAccounts' | 'namespaces';
+const POLICY_KINDS: PolicyKind[] = ['psps', 'clusterRoles', 'roles', 'clusterRoleBindings', 'roleBindings', 'serviceAccounts', 'namespaces'];
+
+/** A cluster's objects by kind and key, and the models a live cache would give of it. */
+class Store {
+  readonly policy = new Map<PolicyKind, Map<string, unknown>>(POLICY_KINDS.map((k) => [k, new Map()]));
+  readonly workloads = new Map<string, Workload>();
+  private arrays?: Pick<ClusterModel, PolicyKind>;
+  constructor(model: ClusterModel) {
+    for (const k of POLICY_KINDS) for (const o of model[k] as { metadata: { namespace?: string; name: string } }[]) this.policy.get(k)!.set(keyOf(o), o);
+    for (const w of model.workloads) this.workloads.set(`${w.kind}/${keyOf(w)}`, w);
+  }
+  setPolicy(kind: PolicyKind, o: Psp | Role | Binding | ServiceAccount | undefined, key = o ? keyOf(o) : '') {
+    if (o) this.policy.get(kind)!.set(key, o);
+    else this.policy.get(kind)!.delete(key);
+    this.arrays = undefined;
+  }
+  model(): ClusterModel {
+    this.arrays ??= Object.fromEntries(POLICY_KINDS.map((k) => [k, [...this.policy.get(k)!.values()]])) as Pick<ClusterModel, PolicyKind>;
+    return { source: SOURCE, ...this.arrays, workloads: [...this.workloads.values()], warnings: [] };
+  }
+}
+
+const SOURCE = demoModel().source;
+const keyOf = (o: { metadata: { namespace?: string; name: string } }) => `${o.metadata.namespace ?? ''}/${o.metadata.name}`;
+
+const SECURITY_CONTEXTS = [{}, { privileged: true }, { runAsUser: 0 }, { runAsNonRoot: true, allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }, { capabilities: { add: ['NET_ADMIN'] } }];
+const PSP_SPECS: PspSpec[] = [
+  { privileged: true, volumes: ['*'], allowedCapabilities: ['*'], runAsUser: { rule: 'RunAsAny' }, seLinux: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' } },
+  { volumes: ['configMap', 'secret', 'emptyDir', 'projected'], runAsUser: { rule: 'MustRunAsNonRoot' }, seLinux: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' }, requiredDropCapabilities: ['ALL'], allowPrivilegeEscalation: false },
+  { volumes: ['*'], runAsUser: { rule: 'MustRunAs', ranges: [{ min: 1000, max: 2000 }] }, seLinux: { rule: 'RunAsAny' }, fsGroup: { rule: 'RunAsAny' }, supplementalGroups: { rule: 'RunAsAny' } },
+];
+
+function withoutPods<T extends { pod?: unknown; submittedPod?: unknown }>(s: T): Omit<T, 'pod' | 'submittedPod'> {
+  const { pod: _p, submittedPod: _s, ...rest } = s;
+  return rest;
+}
+
+function randomEvents(seed: number, steps: number) {
+  const rnd = seededRandom(seed);
+  const pick = <T,>(xs: readonly T[]): T => xs[Math.floor(rnd() * xs.length)];
+  const raw = [...generateLargeCluster(SMALL, seed), ...generateLargeClusterWorkloads(SMALL, 60, seed + 1)];
+  const store = new Store(buildModel({ objects: raw.map((object, i) => ({ object, where: `#${i}` })), source: SOURCE, computeAggregation: true }));
+  const namespaces = () => [...store.policy.get('namespaces')!.values()].map((n) => (n as Namespace).metadata.name);
+  const accountsIn = (ns: string) => [...store.policy.get('serviceAccounts')!.values()].map((s) => s as ServiceAccount).filter((s) => s.metadata.namespace === ns).map((s) => s.metadata.name);
+  const pspNames = () => [...store.policy.get('psps')!.values()].map((p) => (p as Psp).metadata.name);
+  const podSpec = (ns: string) => ({
+    serviceAccountName: rnd() < 0.1 ? 'missing' : pick([...accountsIn(ns), 'default']),
+    containers: [{ name: 'app', image: `img-${Math.floor(rnd() * 5)}`, securityContext: pick(SECURITY_CONTEXTS) }],
+    ...(rnd() < 0.2 ? { volumes: [{ name: 'h', hostPath: { path: '/var' } }] } : {}),
+  });
+  let n = 0;
+  const events: Record<string, () => void> = {
+    createPod: () => {
+      const ns = pick(namespaces());
+      const owned = rnd() < 0.5;
+      const pod: Workload = {
+        apiVersion: 'v1', kind: 'Pod', spec: podSpec(ns),
+        metadata: { name: `pod-${n++}`, namespace: ns, ...(owned ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', controller: true }] } : {}) },
+      };
+      store.workloads.set(`Pod/${keyOf(pod)}`, pod);
+    },
+    changeWorkload: () => {
+      const [key, w] = pick([...store.workloads.entries()]);
+      const ns = w.metadata.namespace ?? 'default';
+      const spec = w.kind === 'Pod' ? podSpec(ns) : w.kind === 'CronJob' ? { ...w.spec, jobTemplate: { spec: { template: { spec: podSpec(ns) } } } } : { ...w.spec, template: { ...w.spec.template, spec: podSpec(ns) } };
+      store.workloads.set(key, { ...w, spec });
+    },
+    deleteWorkload: () => void store.workloads.delete(pick([...store.workloads.keys()])),
+    createDeployment: () => {
+      const ns = pick(namespaces());
+      const d: Workload = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `deploy-${n++}`, namespace: ns }, spec: { template: { metadata: { labels: { a: 'b' } }, spec: podSpec(ns) } } };
+      store.workloads.set(`Deployment/${keyOf(d)}`, d);
+    },
+    changeRoleBinding: () => {
+      const b = pick([...store.policy.get('roleBindings')!.values()]) as Binding;
+      const ns = b.metadata.namespace!;
+      const subject = rnd() < 0.5 ? { kind: 'ServiceAccount', name: pick([...accountsIn(ns), 'default']), namespace: ns } : { kind: 'Group', name: `system:serviceaccounts:${ns}`, apiGroup: 'rbac.authorization.k8s.io' };
+      store.setPolicy('roleBindings', { ...b, subjects: rnd() < 0.3 ? [] : [...b.subjects, subject] });
+    },
+    deleteBinding: () => {
+      const kind = pick(['roleBindings', 'clusterRoleBindings'] as const);
+      const b = pick([...store.policy.get(kind)!.values()]) as Binding;
+      store.setPolicy(kind, undefined, keyOf(b));
+    },
+    createClusterRoleBinding: () => {
+      const ns = pick(namespaces());
+      const role = pick([...store.policy.get('clusterRoles')!.values()]) as Role;
+      store.setPolicy('clusterRoleBindings', {
+        apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: { name: `crb-new-${n++}` },
+        roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: role.metadata.name },
+        subjects: [{ kind: 'Group', name: pick([`system:serviceaccounts:${ns}`, 'system:serviceaccounts', 'system:authenticated']), apiGroup: 'rbac.authorization.k8s.io' }],
+      } as Binding);
+    },
+    changeRole: () => {
+      const kind = pick(['roles', 'clusterRoles'] as const);
+      const r = pick([...store.policy.get(kind)!.values()]) as Role;
+      store.setPolicy(kind, { ...r, rules: rnd() < 0.3 ? [] : [useRule(pick(pspNames()))] });
+    },
+    createPsp: () => store.setPolicy('psps', aPsp(`psp-new-${n++}`, pick(PSP_SPECS))),
+    changePsp: () => {
+      const p = pick([...store.policy.get('psps')!.values()]) as Psp;
+      store.setPolicy('psps', { ...p, spec: pick(PSP_SPECS) });
+    },
+    deletePsp: () => {
+      const p = pick([...store.policy.get('psps')!.values()]) as Psp;
+      if (store.policy.get('psps')!.size > 1) store.setPolicy('psps', undefined, keyOf(p));
+    },
+    createServiceAccount: () => {
+      const ns = pick(namespaces());
+      store.setPolicy('serviceAccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'missing', namespace: ns } });
+    },
+  };
+  // Pod and workload events are most of a real cluster's events.
+  const weighted = ['createPod', 'createPod', 'createPod', 'changeWorkload', 'changeWorkload', 'deleteWorkload', 'deleteWorkload', 'createDeployment', ...Object.keys(events)];
+  return { store, steps: Array.from({ length: steps }, () => pick(weighted)).map((name) => ({ name, run: events[name] })) };
+}
+
+describe('IncrementalAnalysis', () => {
+  it.each([1, 2, 3])('equals a full recomputation after each of many random events (seed %i)', (seed) => {
+    const { store, steps } = randomEvents(seed, 30);
+    const analysis = new IncrementalAnalysis();
+    let model = store.model();
+    const check = (label: string) => {
+      expect(analysis.outcomes(model), label).toEqual(simulateWorkloads(model));
+      const ns = model.namespaces[0].metadata.name;
+      expect(analysis.outcomes(model, ns), label).toEqual(simulateWorkloads(model, { namespace: ns }));
+      expect(analysis.audit(model), label).toEqual(auditCluster(model));
+    };
+    check('initial');
+    for (const [i, step] of steps.entries()) {
+      step.run();
+      model = store.model();
+      check(`after event ${i}: ${step.name}`);
+    }
+  }, 120_000);
+
+  it('simulates each workload as simulateWorkload does, each distinct case once', () => {
+    const { store, steps } = randomEvents(9, 30);
+    for (const step of steps) step.run();
+    const model = store.model();
+    const analysis = new IncrementalAnalysis({ useServiceAccountCredentials: false });
+    const { results } = analysis.simulate(model);
+    for (const { workload, sim } of results) {
+      expect(sim).toEqual(withoutPods(simulateWorkload(model, workload, { useServiceAccountCredentials: false, diffEveryPolicy: false })));
+    }
+    expect(results.length).toBe(model.workloads.filter(isTopLevel).length);
+    expect(analysis.caseCount).toBeLessThan(results.length);
+  });
+
+  it('keeps what a pod event does not touch: the same report when only a controller-owned pod changed, the same results for other workloads', () => {
+    const { store } = randomEvents(4, 0);
+    const analysis = new IncrementalAnalysis();
+    const before = analysis.audit(store.model());
+    const simBefore = analysis.simulate(store.model());
+    const owned: Workload = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'owned', namespace: 'ns-000', ownerReferences: [{ kind: 'ReplicaSet', name: 'rs', controller: true }] }, spec: { containers: [{ name: 'c' }] } };
+    store.workloads.set('Pod/ns-000/owned', owned);
+    expect(analysis.audit(store.model())).toBe(before);
+    const bare: Workload = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'bare', namespace: 'ns-000' }, spec: { containers: [{ name: 'c', securityContext: { privileged: true } }] } };
+    store.workloads.set('Pod/ns-000/bare', bare);
+    const after = analysis.simulate(store.model());
+    expect(after.results.length).toBe(simBefore.results.length + 1);
+    for (const r of simBefore.results) expect(after.results.find((x) => x.workload === r.workload)).toBe(r);
+  });
+});
