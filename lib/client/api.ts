@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors';
-import type { PolicyGraph } from '../graph/types';
+import type { GraphScene } from '../graph/types';
+import type { GraphUrlQuery } from '../graph/url-query';
 import type { ObjectDetails } from '../details/object-details';
 import type { PspRow } from '../psp/privileged-settings';
 import type { ModelWarning, SourceInfo } from '../model/types';
@@ -59,23 +60,19 @@ export interface ClusterView {
   warnings: ModelWarning[];
 }
 
-export type GraphView = PolicyGraph & { pspApiServed: boolean };
+export type GraphView = GraphScene & { pspApiServed: boolean };
 export type ObjectView = ObjectDetails & { yaml?: string };
 
-export interface GraphQuery {
-  psp?: string;
-  namespace?: string;
-  subject?: string;
-  q?: string;
-  focus?: string;
-  wildcard?: boolean;
+/** The graph page's URL query, and the "+N" groups opened on it (sent as a JSON array). */
+export interface GraphQuery extends GraphUrlQuery {
+  expand?: string[];
 }
 
 export function graphQueryString(q: GraphQuery): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) {
-    if (v === undefined || v === '' || (k === 'wildcard' && v === true)) continue;
-    p.set(k, String(v));
+    if (v === undefined || v === '' || (k === 'wildcard' && v === true) || (Array.isArray(v) && v.length === 0)) continue;
+    p.set(k, Array.isArray(v) ? JSON.stringify(v) : String(v));
   }
   const s = p.toString();
   return s ? `?${s}` : '';

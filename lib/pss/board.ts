@@ -11,11 +11,11 @@
 import type { Pod } from '../admission/pod';
 import { indexAccess } from '../access/can-use';
 import { objectKey } from '../model/keys';
-import type { Binding, ClusterModel, PolicyRule, Workload } from '../model/types';
+import type { Binding, ClusterModel, PolicyRule, Role, Workload } from '../model/types';
 import { compareNames, roleRefKey } from '../rbac/grants';
 import type { CheckId } from './checks';
 import { DEFAULT_CONFIGURATION, type PssConfiguration } from './config';
-import { checkMessages, evaluatePodAt, podTemplateOf, type PssResult } from './evaluate';
+import { checkMessages, evaluatePodAt, podTemplateOf, type PodLike, type PssResult } from './evaluate';
 import { LABEL_PREFIX, levelLabel, namespacePolicy, relabelWarnings, versionLabel, type LabelError, type PssMode } from './labels';
 import { normalizeForServer } from './normalize';
 import { pspVerdict, type MutatingField } from './psp-verdict';
@@ -167,12 +167,17 @@ const POD_FIELDS = ['os', 'volumes', 'securityContext', 'hostUsers', 'hostNetwor
  * probes and lifecycle hooks. Two templates with the same view get the same verdicts.
  */
 function pssView(annotations: Record<string, string> | undefined, spec: Record<string, unknown>) {
-  const pick = (o: Record<string, unknown>, keys: readonly string[]) => Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
-  const containers = (k: string) => (Array.isArray(spec[k]) ? (spec[k] as Record<string, unknown>[]).map((c) => pick(c, CONTAINER_FIELDS)) : undefined);
-  return {
-    metadata: annotations ? { annotations } : {},
-    spec: { ...pick(spec, POD_FIELDS), containers: containers('containers') ?? [], initContainers: containers('initContainers'), ephemeralContainers: containers('ephemeralContainers') },
+  const pick = (o: Record<string, unknown>, keys: readonly string[]) => {
+    const out: Record<string, unknown> = {};
+    for (const k of keys) if (o[k] !== undefined) out[k] = o[k];
+    return out;
   };
+  const view = pick(spec, POD_FIELDS);
+  for (const k of ['containers', 'initContainers', 'ephemeralContainers']) {
+    if (Array.isArray(spec[k])) view[k] = (spec[k] as Record<string, unknown>[]).map((c) => pick(c, CONTAINER_FIELDS));
+  }
+  view.containers ??= [];
+  return { metadata: annotations ? { annotations } : {}, spec: view };
 }
 
 const strictestOf = (r: PssResult[]): PssLevel => (r[1].allowed ? 'restricted' : r[0].allowed ? 'baseline' : 'privileged');
@@ -190,7 +195,9 @@ export function buildBoard(input: BoardInput): Board {
   const byTemplate = new Map<string, TemplateResults>();
   const evaluate = (w: Workload): TemplateResults | undefined => {
     const t = podTemplateOf(w as never);
-    if (!t) return undefined;
+    return t ? evaluateShape(t) : undefined;
+  };
+  const evaluateShape = (t: PodLike): TemplateResults => {
     const view = pssView(t.metadata?.annotations ?? undefined, (t.spec ?? {}) as Record<string, unknown>);
     const key = JSON.stringify(view);
     let r = byTemplate.get(key);
@@ -205,6 +212,9 @@ export function buildBoard(input: BoardInput): Board {
   };
   const extra = new Map<string, PssResult>();
   const evaluateAt = (r: TemplateResults, lv: LevelVersion): PssResult => {
+    const i = lv.level === 'baseline' ? 0 : lv.level === 'restricted' ? 1 : -1;
+    if (i >= 0 && lv.version === pinnedVersion) return r.pinned[i];
+    if (i >= 0 && lv.version === 'latest') return r.latest[i];
     const k = `${r.key}\u0000${lv.level}:${lv.version}`;
     let res = extra.get(k);
     if (!res) extra.set(k, (res = evaluatePodAt(r.pod, [lv], { serverMinor: server })[0]));
@@ -275,8 +285,12 @@ export function buildBoard(input: BoardInput): Board {
       }
     }
     const pods = podsByNs.get(namespace) ?? [];
-    const tryEnforce = (level: 'baseline' | 'restricted') =>
-      relabelWarnings({ namespace, oldLabels: labels, newLabels: { ...labels, [levelLabel('enforce')]: level, [versionLabel('enforce')]: pinnedVersion }, pods: pods as never, config }, { serverMinor: server }).warnings;
+    // A namespace without pods warns of nothing, unless it is exempt (v1.25+ say the labels will be ignored).
+    const tryEnforce = (level: 'baseline' | 'restricted') => pods.length === 0 && !exempt ? [] :
+      relabelWarnings({
+        namespace, oldLabels: labels, newLabels: { ...labels, [levelLabel('enforce')]: level, [versionLabel('enforce')]: pinnedVersion }, pods: pods as never, config,
+        evaluate: (pod, lv) => evaluateAt(evaluateShape(pod), lv),
+      }, { serverMinor: server }).warnings;
     const pspList = [...psps].sort(compareNames);
     const mutatingPsps = pspList.map((psp) => ({ psp, fields: mutatingOf(psp) })).filter((m) => m.fields.length > 0);
     return {
@@ -323,32 +337,44 @@ interface RelabelGrant {
   verbs: string[];
 }
 
-function grantsOf(bindings: Binding[], roles: ReturnType<typeof indexAccess>['roles']): RelabelGrant[] {
+type RoleGrant = Omit<RelabelGrant, 'binding'> | null;
+
+/** What a role lets its subjects do to namespaces' labels (null: nothing), once per role. */
+function roleGrant(role: Role, cache: Map<Role, RoleGrant>): RoleGrant {
+  let g = cache.get(role);
+  if (g !== undefined) return g;
+  let any = false;
+  const names = new Set<string>();
+  const verbs = new Set<string>();
+  for (const rule of role.rules ?? []) {
+    const v = relabelVerbs(rule);
+    if (v.length === 0) continue;
+    v.forEach((x) => verbs.add(x));
+    if (!rule.resourceNames?.length) any = true;
+    else rule.resourceNames.forEach((n) => names.add(n));
+  }
+  g = verbs.size > 0 ? { names: any ? undefined : names, verbs: [...verbs].sort() } : null;
+  cache.set(role, g);
+  return g;
+}
+
+function grantsOf(bindings: Binding[], roles: ReturnType<typeof indexAccess>['roles'], cache: Map<Role, RoleGrant>): RelabelGrant[] {
   const out: RelabelGrant[] = [];
   for (const b of bindings) {
     const key = roleRefKey(b);
     const role = key ? roles.get(key) : undefined;
-    if (!role) continue;
-    let any = false;
-    const names = new Set<string>();
-    const verbs = new Set<string>();
-    for (const rule of role.rules ?? []) {
-      const v = relabelVerbs(rule);
-      if (v.length === 0) continue;
-      v.forEach((x) => verbs.add(x));
-      if (!rule.resourceNames?.length) any = true;
-      else rule.resourceNames.forEach((n) => names.add(n));
-    }
-    if (verbs.size > 0) out.push({ binding: b, names: any ? undefined : names, verbs: [...verbs].sort() });
+    const g = role ? roleGrant(role, cache) : null;
+    if (g) out.push({ binding: b, ...g });
   }
   return out;
 }
 
 function relabelerIndex(model: BoardInput['model']): (namespace: string) => Relabeler[] {
   const index = indexAccess(model);
-  const cluster = grantsOf(index.clusterRoleBindings, index.roles);
+  const cache = new Map<Role, RoleGrant>();
+  const cluster = grantsOf(index.clusterRoleBindings, index.roles, cache);
   return (namespace) => {
-    const local = grantsOf(index.roleBindingsByNamespace.get(namespace) ?? [], index.roles);
+    const local = grantsOf(index.roleBindingsByNamespace.get(namespace) ?? [], index.roles, cache);
     const out = new Map<string, Relabeler>();
     for (const g of [...cluster, ...local]) {
       if (g.names && !g.names.has(namespace)) continue;

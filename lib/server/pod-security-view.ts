@@ -4,7 +4,8 @@ import { parseKey } from '../model/keys';
 import type { ClusterModel } from '../model/types';
 import type { Pod } from '../admission/pod';
 import { buildBoard, type Board } from '../pss/board';
-import { pspOutcomes } from '../pss/psp-outcomes';
+import { outcomesOf } from '../pss/psp-outcomes';
+import { analysisOf } from './workload-analysis';
 import { boardCsv, boardMarkdown } from '../pss/board-export';
 import { buildChecklist } from '../pss/checklist';
 import type { PssConfiguration } from '../pss/config';
@@ -39,11 +40,14 @@ export function serverMinorOfModel(model: Pick<ClusterModel, 'source'>): number 
 const boards = new WeakMap<ClusterModel, { config: PssConfiguration; board: Board }>();
 
 async function currentBoard(): Promise<{ model: ClusterModel; board: Board }> {
-  const model = await getSource().readModel();
+  const source = getSource();
+  const model = await source.readModel();
   const config = podSecurityConfiguration();
   let cached = boards.get(model);
   if (cached?.config !== config) {
-    cached = { config, board: buildBoard({ model, serverMinor: serverMinorOfModel(model), config, outcomes: pspOutcomes(model) }) };
+    // The PSP outcomes come from the simulation the audit and the namespaces view share.
+    const outcomes = model.source.pspApiServed ? outcomesOf(analysisOf(source).simulate(model)) : undefined;
+    cached = { config, board: buildBoard({ model, serverMinor: serverMinorOfModel(model), config, outcomes }) };
     boards.set(model, cached);
   }
   return { model, board: cached.board };
