@@ -1,6 +1,6 @@
 import './globals.css';
 import type { Metadata } from 'next';
-import { ReadOnlyBanner, SourceHeader } from '@/components/ui/SourceHeader';
+import { SourceHeader } from '@/components/ui/SourceHeader';
 import { headers } from 'next/headers';
 import { getSource } from '@/lib/server/sources/registry';
 import { currentActor } from '@/lib/server/identity/actor';
@@ -21,7 +21,6 @@ export default async function RootLayout({ children }: { children: React.ReactNo
     <html lang="en">
       <body>
         <SourceHeader source={source} actor={actor} />
-        {source.readOnly && <ReadOnlyBanner />}
         {children}
       </body>
     </html>

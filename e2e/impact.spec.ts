@@ -40,7 +40,8 @@ for (const width of [1024, 1920]) {
 
 test('deleting the only PSP lists the refused workloads; the advisor grant lists the workloads that switch PSP', async ({ page }) => {
   await page.goto('/psps');
-  await page.getByTestId('psp-delete-pick').selectOption('eks.privileged');
+  await page.getByLabel('or an existing PSP').selectOption('eks.privileged');
+  await page.getByTestId('psp-delete').click();
   await expect(page.getByTestId('impact-refused')).toContainText('workloads would have their next pods refused');
   await page.getByRole('button', { name: 'Cancel' }).click();
 

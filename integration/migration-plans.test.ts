@@ -137,9 +137,9 @@ for (const version of ['1.24', 'current'] as const) {
       const pinned = `v1.${serverMinor}`;
       const steps = [
         { namespace: 'apps', level: 'baseline', phase: 'audit' },
-        { namespace: 'apps', level: 'baseline', phase: 'enforce', acknowledgeRisk: true },
-        { namespace: 'apps', level: 'restricted', phase: 'enforce', acknowledgeRisk: true },
-        { namespace: 'apps', level: 'restricted', phase: 'enforce', version: 'v1.22', acknowledgeRisk: true },
+        { namespace: 'apps', level: 'baseline', phase: 'enforce', acknowledgeRefusals: true },
+        { namespace: 'apps', level: 'restricted', phase: 'enforce', acknowledgeRefusals: true },
+        { namespace: 'apps', level: 'restricted', phase: 'enforce', version: 'v1.22', acknowledgeRefusals: true },
         { namespace: 'exempt-ns', level: 'baseline', phase: 'enforce' },
         { namespace: 'plain', level: 'restricted', phase: 'audit' },
       ];

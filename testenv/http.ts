@@ -6,6 +6,19 @@ export interface ApiResponse {
   /** parsed JSON when the body is JSON, else the text */
   body: any;
   text: string;
+  /** The texts of the response's `Warning:` headers (299 warnings: PodSecurity warn mode, dry-run relabels). */
+  warnings: string[];
+}
+
+/** `299 - "text"` header values → the texts, unescaped. */
+export function warningTexts(rawHeaders: string[]): string[] {
+  const out: string[] = [];
+  for (let i = 0; i < rawHeaders.length; i += 2) {
+    if (rawHeaders[i].toLowerCase() !== 'warning') continue;
+    const m = /^\d{3} \S+ "((?:[^"\\]|\\.)*)"/.exec(rawHeaders[i + 1]);
+    if (m) out.push(m[1].replace(/\\(.)/g, '$1'));
+  }
+  return out;
 }
 
 export interface Conn {
@@ -57,7 +70,7 @@ export function doRequest(
               /* keep text */
             }
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed, text });
+          resolve({ status: res.statusCode ?? 0, body: parsed, text, warnings: warningTexts(res.rawHeaders) });
         });
         res.on('error', reject);
       },

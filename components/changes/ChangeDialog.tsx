@@ -18,6 +18,8 @@ function ackText(field: string, request: ChangeRequest): { title: string; accept
         title: 'This binding is not managed by the dashboard',
         accept: request.method === 'DELETE' ? 'Delete this binding, which the dashboard does not manage' : 'Change this binding, which the dashboard does not manage',
       };
+    case 'acknowledgeRefusals':
+      return { title: 'Some workloads would get no new pods', accept: 'Enforce it anyway: their next pods will be refused until their templates are fixed' };
     case 'repair':
       return { title: 'The psp-util role grants something else', accept: 'Repair it: rewrite its rules to the single use rule' };
     default:

@@ -21,6 +21,9 @@ export function PspActions({ names }: { names: string[] }) {
   const [editing, setEditing] = useState<string>();
   const [parseError, setParseError] = useState<string>();
   const [dialog, setDialog] = useState<{ title: string; request: ChangeRequest }>();
+  // Picking a PSP does nothing by itself; Edit… or Delete… acts on it.
+  const [pickedName, setPicked] = useState(names[0] ?? '');
+  const picked = names.includes(pickedName) ? pickedName : names[0] ?? '';
 
   const fromYaml = (text: string, make: (manifest: Record<string, unknown>) => { title: string; request: ChangeRequest }) => {
     let manifest: unknown;
@@ -52,25 +55,30 @@ export function PspActions({ names }: { names: string[] }) {
         <button className="rounded bg-indigo-600 px-3 py-1.5 text-sm font-medium text-white" data-testid="new-psp-template" onClick={() => { setMode('template'); setEditing(undefined); }}>New from template</button>
         <button className="rounded border border-slate-300 bg-white px-3 py-1.5 text-sm" data-testid="new-psp-yaml" onClick={() => { setMode('yaml'); setEditing(undefined); setYamlText('apiVersion: policy/v1beta1\nkind: PodSecurityPolicy\nmetadata:\n  name: my-policy\nspec:\n  privileged: false\n  seLinux: {rule: RunAsAny}\n  runAsUser: {rule: MustRunAsNonRoot}\n  supplementalGroups: {rule: RunAsAny}\n  fsGroup: {rule: RunAsAny}\n  volumes: [configMap, secret, emptyDir, projected, downwardAPI, persistentVolumeClaim]\n'); }}>New from YAML</button>
         {names.length > 0 && (
-          <span className="flex items-center gap-1 text-sm text-slate-600">
-            or
-            <select className={input} data-testid="psp-pick" defaultValue="" onChange={(e) => e.target.value && edit(e.target.value)}>
-              <option value="">edit…</option>
+          <form className="flex items-center gap-1 text-sm text-slate-700" data-testid="psp-pick-form" onSubmit={(e) => {
+            e.preventDefault();
+            const action = ((e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null)?.value;
+            if (!picked) return;
+            if (action === 'delete') setDialog({ title: `Delete PodSecurityPolicy ${picked}`, request: { method: 'DELETE', path: `/api/v1/psps/${encodeURIComponent(picked)}` } });
+            else void edit(picked);
+          }}>
+            <label htmlFor="psp-pick">or an existing PSP</label>
+            <select id="psp-pick" className={input} data-testid="psp-pick" value={picked} onChange={(e) => setPicked(e.target.value)}>
               {names.map((n) => <option key={n} value={n}>{n}</option>)}
             </select>
-            <select className={input} data-testid="psp-delete-pick" defaultValue="" onChange={(e) => e.target.value && setDialog({ title: `Delete PodSecurityPolicy ${e.target.value}`, request: { method: 'DELETE', path: `/api/v1/psps/${encodeURIComponent(e.target.value)}` } })}>
-              <option value="">delete…</option>
-              {names.map((n) => <option key={n} value={n}>{n}</option>)}
-            </select>
-          </span>
+            <button type="submit" value="edit" className="rounded border border-slate-300 bg-white px-3 py-1 text-sm" data-testid="psp-edit">Edit…</button>
+            <button type="submit" value="delete" className="rounded border border-red-300 bg-white px-3 py-1 text-sm text-red-800" data-testid="psp-delete">Delete…</button>
+          </form>
         )}
       </div>
       {mode === 'template' && (
         <form className="flex flex-wrap items-center gap-2 rounded border border-slate-200 bg-white p-3" data-testid="template-form" onSubmit={(e) => { e.preventDefault(); setDialog({ title: `Create PodSecurityPolicy ${name}`, request: { method: 'POST', path: '/api/v1/psps', body: { template, name } } }); }}>
-          <select className={input} data-testid="template-select" value={template} onChange={(e) => { setTemplate(e.target.value); setName(e.target.value); }}>
+          <label htmlFor="template-select" className="text-sm text-slate-700">Template</label>
+          <select id="template-select" className={input} data-testid="template-select" value={template} onChange={(e) => { setTemplate(e.target.value); setName(e.target.value); }}>
             {TEMPLATES.map(([t, label]) => <option key={t} value={t}>{label}</option>)}
           </select>
-          <input className={input} data-testid="template-name" value={name} onChange={(e) => setName(e.target.value)} aria-label="Name" required />
+          <label htmlFor="template-name" className="text-sm text-slate-700">Name</label>
+          <input id="template-name" className={input} data-testid="template-name" value={name} onChange={(e) => setName(e.target.value)} required />
           <button className="rounded bg-indigo-600 px-3 py-1 text-sm text-white" type="submit" data-testid="template-submit">Preview</button>
         </form>
       )}
@@ -82,7 +90,7 @@ export function PspActions({ names }: { names: string[] }) {
             : { title: 'Create PodSecurityPolicy', request: { method: 'POST', path: '/api/v1/psps', body: { manifest } } });
         }}>
           <p className="text-sm text-slate-600">{editing ? `Editing ${editing}` : 'A new PodSecurityPolicy'}: the server checks fields and types before anything is written.</p>
-          <textarea className="h-72 w-full rounded border border-slate-300 p-2 font-mono text-xs" data-testid="psp-yaml" value={yamlText} onChange={(e) => setYamlText(e.target.value)} spellCheck={false} />
+          <textarea aria-label="PodSecurityPolicy YAML" className="h-72 w-full rounded border border-slate-300 p-2 font-mono text-xs" data-testid="psp-yaml" value={yamlText} onChange={(e) => setYamlText(e.target.value)} spellCheck={false} />
           {parseError && <p className="text-sm text-red-700" role="alert">{parseError}</p>}
           <button className="rounded bg-indigo-600 px-3 py-1 text-sm text-white" type="submit" data-testid="yaml-submit">Preview</button>
         </form>

@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors';
-import type { PolicyGraph } from '../graph/types';
+import type { GraphScene } from '../graph/types';
+import type { GraphUrlQuery } from '../graph/url-query';
 import type { ObjectDetails } from '../details/object-details';
 import type { PspRow } from '../psp/privileged-settings';
 import type { ModelWarning, SourceInfo } from '../model/types';
@@ -8,6 +9,10 @@ import type { SimulateBody } from '../schemas/analysis';
 import type { ActorView } from '../identity/actor-view';
 import type { Advice } from '../advisor/advise';
 import type { AdviseBody } from '../schemas/advise';
+import type { BoardRow, PssVersionInfo } from '../pss/board';
+import type { ChecklistItem } from '../pss/checklist';
+import type { PodSecurityCheckBody } from '../schemas/pod-security';
+import type { PlansOverview } from '../plan/migration/overview';
 import type { ChangeView } from '../server/mutations';
 
 /** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
@@ -51,23 +56,19 @@ export interface ClusterView {
   warnings: ModelWarning[];
 }
 
-export type GraphView = PolicyGraph & { pspApiServed: boolean };
+export type GraphView = GraphScene & { pspApiServed: boolean };
 export type ObjectView = ObjectDetails & { yaml?: string };
 
-export interface GraphQuery {
-  psp?: string;
-  namespace?: string;
-  subject?: string;
-  q?: string;
-  focus?: string;
-  wildcard?: boolean;
+/** The graph page's URL query, and the "+N" groups opened on it (sent as a JSON array). */
+export interface GraphQuery extends GraphUrlQuery {
+  expand?: string[];
 }
 
 export function graphQueryString(q: GraphQuery): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) {
-    if (v === undefined || v === '' || (k === 'wildcard' && v === true)) continue;
-    p.set(k, String(v));
+    if (v === undefined || v === '' || (k === 'wildcard' && v === true) || (Array.isArray(v) && v.length === 0)) continue;
+    p.set(k, Array.isArray(v) ? JSON.stringify(v) : String(v));
   }
   const s = p.toString();
   return s ? `?${s}` : '';
@@ -128,7 +129,31 @@ export type SimulationView = Omit<WorkloadSimulation, 'submittedPod'> & {
 /** POST /api/v1/advise's answer: the proposal, its reasons and proof, and the workloads it covers. */
 export type AdviceView = Advice & { pspApiServed: boolean; workloads: { kind: string; namespace: string; name: string; serviceAccount: string }[] };
 
+/** GET /api/v1/pod-security: the migration board (one row per namespace) and the steps 4–5 checklist. */
+export interface PodSecurityBoardView extends PssVersionInfo {
+  serverVersion: string | null;
+  pspApiServed: boolean;
+  checklist: ChecklistItem[];
+  namespaces: BoardRow[];
+}
+
+/** POST /api/v1/pod-security/check: one pod or template, as this server's PodSecurity plugin would judge it. */
+export interface PodSecurityCheckView {
+  allowed: boolean;
+  level: string;
+  version: string;
+  exempt?: string;
+  checks: { id: string; message: string }[];
+  message?: string;
+}
+
+/** GET /api/v1/pod-security/plans: what the migration plans offer on this cluster. */
+export type PlansOverviewView = PlansOverview;
+
 export const api = {
+  podSecurity: (namespace?: string) => request<PodSecurityBoardView>(`/api/v1/pod-security${namespace ? `?namespace=${encodeURIComponent(namespace)}` : ''}`),
+  podSecurityCheck: (body: PodSecurityCheckBody) => request<PodSecurityCheckView>('/api/v1/pod-security/check', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+  migrationPlans: () => request<PlansOverviewView>('/api/v1/pod-security/plans'),
   advise: (body: AdviseBody) => request<AdviceView>('/api/v1/advise', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
   subjectAccess: (ref: string) => request<SubjectAccessView>(`/api/v1/access?subject=${encodeURIComponent(ref)}`),
   preview: (req: ChangeRequest) => change(req, true),

@@ -170,6 +170,8 @@ export interface RelabelInput {
   config?: PssConfiguration;
   /** How many pods the plugin checks at most (3000); its one-second deadline is not modelled. */
   maxPods?: number;
+  /** evaluatePod, or a caller's cache of it (the migration board evaluates each pod shape once). */
+  evaluate?: (pod: PodLike, lv: LevelVersion) => PssResult;
 }
 
 export interface RelabelOutcome {
@@ -222,7 +224,7 @@ export function relabelWarnings(input: RelabelInput, opts: PssOptions = {}): Rel
   const byReason = new Map<string, { name: string; count: number }>();
   const order: string[] = [];
   for (const pod of checked) {
-    const r = evaluatePod(pod, ne, opts);
+    const r = input.evaluate ? input.evaluate(pod, ne) : evaluatePod(pod, ne, opts);
     if (r.allowed) continue;
     const reasons = r.violations.map((v) => v.reason).join(', ');
     const name = String((pod.metadata as { name?: string } | null | undefined)?.name ?? '');

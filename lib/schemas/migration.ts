@@ -17,7 +17,7 @@ export const labelPlanBodySchema = z.strictObject({
   level: z.enum(['privileged', 'baseline', 'restricted'], { error: 'level must be one of privileged, baseline, restricted' }),
   version: version.optional(),
   phase: z.enum(['audit', 'enforce'], { error: 'phase must be audit (audit and warn first) or enforce' }),
-  acknowledgeRisk: z.boolean().optional(),
+  acknowledgeRefusals: z.boolean().optional(),
 });
 
 /** Step 3, last: the namespace's service accounts may use a privileged PSP (its Pod Security level alone decides); `undo` takes it back. */

@@ -13,7 +13,7 @@ import { analysisOf } from './workload-analysis';
 
 /** The admission simulation and effective-access views, computed from the source's current model. */
 
-function manifestOf(input: NonNullable<SimulateBody['manifest']>): Manifest {
+export function manifestOf(input: NonNullable<SimulateBody['manifest']>): Manifest {
   if (typeof input !== 'string') return input as Manifest;
   let parsed: unknown;
   try {

@@ -11,6 +11,7 @@ import { POST as copy } from './pod-security/plans/copy/route';
 import { POST as label } from './pod-security/plans/label/route';
 import { POST as bypass } from './pod-security/plans/bypass/route';
 import { POST as cleanup } from './pod-security/plans/cleanup/route';
+import { GET as overview } from './pod-security/plans/route';
 import { GET as pending } from './pending/route';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -24,6 +25,12 @@ function call(handler: unknown, path: string, body: unknown) {
 
 describe('migration plan routes on the demo', () => {
   beforeEach(() => setSourceForTests(new FileSource(DEMO_PATH, 'demo', false), { source: { kind: 'demo', reason: 'asked' }, readOnly: false }));
+
+  it('the overview: what the plans offer on the demo', async () => {
+    const o = await (await overview()).json();
+    expect(o).toMatchObject({ pspApiServed: true, pinnedVersion: 'v1.24', bypassPsps: ['eks.privileged'], cleanup: 0 });
+    expect(o.mutating.every((m: { copy: string; psp: string }) => m.copy === `0-${m.psp}`)).toBe(true);
+  });
 
   it('label: the preview has all six pinned labels and the prediction; applying is a pending change', async () => {
     const body = { namespace: 'shop', level: 'baseline', phase: 'audit' };

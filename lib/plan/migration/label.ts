@@ -2,7 +2,7 @@ import { AppError } from '../../errors';
 import type { ClusterModel, Namespace, Workload } from '../../model/types';
 import { DEFAULT_CONFIGURATION, type PssConfiguration } from '../../pss/config';
 import { evaluateWorkloadAt, type PodLike } from '../../pss/evaluate';
-import { levelLabel, MODES, namespacePolicy, relabelWarnings, versionLabel } from '../../pss/labels';
+import { LABEL_PREFIX, levelLabel, MODES, namespacePolicy, relabelWarnings, versionLabel } from '../../pss/labels';
 import { formatLevelVersion, serverMinorOf, type LevelVersion, type PssLevel, type PssVersion } from '../../pss/version';
 import type { Plan } from '../types';
 
@@ -20,7 +20,8 @@ export interface LabelRequest {
   /** Default: the API server's own minor (`v1.24` on v1.24.17). */
   version?: PssVersion;
   phase: LabelPhase;
-  acknowledgeRisk?: boolean;
+  /** Enforce although some workloads' templates fail the level (their next pods are refused). */
+  acknowledgeRefusals?: boolean;
 }
 
 /** The API server's minor, from the model (a demo or snapshot without a version: 24, the last with PSP). */
@@ -113,9 +114,9 @@ export function planLabelNamespace(model: ClusterModel, req: LabelRequest, confi
 
   const violators = violatorsAt(model, req.namespace, lv, serverMinor);
   const list = (max: number) => violators.slice(0, max).map((v) => `${v.workload}: ${v.detail}`).join('; ') + (violators.length > max ? `; and ${violators.length - max} more` : '');
-  if (req.phase === 'enforce' && violators.length && !req.acknowledgeRisk) {
+  if (req.phase === 'enforce' && violators.length && !req.acknowledgeRefusals) {
     throw new AppError('conflict', `Enforcing ${shown} in namespace ${req.namespace} would refuse the next pods of ${violators.length} workload${violators.length === 1 ? '' : 's'}: ${list(10)}. ` +
-      'Fix their pod templates first, or choose a looser level. Send "acknowledgeRisk": true to enforce anyway.', { field: 'acknowledgeRisk', guardrail: true, violators });
+      'Fix their pod templates first, or choose a looser level. Send "acknowledgeRefusals": true to enforce anyway.', { field: 'acknowledgeRefusals', violators });
   }
   const warnings: string[] = [];
   const notes: string[] = [];
@@ -127,6 +128,8 @@ export function planLabelNamespace(model: ClusterModel, req: LabelRequest, confi
   if (version === 'latest') warnings.push('The version is latest, as asked: the namespace will get stricter by itself when the API server is upgraded.');
   if (namespacePolicy(labels, config, { serverMinor }).newerThanServer.length) notes.push(`${version} is newer than this API server (v1.${serverMinor}): it evaluates it as its own newest policy until it is upgraded.`);
   if (config.exemptions.namespaces.includes(req.namespace)) warnings.push(`Namespace ${req.namespace} is exempt in the API server's PodSecurityConfiguration: the labels will be ignored.`);
+  const kubectl = `kubectl label --overwrite ns ${req.namespace} ${Object.entries(labels).filter(([k]) => k.startsWith(LABEL_PREFIX)).map(([k, v]) => `${k}=${v}`).join(' ')}`;
+  notes.push(`The same with kubectl: ${kubectl} (try it first with --dry-run=server).`);
   if (req.phase === 'audit') notes.push('Next: watch the audit log and the warnings, then enforce this level.');
   else if (model.source.pspApiServed) notes.push('Next (guide step 3): let this namespace bypass PSP by binding a privileged PSP to its service accounts.');
   return {

@@ -92,13 +92,15 @@ describe('step 3: labels', () => {
     expect(plan.operations).toHaveLength(1);
     expect(plan.operations[0]).toMatchObject({ action: 'update', kind: 'Namespace', name: 'shop' });
     expect(plan.predictedServerWarnings).toEqual([]);
+    expect(plan.notes).toContain('The same with kubectl: kubectl label --overwrite ns shop pod-security.kubernetes.io/enforce=privileged pod-security.kubernetes.io/enforce-version=v1.24 ' +
+      'pod-security.kubernetes.io/audit=restricted pod-security.kubernetes.io/audit-version=v1.24 pod-security.kubernetes.io/warn=restricted pod-security.kubernetes.io/warn-version=v1.24 (try it first with --dry-run=server).');
   });
 
   it('enforce: refused workloads need an acknowledgement; the prediction names existing pods as the server does', () => {
     const bad = deployment('shop', 'web', { securityContext: { privileged: true } });
     const pod: Workload = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'web-1', namespace: 'shop' }, spec: { containers: [{ name: 'app', image: 'nginx', securityContext: { privileged: true } }] } };
     expect(() => planLabelNamespace(model({}, [bad, pod]), { namespace: 'shop', level: 'baseline', phase: 'enforce' })).toThrow(/would refuse the next pods of 2 workloads: Deployment shop\/web: privileged .*; Pod shop\/web-1: privileged/);
-    const plan = planLabelNamespace(model({}, [bad, pod]), { namespace: 'shop', level: 'baseline', phase: 'enforce', acknowledgeRisk: true });
+    const plan = planLabelNamespace(model({}, [bad, pod]), { namespace: 'shop', level: 'baseline', phase: 'enforce', acknowledgeRefusals: true });
     expect(plan.predictedServerWarnings).toEqual([
       'existing pods in namespace "shop" violate the new PodSecurity enforce level "baseline:v1.24"',
       'web-1: privileged',
@@ -178,7 +180,7 @@ describe('v1.25+: the cleanup plan', () => {
 describe('plans on the demo, through the in-memory store', () => {
   it('labelling shop applies to the in-memory store', () => {
     const model = demoModel();
-    const label = planLabelNamespace(model, { namespace: 'shop', level: 'baseline', phase: 'enforce', acknowledgeRisk: true });
+    const label = planLabelNamespace(model, { namespace: 'shop', level: 'baseline', phase: 'enforce', acknowledgeRefusals: true });
     const store = toStore(model.namespaces.map((n) => ({ ...n })) as never);
     const next = applyPlanToStore(store, label, () => '1');
     expect((next.get('Namespace//shop')?.metadata as { labels: Record<string, string> }).labels['pod-security.kubernetes.io/enforce']).toBe('baseline');

@@ -1,0 +1,9 @@
+import { handle } from '../../../_http/respond';
+import { migrationPlansView } from '@/lib/server/migration-plans-view';
+
+export const dynamic = 'force-dynamic';
+
+/** What the migration plans offer here: mutating PSPs (step 2), PSPs for the bypass (step 3), the v1.25+ cleanup's size. */
+export function GET() {
+  return handle(async () => Response.json(await migrationPlansView()));
+}

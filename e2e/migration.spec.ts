@@ -1,0 +1,76 @@
+/**
+ * The migration board on the demo cluster (EKS mid-migration: kube-public enforces restricted, shop
+ * audits and warns at restricted, analytics enforces baseline). Screenshots at 1024 and 1920 px go
+ * to e2e/artifacts/.
+ */
+import { expect, test } from '@playwright/test';
+import { readFileSync } from 'node:fs';
+import { MigrationPage } from './pages/MigrationPage';
+
+test.describe('the migration board on the demo', () => {
+  test('one row per namespace with its labels, PSPs and recommendation; the cluster line and the checklist', async ({ page }) => {
+    const board = new MigrationPage(page);
+    await page.goto('/');
+    await page.getByTestId('nav-migration').click();
+    await expect(page).toHaveTitle('Migration · PSP Dashboard');
+    await expect(board.rows).toHaveCount(7);
+    expect(await board.namespaces()).toEqual(['analytics', 'ci', 'default', 'kube-node-lease', 'kube-public', 'kube-system', 'shop']);
+    await expect(page.getByTestId('cluster-line')).toContainText('latest means v1.24 now and v1.25 after the next upgrade');
+    await expect(board.row('ci')).toHaveAttribute('data-recommended', 'privileged');
+    await expect(board.row('shop')).toHaveAttribute('data-recommended', 'baseline');
+    await expect(board.row('kube-public')).toContainText('restricted:v1.24');
+    await expect(board.row('shop')).toContainText('eks.privileged');
+    await expect(board.checklist.getByTestId('checklist-item')).toHaveCount(4);
+    await expect(board.checklist.locator('[data-id="psp-admission-off"]')).toHaveAttribute('data-done', 'false');
+    await expect(board.checklist.locator('[data-id="no-mutating-psp"]')).toHaveAttribute('data-done', 'true');
+  });
+
+  test('sorted by refused workloads, filtered, and a row\'s details with PSA\'s reasons, by keyboard', async ({ page }) => {
+    const board = new MigrationPage(page);
+    await board.open();
+    await page.getByTestId('sort-restricted').click();
+    expect((await board.namespaces())[0]).toBe('kube-system');
+    await expect(page.getByTestId('sort-restricted').locator('xpath=..')).toHaveAttribute('aria-sort', 'descending');
+    await page.getByTestId('board-filter').fill('sho');
+    await expect(board.rows).toHaveCount(1);
+    // Keyboard only: Tab from the filter reaches the pager, then the row's Details button; Enter opens it.
+    const details = board.row('shop').getByTestId('row-details');
+    await details.focus();
+    await page.keyboard.press('Enter');
+    await expect(details).toHaveAttribute('aria-expanded', 'true');
+    const open = board.details('shop');
+    await expect(open.getByTestId('refused-workload')).toHaveCount(3);
+    await expect(open.getByTestId('refused-restricted').locator('[data-workload="Deployment/cart"]')).toContainText(
+      'seccompProfile (pod or container "cart" must set securityContext.seccompProfile.type to "RuntimeDefault" or "Localhost")',
+    );
+    await expect(open.getByTestId('refused-baseline')).toContainText('every workload is admitted');
+    await expect(open.getByTestId('relabelers')).toContainText('system:masters');
+    await page.keyboard.press('Enter');
+    await expect(details).toHaveAttribute('aria-expanded', 'false');
+  });
+
+  for (const width of [1024, 1920]) {
+    test(`readable at ${width} px: no sideways scrolling, details open`, async ({ page }) => {
+      await page.setViewportSize({ width, height: 900 });
+      const board = new MigrationPage(page);
+      await board.open();
+      await board.row('kube-system').getByTestId('row-details').click();
+      await expect(board.details('kube-system').getByTestId('refused-workload').first()).toBeVisible();
+      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+      expect(overflow).toBeLessThanOrEqual(0);
+      await board.shot(`migration-${width}`);
+    });
+  }
+
+  test('exports: the board as Markdown and CSV', async ({ page }) => {
+    const board = new MigrationPage(page);
+    await board.open();
+    const [csv] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-csv').click()]);
+    expect(csv.suggestedFilename()).toBe('pod-security-board.csv');
+    const text = readFileSync((await csv.path())!, 'utf8');
+    expect(text.split('\r\n')).toHaveLength(9);
+    const [md] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-markdown').click()]);
+    expect(md.suggestedFilename()).toBe('pod-security-board.md');
+    expect(readFileSync((await md.path())!, 'utf8')).toContain('# Pod Security migration board');
+  });
+});
