@@ -40,3 +40,8 @@ export async function liveFirstLoad(conn: KubeConnection, keep?: (live: LiveSour
   }
 }
 
+
+/** Round i runs a then b, or b then a: neither always meets a server just warmed by the other. */
+export async function alternately(i: number, a: () => Promise<void>, b: () => Promise<void>): Promise<void> {
+  for (const run of i % 2 === 0 ? [a, b] : [b, a]) await run();
+}

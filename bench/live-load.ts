@@ -10,7 +10,7 @@
 import { binariesAvailable, startCluster } from '../testenv/cluster';
 import { KubeConnection } from '../lib/server/kube/connection';
 import { bareLists, createAll, createPath } from './kube-io';
-import { liveFirstLoad } from './live-first-load';
+import { alternately, liveFirstLoad } from './live-first-load';
 import type { RawObject } from '../lib/sources/to-model';
 import { generateLargeCluster } from '../lib/testing/large-cluster';
 
@@ -80,13 +80,7 @@ async function main() {
         graph.push(r.graph);
         objectsSeen = r.objects;
       };
-      if (i % 2 === 0) {
-        await runBare();
-        await runLive();
-      } else {
-        await runLive();
-        await runBare();
-      }
+      await alternately(i, runBare, runLive);
     }
     console.log(`${'bare parallel LISTs (14 kinds, bodies parsed)'.padEnd(52)} median ${ms(median(bare))}   min ${ms(Math.min(...bare))}   (${items} items, ${ROUNDS} runs)`);
     console.log(`${'LiveSource: start → first complete model'.padEnd(52)} median ${ms(median(model))}   min ${ms(Math.min(...model))}   (${objectsSeen} objects)`);

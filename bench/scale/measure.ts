@@ -11,7 +11,7 @@ import { KubeConnection } from '../../lib/server/kube/connection';
 import type { LiveSource } from '../../lib/server/sources/live';
 import { renderTree } from '../../lib/tree/render-tree';
 import { bareLists, createPath } from '../kube-io';
-import { liveFirstLoad } from '../live-first-load';
+import { alternately, liveFirstLoad } from '../live-first-load';
 
 const { values } = parseArgs({ options: { kubeconfig: { type: 'string' }, rounds: { type: 'string', default: '3' }, 'churn-seconds': { type: 'string', default: '300' }, rate: { type: 'string', default: '20' } } });
 const conn = KubeConnection.load({ kubeconfig: values.kubeconfig, context: 'admin' });
@@ -48,13 +48,7 @@ for (let i = 0; i < Number(values.rounds); i++) {
     model.push(r.model);
     graph.push(r.graph);
   };
-  if (i % 2 === 0) {
-    await runBare();
-    await runLive();
-  } else {
-    await runLive();
-    await runBare();
-  }
+  await alternately(i, runBare, runLive);
   log(`  round ${i + 1}: bare ${bare[bare.length - 1].toFixed(0)} ms, first graph ${graph[graph.length - 1].toFixed(0)} ms`);
 }
 
