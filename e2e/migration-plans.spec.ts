@@ -94,3 +94,24 @@ test('enforcing a level some workloads fail asks first, naming them; Escape clos
   await page.getByRole('button', { name: 'Cancel' }).click();
   await expect(page.getByTestId('change-dialog')).toBeHidden();
 });
+
+test('step 2 from the Plans panel: a PSP that mutates pods gets its non-mutating 0- copy, granted where it is granted', async ({ page }) => {
+  const { token } = await (await page.request.get('/api/v1/csrf')).json();
+  const post = (path: string, data: unknown) => page.request.post(path, { data, headers: { 'x-csrf-token': token } });
+  // The article's restricted PSP (it sets default seccomp and AppArmor profiles, and group IDs), granted to everyone.
+  expect((await post('/api/v1/psps', { template: 'restricted', name: 'restricted' })).ok()).toBe(true);
+  expect((await post('/api/v1/attach', { psp: 'restricted', subject: { kind: 'Group', name: 'system:authenticated' } })).ok()).toBe(true);
+  const board = new MigrationPage(page);
+  await board.open();
+  const plans = page.getByTestId('migration-plans');
+  await expect(plans.getByTestId('mutating-psps')).toContainText('restricted');
+  await plans.getByTestId('plan-copy').click();
+  const preview = page.getByTestId('plan-preview');
+  await expect(preview).toContainText('create PodSecurityPolicy 0-restricted, a non-mutating copy of restricted, granted where restricted is');
+  await expect(preview.getByTestId('plan-operation')).toHaveCount(3);
+  await expect(preview.getByTestId('plan-notes')).toContainText('seccomp.security.alpha.kubernetes.io/defaultProfileName]: runtime/default → removed');
+  await expect(preview.getByTestId('plan-notes')).toContainText('Granted cluster-wide to Group system:authenticated.');
+  await page.screenshot({ path: 'e2e/artifacts/plans-copy-preview.png' });
+  await applyDialog(page);
+  await expect(plans).toContainText('0-restricted exists');
+});
