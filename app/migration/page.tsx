@@ -36,7 +36,7 @@ export default async function MigrationPage() {
         </div>
         <ExportLinks />
       </div>
-      <ChecklistPanel items={view.checklist} />
+      <ChecklistPanel items={view.checklist} pspApiServed={view.pspApiServed} />
       <MigrationBoard rows={rows} changes={changes} revision={getSource().revision()} />
     </main>
   );

@@ -90,6 +90,16 @@ export function NamespaceDetails({ namespace, revision }: { namespace: string; r
           <p className="mt-1 text-slate-700">Mutating fields of its PSPs: {row.mutatingPsps.map((p) => `${p.psp} (${p.fields.map((f) => f.field).join(', ')})`).join('; ')}.</p>
         )}
       </section>
+      {row.pspGaps.length > 0 && (
+        <section data-testid="psp-gaps">
+          <h3 className="font-medium">What its PSPs refuse that Pod Security will allow</h3>
+          <ul className="mt-1 list-disc pl-5 text-xs">
+            {row.pspGaps.flatMap((p) => p.gaps.map((g) => (
+              <li key={`${p.psp}/${g.field}`}><span className="font-mono">{p.psp}</span> <span className="font-mono text-slate-700">{g.field}: {g.value}</span>: {g.allowedAfter}</li>
+            )))}
+          </ul>
+        </section>
+      )}
       <section data-testid="relabelers">
         <h3 className="font-medium">May relabel it (update or patch on the namespace)</h3>
         <p className="text-xs text-slate-600">They can lift its level (guide step 1); members of system:masters can too, without a binding.</p>

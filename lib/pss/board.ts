@@ -18,7 +18,7 @@ import { DEFAULT_CONFIGURATION, type PssConfiguration } from './config';
 import { checkMessages, evaluatePodAt, podTemplateOf, type PodLike, type PssResult } from './evaluate';
 import { LABEL_PREFIX, levelLabel, namespacePolicy, relabelWarnings, versionLabel, type LabelError, type PssMode } from './labels';
 import { normalizeForServer } from './normalize';
-import { pspVerdict, type MutatingField } from './psp-verdict';
+import { pspVerdict, type MutatingField, type SecurityGap } from './psp-verdict';
 import { NEWEST_KNOWN_MINOR, type LevelVersion, type PssLevel, type PssVersion } from './version';
 
 /** What PSP does to one workload's pods today (from the admission simulation). */
@@ -110,6 +110,11 @@ export interface BoardRow {
   mutated: boolean;
   /** Mutating fields (pspVerdict) of the PSPs its pods get. */
   mutatingPsps: { psp: string; fields: MutatingField[] }[];
+  /**
+   * Per PSP its pods get: the settings Pod Security has no equivalent for, what its pods may do
+   * after the migration that this PSP refuses now (read-only root, UID ranges, host path lists…).
+   */
+  pspGaps: { psp: string; gaps: SecurityGap[] }[];
   /** The mutation check: per workload, what its PSP changes in its pods today. */
   mutations: MutatedWorkload[];
   relabelers: Relabeler[];
@@ -237,12 +242,12 @@ export function buildBoard(input: BoardInput): Board {
     if (list) list.push(w);
     else workloadsByNs.set(ns, [w]);
   }
-  const verdicts = new Map<string, MutatingField[]>();
-  const mutatingOf = (psp: string) => {
+  const verdicts = new Map<string, { mutating: MutatingField[]; gaps: SecurityGap[] }>();
+  const verdictOf = (psp: string) => {
     let v = verdicts.get(psp);
     if (!v) {
       const obj = input.model.psps.find((p) => p.metadata.name === psp);
-      verdicts.set(psp, (v = obj ? pspVerdict(obj, { serverMinor: Math.min(server, 24) }).mutating : []));
+      verdicts.set(psp, (v = obj ? pspVerdict(obj, { serverMinor: Math.min(server, 24) }) : { mutating: [], gaps: [] }));
     }
     return v;
   };
@@ -292,7 +297,8 @@ export function buildBoard(input: BoardInput): Board {
         evaluate: (pod, lv) => evaluateAt(evaluateShape(pod), lv),
       }, { serverMinor: server }).warnings;
     const pspList = [...psps].sort(compareNames);
-    const mutatingPsps = pspList.map((psp) => ({ psp, fields: mutatingOf(psp) })).filter((m) => m.fields.length > 0);
+    const mutatingPsps = pspList.map((psp) => ({ psp, fields: verdictOf(psp).mutating })).filter((m) => m.fields.length > 0);
+    const pspGaps = pspList.map((psp) => ({ psp, gaps: verdictOf(psp).gaps })).filter((g) => g.gaps.length > 0);
     return {
       namespace,
       labels: { set, enforce: policy.policy.enforce, audit: policy.policy.audit, warn: policy.policy.warn, errors: policy.errors, newerThanServer: policy.newerThanServer },
@@ -307,6 +313,7 @@ export function buildBoard(input: BoardInput): Board {
       current,
       mutated: mutations.length > 0,
       mutatingPsps,
+      pspGaps,
       mutations,
       relabelers: relabelersOf(namespace),
     };
