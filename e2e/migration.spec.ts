@@ -24,6 +24,8 @@ test.describe('the migration board on the demo', () => {
     await expect(board.row('shop')).toHaveAttribute('data-recommended', 'baseline');
     await expect(board.row('kube-public')).toContainText('restricted:v1.24');
     await expect(board.row('shop')).toContainText('eks.privileged');
+    // shop audits and warns at restricted: its 3 workloads fail that today.
+    await expect(board.row('shop').getByTestId('flagged-warn')).toHaveText('3 fail');
     await expect(board.checklist.getByTestId('checklist-item')).toHaveCount(4);
     await expect(board.checklist.locator('[data-id="psp-admission-off"]')).toHaveAttribute('data-done', 'false');
     await expect(board.checklist.locator('[data-id="no-mutating-psp"]')).toHaveAttribute('data-done', 'true');
