@@ -31,7 +31,7 @@ function Labels({ row }: { row: BoardSummaryRow }) {
         return (
           <li key={m}>
             <span className="inline-block w-14 text-xs text-slate-600">{m}</span><LevelBadge level={level as PssLevel} version={version} />
-            {flagged > 0 && <span className="ml-1 text-xs font-medium text-red-800" title={`${flagged} workload${flagged === 1 ? '' : 's'} fail${flagged === 1 ? 's' : ''} this ${m} level today`} data-testid={`flagged-${m}`}>{flagged} fail</span>}
+            {flagged > 0 && <span className="ml-1 whitespace-nowrap text-xs font-medium text-red-800" title={`${flagged} workload${flagged === 1 ? '' : 's'} fail${flagged === 1 ? 's' : ''} this ${m} level today`} data-testid={`flagged-${m}`}>{flagged} fail</span>}
           </li>
         );
       })}
