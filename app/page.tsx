@@ -3,7 +3,8 @@ import { Suspense } from 'react';
 import { redirect } from 'next/navigation';
 import { PolicyGraph } from '@/components/graph/PolicyGraph';
 import { ServerError } from '@/components/ui/ServerError';
-import { clusterView } from '@/lib/server/views';
+import { clusterView, graphView } from '@/lib/server/views';
+import { graphOptions, graphQueryFromRecord, sceneKey } from '@/lib/graph/url-query';
 import { getSource } from '@/lib/server/sources/registry';
 import { headers } from 'next/headers';
 import { currentActor } from '@/lib/server/identity/actor';
@@ -14,7 +15,8 @@ export const metadata: Metadata = { title: 'Graph · PSP Dashboard' };
 export default async function GraphPage({ searchParams }: { searchParams: Promise<Record<string, string | string[] | undefined>> }) {
   // Clusters without the PSP API (v1.25+) land on the migration board; auditors (read-only mode) and
   // snapshots on the audit. Any query (?view=graph, ?node=…) asks for the graph.
-  const asked = Object.keys(await searchParams).length > 0;
+  const params = await searchParams;
+  const asked = Object.keys(params).length > 0;
   await getSource().readModel().catch(() => undefined);
   const info = getSource().info();
   if (!asked && !info.pspApiServed && info.name !== 'unavailable') redirect('/migration');
@@ -25,9 +27,12 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
   } catch (e) {
     return <ServerError error={e} />;
   }
+  // The first scene, laid out here, comes with the page: the graph paints without another request.
+  const query = graphQueryFromRecord(params);
+  const scene = await graphView(graphOptions(query), query.view ?? 'auto').catch(() => undefined);
   return (
     <Suspense>
-      <PolicyGraph cluster={cluster} />
+      <PolicyGraph cluster={cluster} initial={scene && { key: sceneKey(query, []), scene }} />
     </Suspense>
   );
 }

@@ -9,76 +9,17 @@
 // that cluster (loaded once) instead of starting one; BENCH_LIVE_DEBUG=1 prints each first load's split.
 import { binariesAvailable, startCluster } from '../testenv/cluster';
 import { KubeConnection } from '../lib/server/kube/connection';
-import { LiveSource } from '../lib/server/sources/live';
-import { buildGraph } from '../lib/graph/build-graph';
-import { RESOURCES, collectionPath } from '../lib/sources/resources';
+import { bareLists, createAll, createPath } from './kube-io';
+import { alternately, liveFirstLoad } from './live-first-load';
 import type { RawObject } from '../lib/sources/to-model';
 import { generateLargeCluster } from '../lib/testing/large-cluster';
 
 const ROUNDS = Number(process.env.BENCH_LIVE_ROUNDS ?? 7);
 const ORDER = ['Namespace', 'ServiceAccount', 'PodSecurityPolicy', 'ClusterRole', 'Role', 'ClusterRoleBinding', 'RoleBinding'];
 
-function createPath(obj: RawObject): string {
-  const def = RESOURCES.find((r) => r.kind === obj.kind)!;
-  const ns = (obj.metadata as { namespace?: string }).namespace;
-  const base = collectionPath(def);
-  return ns ? `${base.slice(0, base.lastIndexOf('/'))}/namespaces/${ns}/${def.resource}` : base;
-}
-
-/** Creates the objects kind by kind (dependency order), `concurrency` requests at a time. */
-async function load(conn: KubeConnection, objects: RawObject[], concurrency = 24) {
-  for (const kind of ORDER) {
-    const batch = objects.filter((o) => o.kind === kind);
-    let next = 0;
-    await Promise.all(Array.from({ length: concurrency }, async () => {
-      while (next < batch.length) {
-        const obj = batch[next++];
-        const res = await conn.request('POST', createPath(obj), { body: obj, timeoutMs: 60_000 });
-        if (res.status !== 201 && res.status !== 409) throw new Error(`creating ${obj.kind}: HTTP ${res.status} ${res.body.slice(0, 200)}`);
-      }
-    }));
-  }
-}
-
-/** The dashboard's LISTs (same query as the reflector's first list), all kinds in parallel, bodies parsed. */
-async function bareLists(conn: KubeConnection): Promise<number> {
-  let items = 0;
-  await Promise.all(RESOURCES.map(async (def) => {
-    let cont = '';
-    let first = true;
-    do {
-      const q = new URLSearchParams({ limit: '500' });
-      if (first) q.set('resourceVersion', '0');
-      if (cont) q.set('continue', cont);
-      const res = await conn.request('GET', `${collectionPath(def)}?${q}`);
-      const list = JSON.parse(res.body) as { items?: unknown[]; metadata?: { continue?: string } };
-      items += list.items?.length ?? 0;
-      cont = list.metadata?.continue ?? '';
-      first = false;
-    } while (cont);
-  }));
-  return items;
-}
-
-async function liveFirstLoad(conn: KubeConnection): Promise<{ model: number; graph: number; objects: number; cpu: number }> {
-  const cpu0 = process.cpuUsage();
-  const t0 = performance.now();
-  const live = new LiveSource(conn, true);
-  try {
-    await live.start();
-    const tSynced = performance.now();
-    const model = await live.readModel();
-    const t1 = performance.now();
-    if (process.env.BENCH_LIVE_DEBUG) console.log(`  synced ${(tSynced - t0).toFixed(0)} ms, model ${(t1 - tSynced).toFixed(0)} ms`);
-    JSON.stringify(buildGraph(model));
-    const t2 = performance.now();
-    const cpu = process.cpuUsage(cpu0);
-    await new Promise((ok) => setTimeout(ok, 500)); // let its watches open before closing them
-    const objects = model.psps.length + model.clusterRoles.length + model.roles.length + model.clusterRoleBindings.length + model.roleBindings.length + model.serviceAccounts.length + model.namespaces.length + model.workloads.length;
-    return { model: t1 - t0, graph: t2 - t0, objects, cpu: (cpu.user + cpu.system) / 1000 };
-  } finally {
-    live.close();
-  }
+/** Creates the objects kind by kind (dependency order), 24 requests at a time. */
+async function load(conn: KubeConnection, objects: RawObject[]) {
+  for (const kind of ORDER) await createAll(conn, objects.filter((o) => o.kind === kind), 24);
 }
 
 const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
@@ -139,13 +80,7 @@ async function main() {
         graph.push(r.graph);
         objectsSeen = r.objects;
       };
-      if (i % 2 === 0) {
-        await runBare();
-        await runLive();
-      } else {
-        await runLive();
-        await runBare();
-      }
+      await alternately(i, runBare, runLive);
     }
     console.log(`${'bare parallel LISTs (14 kinds, bodies parsed)'.padEnd(52)} median ${ms(median(bare))}   min ${ms(Math.min(...bare))}   (${items} items, ${ROUNDS} runs)`);
     console.log(`${'LiveSource: start → first complete model'.padEnd(52)} median ${ms(median(model))}   min ${ms(Math.min(...model))}   (${objectsSeen} objects)`);

@@ -49,6 +49,11 @@ benchAudit(raw, time);
 
 console.log(''); (await import('./pss')).benchPss(time);
 console.log(''); (await import('./board')).benchBoard(raw, time);
+// Time to first graph in Chromium (demo, large cluster): two servers on the current build. BENCH_GRAPH=0 skips it.
+if (process.env.BENCH_GRAPH !== '0') {
+  console.log('\nTime to first graph in Chromium (navigation → first node drawn):');
+  await (await import('./graph-first-paint')).benchGraphFirstPaint();
+}
 // Live first load against a real kube-apiserver v1.24 holding the large cluster (about 2–3 minutes,
 // most of it loading the objects). The server modules import 'server-only', which resolves to an
 // empty module only under the react-server condition, hence a child process. BENCH_LIVE=0 skips it.

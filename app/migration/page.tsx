@@ -4,6 +4,7 @@ import { ChecklistPanel } from '@/components/migration/ChecklistPanel';
 import { ClusterLine } from '@/components/migration/ClusterLine';
 import { ExportLinks } from '@/components/migration/ExportLinks';
 import { MigrationBoard } from '@/components/migration/MigrationBoard';
+import { MigrationPlansPanel } from '@/components/migration/plans/MigrationPlansPanel';
 import { ServerError } from '@/components/ui/ServerError';
 import { summarizeRow } from '@/lib/pss/board';
 import { currentActor } from '@/lib/server/identity/actor';
@@ -37,6 +38,7 @@ export default async function MigrationPage() {
         <ExportLinks />
       </div>
       <ChecklistPanel items={view.checklist} pspApiServed={view.pspApiServed} />
+      <MigrationPlansPanel changes={changes} revision={getSource().revision()} />
       <MigrationBoard rows={rows} changes={changes} revision={getSource().revision()} />
     </main>
   );

@@ -1,16 +1,19 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { api, type ClusterView, type GraphQuery } from '@/lib/client/api';
+import { api, type ClusterView } from '@/lib/client/api';
+import type { GraphUrlQuery } from '@/lib/graph/url-query';
 import { describeId } from './PolicyNode';
 
 interface Props {
   cluster: ClusterView;
-  query: GraphQuery;
+  query: GraphUrlQuery;
+  /** What is drawn now: the PSP overview or the chains. */
+  view?: 'overview' | 'chains';
   onChange: (changes: Record<string, string | undefined>) => void;
 }
 
 /** Search and filters. Text inputs apply after a short pause, so typing does not flood the server. */
-export function GraphToolbar({ cluster, query, onChange }: Props) {
+export function GraphToolbar({ cluster, query, view, onChange }: Props) {
   const [q, setQ] = useState(query.q ?? '');
   const [subject, setSubject] = useState(query.subject ?? '');
   const [pspNames, setPspNames] = useState<string[]>([]);
@@ -30,6 +33,7 @@ export function GraphToolbar({ cluster, query, onChange }: Props) {
   const input = 'rounded border border-slate-300 px-2 py-1 text-sm focus:border-indigo-500 focus:outline-none';
   return (
     <div className="flex flex-wrap items-center gap-3 border-b border-slate-200 bg-white px-4 py-2" role="search">
+      <ViewSwitch view={view} onChange={onChange} />
       <input aria-label="Search" data-testid="graph-search" className={`${input} w-64`} placeholder="Search names…" value={q} onChange={(e) => setQ(e.target.value)} />
       <label className="flex items-center gap-1 text-sm text-slate-600">
         PSP
@@ -63,12 +67,33 @@ export function GraphToolbar({ cluster, query, onChange }: Props) {
           <button className="ml-1 font-bold" aria-label="Clear focus" onClick={() => onChange({ focus: undefined })}>×</button>
         </span>
       )}
-      {Object.keys(query).length > 0 && (
+      {Object.keys(query).some((k) => k !== 'view') && (
         <button className="text-sm text-indigo-700 underline" onClick={() => onChange({ q: undefined, psp: undefined, namespace: undefined, subject: undefined, focus: undefined, wildcard: undefined })}>
           Clear all
         </button>
       )}
       <Legend />
+    </div>
+  );
+}
+
+/**
+ * Overview (one card per PSP) or chains (PSP → role → binding → subject). The overview starts from
+ * the whole cluster; the chains keep the filters.
+ */
+function ViewSwitch({ view, onChange }: { view?: 'overview' | 'chains'; onChange: Props['onChange'] }) {
+  const button = (active: boolean) =>
+    `px-2 py-1 text-sm focus-visible:outline-2 focus-visible:outline-indigo-600 ${active ? 'bg-indigo-700 text-white' : 'bg-white text-slate-800 hover:bg-slate-50'}`;
+  return (
+    <div role="group" aria-label="View" className="flex overflow-hidden rounded border border-slate-300" data-testid="view-switch">
+      <button type="button" aria-pressed={view === 'overview'} className={button(view === 'overview')} data-testid="view-overview"
+        onClick={() => onChange({ view: 'overview', psp: undefined, focus: undefined, node: undefined })}>
+        Overview
+      </button>
+      <button type="button" aria-pressed={view === 'chains'} className={`border-l border-slate-300 ${button(view === 'chains')}`} data-testid="view-chains"
+        onClick={() => onChange({ view: 'chains' })}>
+        Chains
+      </button>
     </div>
   );
 }

@@ -1,39 +1,41 @@
 'use client';
-import '@xyflow/react/dist/base.css';
 import { useCallback, useEffect, useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import { usePathname, useRouter, useSearchParams } from 'next/navigation';
-import { Background, Controls, MarkerType, Panel, ReactFlow, type Edge } from '@xyflow/react';
-import { api, ApiError, type ClusterView, type GraphQuery, type GraphView } from '@/lib/client/api';
-import { nodeTypes } from './flow-types';
-import { describeNode, type PolicyFlowNode } from './PolicyNode';
+import { api, ApiError, type ClusterView, type GraphView } from '@/lib/client/api';
+import { graphQueryFromParams, sceneKey } from '@/lib/graph/url-query';
+import { objectKey } from '@/lib/model/keys';
 import { KIND_STYLE } from './kind-style';
-import type { GraphNode } from '@/lib/graph/types';
-import { useLayout } from './useLayout';
 import { GraphToolbar } from './GraphToolbar';
 import { DetailsPanel } from './DetailsPanel';
+import { GraphCanvas, type Activation } from './GraphCanvas';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { WarningList } from '../ui/WarningList';
 
-const FILTER_KEYS = ['q', 'psp', 'namespace', 'subject', 'focus'] as const;
-
-function queryFromParams(params: URLSearchParams): GraphQuery {
-  const q: GraphQuery = {};
-  for (const k of FILTER_KEYS) {
-    const v = params.get(k);
-    if (v) q[k] = v;
-  }
-  if (params.get('wildcard') === 'false') q.wildcard = false;
-  return q;
+/** The server's first scene, for the URL it rendered (`key`: what was asked, see `sceneKey`). */
+export interface InitialScene {
+  key: string;
+  scene: GraphView;
 }
 
-/** The PSP ↔ RBAC graph: filters and selection live in the URL, so a view can be shared by link. */
-export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
+/**
+ * The PSP ↔ RBAC graph: filters and selection live in the URL, so a view can be shared by link.
+ * The first scene comes with the page (laid out on the server), so the graph paints without a
+ * second round trip; later ones are fetched, and the canvas stays mounted while they arrive.
+ */
+export function PolicyGraph({ cluster, initial }: { cluster: ClusterView; initial?: InitialScene }) {
   const params = useSearchParams();
   const router = useRouter();
   const pathname = usePathname();
-  const query = useMemo(() => queryFromParams(new URLSearchParams(params.toString())), [params]);
+  const query = useMemo(() => graphQueryFromParams(new URLSearchParams(params.toString())), [params]);
+  const queryKey = JSON.stringify(query);
   const selected = params.get('node') ?? undefined;
-  const [graph, setGraph] = useState<GraphView>();
+  // Opened groups belong to one query: other filters start closed again.
+  const [expanded, setExpanded] = useState<{ queryKey: string; ids: string[] }>({ queryKey, ids: [] });
+  const expand = useMemo(() => (expanded.queryKey === queryKey ? expanded.ids : []), [expanded, queryKey]);
+  const requestKey = sceneKey(query, expand);
+  const [loaded, setLoaded] = useState<{ key: string; frameKey: string; scene: GraphView } | undefined>(
+    initial ? { key: initial.key, frameKey: queryKey, scene: initial.scene } : undefined,
+  );
   const [error, setError] = useState<ApiError>();
   const revision = useClusterRevision(cluster);
   const [localRevision, setLocalRevision] = useState(0);
@@ -51,92 +53,50 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
     [params, router, pathname],
   );
 
+  // The server's scene stands for the first request; anything after (a new query, a revision) fetches.
+  const useInitial = useRef(!!initial && initial.key === requestKey);
   useEffect(() => {
+    if (useInitial.current) {
+      useInitial.current = false;
+      return;
+    }
     const ctrl = new AbortController();
     api
-      .graph(query, ctrl.signal)
-      .then((g) => {
-        setGraph(g);
+      .graph({ ...query, expand }, ctrl.signal)
+      .then((scene) => {
+        setLoaded({ key: requestKey, frameKey: queryKey, scene });
         setError(undefined);
       })
       .catch((e) => {
         if (!ctrl.signal.aborted) setError(e instanceof ApiError ? e : new ApiError('internal', String(e), 0));
       });
     return () => ctrl.abort();
-  }, [query, revision, localRevision]);
-
-  const layout = useLayout(graph?.nodes, graph?.edges);
-
-  const nodes: PolicyFlowNode[] = useMemo(() => {
-    if (!graph || !layout.positions) return [];
-    return graph.nodes
-      .filter((n) => layout.positions![n.id])
-      .map((n) => ({
-        id: n.id,
-        type: 'policy',
-        position: layout.positions![n.id],
-        data: { node: n, selected: n.id === selected, dimmed: false },
-        draggable: false,
-        connectable: false,
-        ariaLabel: describeNode(n),
-        className: 'rounded-md focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-indigo-600',
-      }));
-  }, [graph, layout.positions, selected]);
-
-  const edges: Edge[] = useMemo(() => {
-    if (!graph) return [];
-    return graph.edges.map((e) => ({
-      id: e.id,
-      source: e.source,
-      target: e.target,
-      type: 'default',
-      label: e.namespace ? `only in ${e.namespace}` : e.wildcard ? 'wildcard' : undefined,
-      labelStyle: { fontSize: 10, fill: e.wildcard ? '#c2410c' : '#0369a1' },
-      labelBgStyle: { fill: '#fff' },
-      markerEnd: { type: MarkerType.ArrowClosed, width: 14, height: 14 },
-      style: e.wildcard
-        ? { stroke: '#f97316', strokeWidth: 2, strokeDasharray: '6 4' }
-        : e.namespace
-          ? { stroke: '#0ea5e9', strokeWidth: 1.5, strokeDasharray: '2 3' }
-          : { stroke: '#64748b', strokeWidth: 1.5 },
-      data: { wildcard: !!e.wildcard, namespace: e.namespace },
-    }));
-  }, [graph]);
-
-  const selectNode = useCallback(
-    (node: GraphNode) => {
-      if (node.kind === 'Collapsed') {
-        // A "+N" group opens by focusing on its parent, where the limit applies to fewer nodes.
-        setParams({ focus: node.parent, node: node.parent });
-        return;
-      }
-      setParams({ node: node.id });
-    },
-    [setParams],
-  );
-
-  const onNodeClick = useCallback(
-    (_: unknown, node: { id: string; data: PolicyFlowNode['data'] }) => selectNode(node.data.node),
-    [selectNode],
-  );
+  }, [requestKey, revision, localRevision]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // The keyboard: Enter or Space on a focused node does what a click does, then focus moves to the
   // side panel, so its actions are the next Tab stops (not every other node of the graph first).
   const panelRef = useRef<HTMLDivElement>(null);
   const focusPanel = useRef(false);
-  const onCanvasKeyDown = useCallback(
-    (e: KeyboardEvent<HTMLDivElement>) => {
-      if (e.key !== 'Enter' && e.key !== ' ') return;
-      const target = e.target as HTMLElement;
-      if (!target.classList?.contains('react-flow__node')) return;
-      const node = graph?.nodes.find((n) => n.id === target.getAttribute('data-id'));
-      if (!node) return;
-      e.preventDefault();
-      focusPanel.current = true;
-      if (node.kind !== 'Collapsed' && node.id === selected) panelRef.current?.focus();
-      selectNode(node);
+  const onActivate = useCallback(
+    (target: Activation, how: 'pointer' | 'keyboard') => {
+      if (target.card) {
+        // A PSP card drills down into its chains.
+        setParams({ psp: target.card.name, view: undefined, focus: undefined, node: undefined });
+        return;
+      }
+      const node = target.node;
+      if (node.kind === 'Collapsed') {
+        // A "+N" group opens in place: its parent shows all its children.
+        if (node.parent) setExpanded({ queryKey, ids: [...expand.filter((id) => id !== node.parent), node.parent] });
+        return;
+      }
+      if (how === 'keyboard') {
+        focusPanel.current = true;
+        if (node.id === selected) panelRef.current?.focus();
+      }
+      setParams({ node: node.id });
     },
-    [graph, selected, selectNode],
+    [setParams, queryKey, expand, selected],
   );
   useEffect(() => {
     if (!selected || !focusPanel.current) return;
@@ -157,60 +117,46 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
     [selected, setParams],
   );
 
-  // A new layout re-mounts the canvas so that fitView frames the new picture.
-  const flowKey = `layout-${layout.version}`;
+  const scene = loaded?.scene;
+  const pending = !error && loaded?.key !== requestKey;
+  const empty = scene && (scene.view === 'overview' ? scene.cards.length === 0 : scene.nodes.length === 0);
+  const exportName = ['psp-graph', query.psp, query.namespace, query.focus && 'focus'].filter(Boolean).join('-').replace(/[^\w.-]+/g, '_');
 
   return (
     <div className="flex h-[calc(100vh-3.5rem)] flex-col">
-      <GraphToolbar cluster={cluster} query={query} onChange={setParams} />
+      <GraphToolbar cluster={cluster} query={query} view={scene?.view} onChange={setParams} />
       {!cluster.source.pspApiServed && (
         <div role="status" className="border-b border-amber-300 bg-amber-50 px-4 py-2 text-sm text-amber-900">
           This cluster has no PodSecurityPolicy API; it was removed in v1.25. The RBAC side is still shown.
         </div>
       )}
       <div className="flex min-h-0 flex-1">
-        <div className="relative min-w-0 flex-1" data-testid="graph-canvas" onKeyDown={onCanvasKeyDown}>
+        <div className="relative min-w-0 flex-1" data-testid="graph-canvas" data-view={scene?.view}>
           {error ? (
             <div className="p-6">
               <ErrorNotice error={error} />
             </div>
-          ) : graph && graph.nodes.length === 0 ? (
+          ) : empty ? (
             <div className="p-6 text-slate-600" data-testid="graph-empty">
               {Object.keys(query).length ? 'Nothing matches these filters.' : 'No PodSecurityPolicy and no role granting one was found.'}
             </div>
-          ) : (
-            <ReactFlow
-              key={flowKey}
-              nodes={nodes}
-              edges={edges}
-              nodeTypes={nodeTypes}
-              onNodeClick={onNodeClick}
-              nodesDraggable={false}
-              nodesConnectable={false}
-              elementsSelectable={false}
-              edgesFocusable={false}
-              deleteKeyCode={null}
-              fitView
-              minZoom={0.05}
-              onlyRenderVisibleElements={(graph?.nodes.length ?? 0) > 300}
-              proOptions={{ hideAttribution: true }}
+          ) : scene ? (
+            <GraphCanvas
+              scene={scene}
+              frameKey={loaded.frameKey}
+              frameOn={query.psp ? objectKey('PodSecurityPolicy', undefined, query.psp) : query.focus}
+              selected={selected}
+              exportName={exportName}
+              onActivate={onActivate}
+              onRetry={() => setLocalRevision((r) => r + 1)}
             >
-              <Background gap={24} color="#e2e8f0" />
-              <Controls showInteractive={false} />
-              <Panel position="top-right">
-                <GraphLegend />
-              </Panel>
-            </ReactFlow>
+              <GraphLegend />
+            </GraphCanvas>
+          ) : null}
+          {(pending || !scene) && !error && (
+            <div className="absolute left-1/2 top-3 -translate-x-1/2 rounded bg-white/90 px-2 py-1 text-xs text-slate-700 shadow" role="status">Loading the graph…</div>
           )}
-          {(layout.pending || !graph) && !error && (
-            <div className="absolute left-3 top-3 rounded bg-white/90 px-2 py-1 text-xs text-slate-600 shadow">Laying out the graph…</div>
-          )}
-          {graph && (
-            <div className="absolute bottom-2 left-14 rounded bg-white/90 px-2 py-1 text-xs text-slate-600 shadow" data-testid="graph-stats">
-              {graph.nodes.filter((n) => n.kind !== 'Collapsed').length} of {graph.total} nodes shown
-              {graph.hidden > 0 && ` · ${graph.hidden} in collapsed groups (click a “+N” node to open it)`}
-            </div>
-          )}
+          {scene && !empty && !error && <SceneStats scene={scene} />}
         </div>
         {selected && (
           <div ref={panelRef} tabIndex={-1} className="flex shrink-0 focus:outline-none" onKeyDown={onPanelKeyDown} data-testid="details-panel-region">
@@ -227,7 +173,26 @@ export function PolicyGraph({ cluster }: { cluster: ClusterView }) {
           </div>
         )}
       </div>
-      {graph && graph.warnings.length > 0 && <WarningList warnings={graph.warnings} />}
+      {scene && scene.warnings.length > 0 && <WarningList warnings={scene.warnings} />}
+    </div>
+  );
+}
+
+/** What the picture stands for: how much is shown, and how to see the rest. */
+function SceneStats({ scene }: { scene: GraphView }) {
+  const n = (x: number) => x.toLocaleString('en');
+  return (
+    <div className="absolute bottom-2 left-14 max-w-[60%] rounded bg-white/90 px-2 py-1 text-xs text-slate-700 shadow" data-testid="graph-stats">
+      {scene.view === 'overview' ? (
+        <>
+          {n(scene.cards.length)} PSPs; their chains hold {n(scene.total)} objects ({n(scene.chainNodes)} nodes as a chain graph) · open a PSP to see its chains
+        </>
+      ) : (
+        <>
+          {n(scene.nodes.filter((x) => x.kind !== 'Collapsed').length)} of {n(scene.total)} nodes shown
+          {scene.hidden > 0 && ` · ${n(scene.hidden)} in collapsed groups (open a “+N” node to show them)`}
+        </>
+      )}
     </div>
   );
 }

@@ -3,7 +3,7 @@ import { memo } from 'react';
 import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
 import type { GraphNode } from '@/lib/graph/types';
 import { KIND_STYLE } from './kind-style';
-import { NODE_HEIGHT, NODE_WIDTH } from './layout';
+import { NODE_HEIGHT, NODE_WIDTH } from '@/lib/graph/node-size';
 
 /** A node as a person names it: "kind namespace/name" (not the raw `Kind/namespace/name` key). */
 export function describeNode(node: GraphNode): string {

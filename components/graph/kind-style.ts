@@ -12,3 +12,18 @@ export const KIND_STYLE: Record<GraphNodeKind, { icon: string; label: string; cl
   ServiceAccount: { icon: '🤖', label: 'ServiceAccount', className: 'border-emerald-400 bg-white' },
   Collapsed: { icon: '➕', label: 'collapsed', className: 'border-dashed border-slate-400 bg-slate-50' },
 };
+
+/** The same looks as colours, for the minimap and the SVG/PNG export (Tailwind's palette). */
+export const KIND_COLORS: Record<GraphNodeKind, { fill: string; stroke: string }> = {
+  PodSecurityPolicy: { fill: '#fffbeb', stroke: '#f59e0b' },
+  ClusterRole: { fill: '#fff1f2', stroke: '#fb7185' },
+  Role: { fill: '#ffffff', stroke: '#fda4af' },
+  ClusterRoleBinding: { fill: '#f0f9ff', stroke: '#0ea5e9' },
+  RoleBinding: { fill: '#ffffff', stroke: '#7dd3fc' },
+  Group: { fill: '#ecfdf5', stroke: '#10b981' },
+  User: { fill: '#ecfdf5', stroke: '#10b981' },
+  ServiceAccount: { fill: '#ffffff', stroke: '#34d399' },
+  Collapsed: { fill: '#f8fafc', stroke: '#94a3b8' },
+};
+export const PRIVILEGED_COLORS = { fill: '#fef2f2', stroke: '#dc2626' };
+export const MISSING_COLORS = { fill: '#fff7ed', stroke: '#f97316' };

@@ -1,11 +1,11 @@
 import type { BoardSummaryRow } from '@/lib/pss/board';
 import type { ChangesAllowed } from '@/lib/identity/actor-view';
+import { NamespacePlanActions } from './plans/NamespacePlanActions';
 
 /**
- * The place for a namespace row's actions (guide step 3: "Label…", the PSP bypass and its undo),
- * rendered in the last cell of each board row and at the top of its details. The plans (components/
- * migration/plans/) fill it; the board itself changes nothing.
+ * A namespace row's actions (guide step 3): "Label…" (audit and warn, then enforce, at the board's
+ * recommendation by default), the PSP bypass and its undo — planned and previewed by the plans.
  */
-export function RowActions(_props: { row: BoardSummaryRow; changes: ChangesAllowed }) {
-  return null;
+export function RowActions({ row, changes }: { row: BoardSummaryRow; changes: ChangesAllowed }) {
+  return <NamespacePlanActions namespace={row.namespace} recommended={row.recommended} changes={changes} />;
 }

@@ -53,6 +53,18 @@ export interface SelectionInput {
   mutationAllowed?: boolean;
   /** Diff every admitting PSP's mutations (default true); false diffs only the chosen one's (bulk simulation). */
   diffEveryPolicy?: boolean;
+  /**
+   * What applying and validating each PSP gave for this same pod and these same PSPs in an earlier
+   * call, to reuse (filled when empty): it does not depend on authorization, so a bulk simulation
+   * checks one pod shape against the PSPs once for all the identities and namespaces it runs under.
+   */
+  checked?: PolicyChecks;
+}
+
+/** Each PSP's strategies, and what applying and validating it did to one pod (see SelectionInput.checked). */
+export interface PolicyChecks {
+  built?: { psp: Psp; r: ReturnType<typeof buildStrategies> }[];
+  byPsp: Map<string, { copy: Pod; fieldErrors: FieldError[]; mutated: boolean }>;
 }
 
 export interface SelectionResult {
@@ -86,7 +98,7 @@ export function selectPolicy(input: SelectionInput): SelectionResult {
     return compareNames(a.metadata.name, b.metadata.name);
   });
   const evaluations: PolicyEvaluation[] = [];
-  const built = sorted.map((psp) => ({ psp, r: buildStrategies(psp) }));
+  const built = (input.checked && hint === undefined ? (input.checked.built ??= sorted.map((psp) => ({ psp, r: buildStrategies(psp) }))) : undefined) ?? sorted.map((psp) => ({ psp, r: buildStrategies(psp) }));
   for (const { psp, r } of built) {
     if (!r.ok) evaluations.push({ psp: psp.metadata.name, verdict: 'invalid-policy', errors: [r.error], reason: `its strategies cannot be built (${r.error}); the plugin skips it` });
   }
@@ -106,13 +118,18 @@ export function selectPolicy(input: SelectionInput): SelectionResult {
   };
   for (const st of providers) {
     const name = st.name;
-    const copy = mutatePod(st, pod);
-    const fieldErrors = validatePod(st, copy);
+    let check = input.checked?.byPsp.get(name);
+    if (!check) {
+      const copy = mutatePod(st, pod);
+      const fieldErrors = validatePod(st, copy);
+      check = { copy, fieldErrors, mutated: fieldErrors.length === 0 && !semanticEqual(pod, copy) };
+      input.checked?.byPsp.set(name, check);
+    }
+    const { copy, fieldErrors, mutated } = check;
     if (fieldErrors.length > 0) {
       evaluations.push({ psp: name, verdict: 'rejects', fieldErrors, errors: fieldErrors.map(formatFieldError), reason: 'it refuses the pod' });
       continue;
     }
-    const mutated = !semanticEqual(pod, copy);
     const mutations = mutated && input.diffEveryPolicy !== false ? diffObjects(pod, copy) : [];
     const evaluation: PolicyEvaluation = { psp: name, verdict: 'preferred-other', mutated, errors: [], mutations, reason: '' };
     evaluations.push(evaluation);

@@ -9,8 +9,8 @@ import { broadGrantFindings, everyDefaultServiceAccountFindings } from './rules/
 import { refusedWorkloadFindings } from './rules/refused-workloads';
 import { shadowedPspFindings } from './rules/shadowed';
 import { danglingFindings, incompleteReadFindings, noPspApiFindings, unusedPspFindings, wildcardGrantFindings } from './rules/hygiene';
-import { simulateCluster, type ClusterSimulation } from './simulations';
-import { SEVERITIES, type AuditOptions, type AuditReport, type AuditRuleId, type Finding, type Severity } from './types';
+import { simulateCluster, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
+import { SEVERITIES, type AuditOptions, type AuditReport, type AuditRuleId, type Finding, type FixImpact, type Severity } from './types';
 
 /** Fixes whose impact is simulated, at most (each is one more simulation of every workload). */
 const MAX_IMPACT_SIMULATIONS = 25;
@@ -27,54 +27,129 @@ const RULE_ORDER: AuditRuleId[] = [
 const titleCollator = new Intl.Collator('en', { numeric: true });
 const byTitle = (a: string, b: string) => titleCollator.compare(a, b);
 
+const compareFindings = (a: Finding, b: Finding) =>
+  rank(a.severity) - rank(b.severity) || RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule) || byTitle(a.title, b.title) || compareNames(a.id, b.id);
+
 export function sortFindings(findings: Finding[]): Finding[] {
-  return [...findings].sort((a, b) =>
-    rank(a.severity) - rank(b.severity) || RULE_ORDER.indexOf(a.rule) - RULE_ORDER.indexOf(b.rule) || byTitle(a.title, b.title) || compareNames(a.id, b.id));
+  return [...findings].sort(compareFindings);
 }
 
-/** Grant-removing fixes (the ones that can break workloads) get the workloads they would break. */
-function addFixImpact(model: ClusterModel, findings: Finding[], simulation: ClusterSimulation, opts: AuditOptions): void {
-  const byRequest = new Map<string, Finding['fix']>();
+/** Two fix impacts name the same workloads. */
+const sameImpact = (a: FixImpact, b: FixImpact) => sameItems(a.refusedAfter, b.refusedAfter) && sameItems(a.changedPsp, b.changedPsp);
+const sameItems = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+
+/**
+ * Grant-removing fixes (the ones that can break workloads) get the workloads they would break. The
+ * findings are not changed: a finding with its impact is a new object, the same one as in the last
+ * audit of this policy state when the impact is the same (so that the sorted report can be patched).
+ */
+function withFixImpact(model: ClusterModel, findings: Finding[], simulation: ClusterSimulation, opts: AuditOptions): Finding[] {
+  const last = simulation.simulator.derived('audit:with-impact', () => new WeakMap<Finding, Finding>());
+  const replaced = new Map<Finding, Finding>();
+  const byRequest = new Map<string, FixImpact>();
   let budget = MAX_IMPACT_SIMULATIONS;
-  for (const f of findings) {
-    const fix = f.fix;
-    if (!fix || !(f.rule === 'privileged-psp-broad-grant' || f.rule === 'shadowed-restrictive-psp')) continue;
+  const impactful = findings.filter((f) => f.fix && (f.rule === 'privileged-psp-broad-grant' || f.rule === 'shadowed-restrictive-psp'));
+  for (const f of sortFindings(impactful)) {
+    const fix = f.fix!;
     const key = JSON.stringify(fix.request);
-    const known = byRequest.get(key);
-    if (known?.impact) {
-      f.fix = { ...fix, impact: known.impact };
-      continue;
+    let impact = byRequest.get(key);
+    if (!impact) {
+      if (budget-- <= 0) continue;
+      const ref = parseKey(f.evidence.find((e) => e.binding)?.binding ?? '');
+      const binding = ref ? findBinding(model, ref) : undefined;
+      const subjectRef = parseKey(f.evidence.find((e) => e.binding)?.subject ?? '');
+      if (!binding || !subjectRef) continue;
+      const subject = { kind: subjectRef.kind, name: subjectRef.name, ...(subjectRef.namespace ? { namespace: subjectRef.namespace } : {}) };
+      impact = simulateFixImpact(model, simulation, binding, subject, { useServiceAccountCredentials: opts.useServiceAccountCredentials });
+      byRequest.set(key, impact);
     }
-    if (budget-- <= 0) continue;
-    const ref = parseKey(f.evidence.find((e) => e.binding)?.binding ?? '');
-    const binding = ref ? findBinding(model, ref) : undefined;
-    const subjectRef = parseKey(f.evidence.find((e) => e.binding)?.subject ?? '');
-    if (!binding || !subjectRef) continue;
-    const subject = { kind: subjectRef.kind, name: subjectRef.name, ...(subjectRef.namespace ? { namespace: subjectRef.namespace } : {}) };
-    // A new fix object: the finding may be a kept policy-only one, shared with an earlier report.
-    f.fix = { ...fix, impact: simulateFixImpact(model, simulation, binding, subject, { useServiceAccountCredentials: opts.useServiceAccountCredentials }) };
-    byRequest.set(key, f.fix);
+    const before = last.get(f);
+    const next = before?.fix?.impact && sameImpact(before.fix.impact, impact) ? before : { ...f, fix: { ...fix, impact } };
+    last.set(f, next);
+    replaced.set(f, next);
   }
+  return findings.map((f) => replaced.get(f) ?? f);
 }
 
 /**
- * The findings that read PSPs, RBAC, ServiceAccounts and Namespaces but no workload. They are kept
- * with the simulation's policy state (and the namespaces and relations they were computed from), so
- * an audit after a workload event does not compute them again. Copies: a report adds fix impact.
+ * The findings that read PSPs, RBAC, ServiceAccounts, Namespaces and the model's warnings but no
+ * workload. They are kept with the simulation's policy state (and what else they were computed
+ * from), so an audit after a workload event does not compute them again.
  */
-function policyFindings(model: ClusterModel, rel: PspRelations, privileged: Psp[], simulation: ClusterSimulation, maxEvidence: number): Finding[] {
-  const memo = simulation.simulator.derived('audit:policy-findings', () => ({ last: undefined as { namespaces: unknown; rel: PspRelations; maxEvidence: number; findings: Finding[] } | undefined }));
+function policyFindings(model: ClusterModel, rel: PspRelations, privileged: Psp[], simulation: ClusterSimulation, maxEvidence: number): { psp: Finding[]; dangling: Finding[] } {
+  type Kept = { namespaces: unknown; rel: PspRelations; maxEvidence: number; warnings: string; psp: Finding[]; dangling: Finding[] };
+  const memo = simulation.simulator.derived('audit:policy-findings', () => ({ last: undefined as Kept | undefined }));
+  const warnings = JSON.stringify(model.warnings);
   const last = memo.last;
-  if (!last || last.namespaces !== model.namespaces || last.rel !== rel || last.maxEvidence !== maxEvidence) {
-    const findings = [
-      ...broadGrantFindings(model, privileged),
-      ...everyDefaultServiceAccountFindings(model, privileged, simulation.context.index, maxEvidence),
-      ...wildcardGrantFindings(rel, maxEvidence),
-      ...unusedPspFindings(model, rel),
-    ];
-    memo.last = { namespaces: model.namespaces, rel, maxEvidence, findings };
+  if (last && last.namespaces === model.namespaces && last.rel === rel && last.maxEvidence === maxEvidence && last.warnings === warnings) return last;
+  const psp = model.source.pspApiServed
+    ? [
+        ...broadGrantFindings(model, privileged),
+        ...everyDefaultServiceAccountFindings(model, privileged, simulation.context.index, maxEvidence),
+        ...wildcardGrantFindings(rel, maxEvidence),
+        ...unusedPspFindings(model, rel),
+      ]
+    : [];
+  memo.last = { namespaces: model.namespaces, rel, maxEvidence, warnings, psp, dangling: danglingFindings(model, [...model.warnings, ...rel.warnings]) };
+  return memo.last;
+}
+
+/**
+ * The refused-workload findings, namespace by namespace (they are grouped per namespace): a
+ * namespace whose refused workloads are the same results as in the last audit keeps its findings.
+ */
+function refusedFindings(model: ClusterModel, simulation: ClusterSimulation, maxEvidence: number): Finding[] {
+  const memo = simulation.simulator.derived('audit:refused', () => ({ maxEvidence, byNamespace: new Map<string, { results: SimulatedWorkloadResult[]; findings: Finding[] }>() }));
+  if (memo.maxEvidence !== maxEvidence) {
+    memo.byNamespace.clear();
+    memo.maxEvidence = maxEvidence;
   }
-  return memo.last!.findings.map((f) => ({ ...f }));
+  const least = simulation.simulator.derived('audit:least-permissive', () => new WeakMap());
+  const refused = new Map<string, SimulatedWorkloadResult[]>();
+  for (const r of simulation.results) {
+    if (r.sim.allowed) continue;
+    let list = refused.get(r.sim.namespace);
+    if (!list) refused.set(r.sim.namespace, (list = []));
+    list.push(r);
+  }
+  const out: Finding[] = [];
+  for (const [namespace, results] of refused) {
+    let kept = memo.byNamespace.get(namespace);
+    if (!kept || !sameItems(kept.results, results)) memo.byNamespace.set(namespace, (kept = { results, findings: refusedWorkloadFindings(results, model.psps, maxEvidence, least) }));
+    out.push(...kept.findings);
+  }
+  for (const namespace of memo.byNamespace.keys()) if (!refused.has(namespace)) memo.byNamespace.delete(namespace);
+  return out;
+}
+
+/**
+ * The findings sorted, patched from the last sorted list of this policy state when most findings
+ * are the same objects (a workload event changes a few): the gone ones are dropped and the new ones
+ * inserted in place, which gives what sorting them all gives (the order is total: ids are unique).
+ */
+function sortPatched(findings: Finding[], simulation: ClusterSimulation | undefined): Finding[] {
+  const memo = simulation?.simulator.derived('audit:sorted', () => ({ last: undefined as Finding[] | undefined }));
+  const present = new Set(findings);
+  const kept = memo?.last?.filter((f) => present.has(f)) ?? [];
+  const keptSet = new Set(kept);
+  const fresh = findings.filter((f) => !keptSet.has(f));
+  let sorted: Finding[];
+  if (!memo || fresh.length * 8 > findings.length) sorted = sortFindings(findings);
+  else {
+    sorted = kept;
+    for (const f of sortFindings(fresh)) {
+      let lo = 0;
+      let hi = sorted.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (compareFindings(sorted[mid], f) <= 0) lo = mid + 1;
+        else hi = mid;
+      }
+      sorted.splice(lo, 0, f);
+    }
+  }
+  if (memo) memo.last = sorted;
+  return sorted;
 }
 
 /**
@@ -90,20 +165,18 @@ export function auditCluster(
   const controller = { useServiceAccountCredentials: opts.useServiceAccountCredentials };
   const findings: Finding[] = [...noPspApiFindings(model), ...incompleteReadFindings(model)];
   let workloads = { simulated: 0, refused: 0 };
+  let simulation: ClusterSimulation | undefined;
+  const privileged = [...model.psps].filter((p) => isPrivilegedPsp(p.spec ?? {})).sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
   if (model.source.pspApiServed) {
-    const privileged = [...model.psps].filter((p) => isPrivilegedPsp(p.spec ?? {})).sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
-    const simulation = given ?? simulateCluster(model, controller);
+    simulation = given ?? simulateCluster(model, controller);
     workloads = { simulated: simulation.outcomes.length, refused: simulation.outcomes.filter((o) => !o.allowed).length };
-    const pspFindings = [
-      ...policyFindings(model, rel, privileged, simulation, maxEvidence),
-      ...shadowedPspFindings(model, simulation, maxEvidence),
-      ...refusedWorkloadFindings(simulation.results, model.psps, maxEvidence, simulation.simulator.derived('audit:least-permissive', () => new WeakMap())),
-    ];
-    if (opts.simulateFixImpact !== false) addFixImpact(model, sortFindings(pspFindings), simulation, opts);
-    findings.push(...pspFindings);
+    const policy = policyFindings(model, rel, privileged, simulation, maxEvidence);
+    const pspFindings = [...policy.psp, ...shadowedPspFindings(model, simulation, maxEvidence), ...refusedFindings(model, simulation, maxEvidence)];
+    findings.push(...(opts.simulateFixImpact !== false ? withFixImpact(model, pspFindings, simulation, opts) : pspFindings), ...policy.dangling);
+  } else {
+    findings.push(...danglingFindings(model, [...model.warnings, ...rel.warnings]));
   }
-  findings.push(...danglingFindings(model, [...model.warnings, ...rel.warnings]));
-  const sorted = sortFindings(findings);
+  const sorted = sortPatched(findings, simulation);
   const summary = Object.fromEntries(SEVERITIES.map((s) => [s, sorted.filter((f) => f.severity === s).length])) as Record<Severity, number>;
   return {
     ...(opts.now ? { generatedAt: opts.now.toISOString() } : {}),

@@ -4,6 +4,7 @@ import type { Binding, ClusterModel, PolicyRule, Subject } from '../model/types'
 import { isManagedBinding } from '../plan/bindings';
 import { describeSubject, normaliseSubject, sameSubject } from '../plan/subjects';
 import { managedName } from '../plan/types';
+import { API_PATHS } from '../api-paths';
 import type { Evidence, FixRequest } from './types';
 
 /** Evidence and fix requests built from grant chains: the shapes every rule shares. */
@@ -39,11 +40,6 @@ export function chainEvidence(chain: GrantChain, psp: string): Evidence {
 export function findBinding(model: ClusterModel, ref: { kind: string; namespace?: string; name: string }): Binding | undefined {
   if (ref.kind === 'ClusterRoleBinding') return model.clusterRoleBindings.find((b) => b.metadata.name === ref.name);
   return model.roleBindings.find((b) => b.metadata.name === ref.name && b.metadata.namespace === ref.namespace);
-}
-
-function bindingPath(kind: string, name: string, namespace: string | undefined, suffix = ''): string {
-  const ns = kind === 'RoleBinding' && namespace ? `?namespace=${encodeURIComponent(namespace)}` : '';
-  return `/api/v1/bindings/${kind}/${encodeURIComponent(name)}${suffix}${ns}`;
 }
 
 /** The subject as the mutation routes take it (strict: no apiGroup on ServiceAccounts). */
@@ -89,17 +85,17 @@ export function removeGrantRequest(binding: Binding, subject: Subject, psp: stri
   if (isManagedBinding(binding) && binding.metadata.name === managedName(psp)) {
     return {
       description: `Detach PodSecurityPolicy ${psp} from ${describeSubject(s)}${ns ? ` in namespace ${ns}` : ''} (${label} is managed by psp-util).`,
-      request: { method: 'POST', path: '/api/v1/detach', body: { psp, subject: s, ...(ns ? { namespace: ns } : {}) } },
+      request: { method: 'POST', path: API_PATHS.detach, body: { psp, subject: s, ...(ns ? { namespace: ns } : {}) } },
       // psp-util leaves an emptied binding in place; so does the equivalent patch.
       ...(index >= 0 ? { kubectl: kubectlRemoveSubject(binding, index) } : {}),
     };
   }
   if (others.length === 0) {
-    return { description: `Delete ${label}: ${describeSubject(s)} is its only subject.`, request: { method: 'DELETE', path: bindingPath(binding.kind, binding.metadata.name, ns) }, kubectl };
+    return { description: `Delete ${label}: ${describeSubject(s)} is its only subject.`, request: { method: 'DELETE', path: API_PATHS.binding(binding.kind, binding.metadata.name, ns) }, kubectl };
   }
   return {
     description: `Remove ${describeSubject(s)} from ${label} (its other ${others.length} subject${others.length === 1 ? '' : 's'} keep the grant).`,
-    request: { method: 'DELETE', path: bindingPath(binding.kind, binding.metadata.name, ns, '/subjects'), body: { subject: s } },
+    request: { method: 'DELETE', path: API_PATHS.bindingSubjects(binding.kind, binding.metadata.name, ns), body: { subject: s } },
     kubectl,
   };
 }
@@ -107,5 +103,5 @@ export function removeGrantRequest(binding: Binding, subject: Subject, psp: stri
 /** Deleting a binding (for dangling references). */
 export function deleteBindingRequest(binding: Binding): FixRequest {
   const ns = binding.kind === 'RoleBinding' ? binding.metadata.namespace : undefined;
-  return { method: 'DELETE', path: bindingPath(binding.kind, binding.metadata.name, ns) };
+  return { method: 'DELETE', path: API_PATHS.binding(binding.kind, binding.metadata.name, ns) };
 }

@@ -3,9 +3,9 @@ import type { ControllerOptions } from '../access/identity';
 import type { ClusterModel, Workload } from '../model/types';
 import { resolvePspRelations, type PspRelations } from '../rbac/relations';
 import { auditCluster } from './audit';
-import { simulateCluster, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
+import { mapAlong, simulateCluster, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
 import type { AuditOptions, AuditReport } from './types';
-import { WorkloadSimulator, type BulkSimulation } from './workload-simulator';
+import { WorkloadSimulator } from './workload-simulator';
 
 /**
  * Workload outcomes and the audit of a model that changes one object at a time (a live cluster).
@@ -30,7 +30,7 @@ export class IncrementalAnalysis {
   private relations?: { inputs: PolicyArrays; rel: PspRelations };
   private simulation?: { workloads: Workload[]; simulation: ClusterSimulation };
   private report?: { inputs: readonly unknown[]; results: SimulatedWorkloadResult[]; report: AuditReport };
-  private readonly outcomeOf = new WeakMap<BulkSimulation, WeakMap<Workload, WorkloadOutcome>>();
+  private allOutcomes?: { simulation: ClusterSimulation; outcomes: WorkloadOutcome[] };
 
   constructor(private readonly controller: ControllerOptions = {}) {}
 
@@ -58,24 +58,20 @@ export class IncrementalAnalysis {
     const simulator = this.simulatorFor(model);
     const last = this.simulation;
     if (last && last.workloads === model.workloads && last.simulation.simulator === simulator) return last.simulation;
-    const simulation = simulateCluster(model, this.controller, simulator);
+    const simulation = simulateCluster(model, this.controller, simulator, last?.simulation);
     this.simulation = { workloads: model.workloads, simulation };
     return simulation;
   }
 
   /** What simulateWorkloads(model, { namespace }) answers, from the kept simulations. */
   outcomes(model: ClusterModel, namespace?: string): WorkloadOutcome[] {
-    const { results } = this.simulate(model);
-    const out: WorkloadOutcome[] = [];
-    for (const { workload, sim } of results) {
-      if (namespace && workload.metadata.namespace !== namespace) continue;
-      let perSim = this.outcomeOf.get(sim);
-      if (!perSim) this.outcomeOf.set(sim, (perSim = new WeakMap()));
-      let outcome = perSim.get(workload);
-      if (!outcome) perSim.set(workload, (outcome = workloadOutcome(workload, sim)));
-      out.push(outcome);
-    }
-    return out;
+    const simulation = this.simulate(model);
+    const last = this.allOutcomes;
+    const all = last?.simulation === simulation
+      ? last.outcomes
+      : mapAlong(simulation.results, last?.simulation.results ?? [], (r) => r, (r) => workloadOutcome(r.workload, r.sim), last?.outcomes);
+    this.allOutcomes = { simulation, outcomes: all };
+    return namespace ? all.filter((o, i) => simulation.results[i].workload.metadata.namespace === namespace) : all;
   }
 
   /** What auditCluster(model, opts) answers (without `now`: the caller stamps it). */

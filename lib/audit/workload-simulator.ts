@@ -2,7 +2,7 @@ import { controllerIdentity, podServiceAccountIdentity, type ControllerOptions, 
 import { podOfWorkload, prepareForAdmission, type SimulationContext, type SimulatedWorkload, type WorkloadSimulation } from '../access/simulate-workload';
 import type { Container, Pod } from '../admission/pod';
 import { invalidAfterAdmission } from '../admission/pod-validation';
-import { selectPolicy, type SelectionResult } from '../admission/select-policy';
+import { selectPolicy, type PolicyChecks, type SelectionResult } from '../admission/select-policy';
 import type { ClusterModel } from '../model/types';
 
 /**
@@ -40,15 +40,32 @@ function containerShape(c: Container): Record<string, unknown> {
   return out;
 }
 
-/** The pod as PSP reads it: its spec without scheduling, images and commands; of its metadata only the annotations. */
-export function admissionShapeKey(pod: Pod): string {
-  const spec: Record<string, unknown> = { ...pod.spec };
+/**
+ * A workload's admission shape, read from its pod template without building the pod: its spec
+ * without scheduling, images, commands and the service account's name, the template's annotations,
+ * whether the account mounts its token (the ServiceAccount step reads it), and the names of a
+ * StatefulSet's claim templates (they become volumes). Everything the pod PSP sees is a function of
+ * these, up to names PSP does not read, so one key is one pod for PSP.
+ */
+export function admissionShapeKey(workload: SimulatedWorkload, automountToken: boolean | undefined): string {
+  const isPod = workload.kind === 'Pod';
+  const template = isPod ? workload : workload.kind === 'CronJob' ? workload.spec?.jobTemplate?.spec?.template : workload.spec?.template;
+  const podSpec = (template?.spec ?? { containers: [] }) as Record<string, unknown>;
+  const spec: Record<string, unknown> = { ...podSpec };
   for (const f of IGNORED_POD_FIELDS) delete spec[f];
   for (const list of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
-    const cs = pod.spec[list] as Container[] | undefined;
+    const cs = podSpec[list] as Container[] | undefined;
     if (Array.isArray(cs)) spec[list] = cs.map(containerShape);
   }
-  return JSON.stringify([pod.metadata.annotations ?? null, spec]);
+  const claims = workload.kind === 'StatefulSet' && Array.isArray(workload.spec?.volumeClaimTemplates)
+    ? (workload.spec.volumeClaimTemplates as { metadata?: { name?: string } }[]).map((c) => c.metadata?.name ?? null)
+    : null;
+  return JSON.stringify([template?.metadata?.annotations ?? null, spec, automountToken ?? null, claims]);
+}
+
+/** The pod's name as the refusal quotes it: a Pod's own, or the controller's generateName. */
+function displayName(workload: SimulatedWorkload): string {
+  return workload.kind === 'Pod' ? workload.metadata.name || (workload.metadata as { generateName?: string }).generateName || '' : `${workload.metadata.name}-`;
 }
 
 /** What one case gives, with the pod's name taken out of the refusal. */
@@ -64,6 +81,8 @@ const podsPrefix = (pod: Pod) => `pods ${JSON.stringify(pod.metadata.name || pod
 
 export class WorkloadSimulator {
   private readonly cases = new Map<string, CaseResult>();
+  /** Per pod shape: the pod (as the first workload of that shape submits it) and what each PSP does to it. */
+  private readonly shapes = new Map<string, { pod: Pod; checked: PolicyChecks }>();
   private readonly grants = new Map<string, string>();
   private readonly results = new WeakMap<object, BulkSimulation>();
   /** Distinct cases simulated, for benchmarks. */
@@ -97,12 +116,12 @@ export class WorkloadSimulator {
   }
 
   /** Which PSPs either identity may use in the namespace, as one string (a case's grants). */
-  private grantsOf(sa: Identity | undefined, requester: Identity | undefined, namespace: string): string {
-    const key = `${sa?.user ?? ''}\u0000${requester ? `${requester.user}\u0001${requester.groups.join(',')}` : ''}\u0000${namespace}`;
+  private grantsOf(sa: Identity, requester: Identity | undefined, namespace: string): string {
+    const key = `${sa.user}\u0000${requester ? `${requester.user}\u0001${requester.groups.join(',')}` : ''}\u0000${namespace}`;
     let bits = this.grants.get(key);
     if (bits === undefined) {
       const { isAuthorized } = this.context;
-      bits = this.model.psps.map((p) => ((sa && isAuthorized(sa, p.metadata.name, namespace)) || (requester && isAuthorized(requester, p.metadata.name, namespace)) ? '1' : '0')).join('');
+      bits = this.model.psps.map((p) => (isAuthorized(sa, p.metadata.name, namespace) || (requester && isAuthorized(requester, p.metadata.name, namespace)) ? '1' : '0')).join('');
       this.grants.set(key, bits);
     }
     return bits;
@@ -110,18 +129,23 @@ export class WorkloadSimulator {
 
   private compute(workload: SimulatedWorkload): BulkSimulation {
     const requester = workload.kind === 'Pod' ? undefined : controllerIdentity(workload.kind, this.opts);
-    const pod = podOfWorkload(workload);
-    const namespace = pod.metadata.namespace ?? 'default';
-    const submitted = prepareForAdmission(this.model, pod, true, this.context.accounts);
-    const saName = submitted.spec.serviceAccountName || undefined;
-    const sa = saName ? podServiceAccountIdentity(namespace, saName) : undefined;
-    const key = `${this.grantsOf(sa, requester, namespace)}\u0000${admissionShapeKey(submitted)}`;
-    let found = this.cases.get(key);
-    if (!found) this.cases.set(key, (found = this.simulateCase(submitted, namespace, sa, requester)));
-    const prefix = podsPrefix(submitted);
-    const message = found.messageTail === undefined ? undefined : found.named ? `${prefix}${found.messageTail}` : found.messageTail;
+    const namespace = workload.metadata.namespace ?? 'default';
+    const template = (workload.kind === 'Pod' ? workload.spec : workload.kind === 'CronJob' ? workload.spec?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec) as { serviceAccountName?: string; serviceAccount?: string } | undefined;
+    // As API defaulting and the ServiceAccount step name it.
+    const saName = template?.serviceAccountName || template?.serviceAccount || 'default';
+    const sa = podServiceAccountIdentity(namespace, saName);
     const accounts = this.context.accounts;
-    if (saName && accounts.size > 0 && !accounts.has(`${namespace}/${saName}`)) {
+    const shape = admissionShapeKey(workload, accounts.get(`${namespace}/${saName}`)?.automountServiceAccountToken);
+    const key = `${this.grantsOf(sa, requester, namespace)}\u0000${shape}`;
+    let found = this.cases.get(key);
+    if (!found) {
+      let pod = this.shapes.get(shape);
+      if (!pod) this.shapes.set(shape, (pod = { pod: prepareForAdmission(this.model, podOfWorkload(workload), true, accounts), checked: { byPsp: new Map() } }));
+      this.cases.set(key, (found = this.simulateCase(pod.pod, pod.checked, namespace, sa, requester)));
+    }
+    const prefix = `pods ${JSON.stringify(displayName(workload))}`;
+    const message = found.messageTail === undefined ? undefined : found.named ? `${prefix}${found.messageTail}` : found.messageTail;
+    if (accounts.size > 0 && !accounts.has(`${namespace}/${saName}`)) {
       // As simulatePod: the ServiceAccount plugin refuses the pod before PSP sees it.
       const refusedBeforePsp = `${prefix} is forbidden: error looking up service account ${namespace}/${saName}: serviceaccount ${JSON.stringify(saName)} not found`;
       return { ...found.selection, allowed: false, psp: undefined, mutations: [], message: refusedBeforePsp, namespace, serviceAccount: saName, requester, refusedBeforePsp };
@@ -132,11 +156,11 @@ export class WorkloadSimulator {
     };
   }
 
-  private simulateCase(pod: Pod, namespace: string, sa: Identity | undefined, requester: Identity | undefined): CaseResult {
+  private simulateCase(pod: Pod, checked: PolicyChecks, namespace: string, sa: Identity, requester: Identity | undefined): CaseResult {
     const { isAuthorized } = this.context;
     const result = selectPolicy({
-      pod, namespace, psps: this.model.psps, diffEveryPolicy: false,
-      isAuthorized: (psp) => (!!sa && isAuthorized(sa, psp, namespace)) || (!!requester && isAuthorized(requester, psp, namespace)),
+      pod, namespace, psps: this.model.psps, diffEveryPolicy: false, checked,
+      isAuthorized: (psp) => isAuthorized(sa, psp, namespace) || (!!requester && isAuthorized(requester, psp, namespace)),
     });
     const { pod: admitted, message, ...selection } = result;
     const invalid = admitted ? invalidAfterAdmission(admitted) : [];

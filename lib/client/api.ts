@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../errors';
-import type { PolicyGraph } from '../graph/types';
+import type { GraphScene } from '../graph/types';
+import type { GraphUrlQuery } from '../graph/url-query';
 import type { ObjectDetails } from '../details/object-details';
 import type { PspRow } from '../psp/privileged-settings';
 import type { ModelWarning, SourceInfo } from '../model/types';
@@ -13,6 +14,10 @@ import type { ChecklistItem } from '../pss/checklist';
 import type { PodSecurityCheckBody } from '../schemas/pod-security';
 import type { PlansOverview } from '../plan/migration/overview';
 import type { ChangeView } from '../server/mutations';
+import type { z } from 'zod';
+import type { attachBodySchema, cleanBodySchema, createPspBodySchema, detachBodySchema, removeSubjectBodySchema, updatePspBodySchema } from '../schemas/mutations';
+import type { AdviseApplyBody } from '../schemas/advise';
+import { API_PATHS } from '../api-paths';
 
 /** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
 
@@ -55,23 +60,19 @@ export interface ClusterView {
   warnings: ModelWarning[];
 }
 
-export type GraphView = PolicyGraph & { pspApiServed: boolean };
+export type GraphView = GraphScene & { pspApiServed: boolean };
 export type ObjectView = ObjectDetails & { yaml?: string };
 
-export interface GraphQuery {
-  psp?: string;
-  namespace?: string;
-  subject?: string;
-  q?: string;
-  focus?: string;
-  wildcard?: boolean;
+/** The graph page's URL query, and the "+N" groups opened on it (sent as a JSON array). */
+export interface GraphQuery extends GraphUrlQuery {
+  expand?: string[];
 }
 
 export function graphQueryString(q: GraphQuery): string {
   const p = new URLSearchParams();
   for (const [k, v] of Object.entries(q)) {
-    if (v === undefined || v === '' || (k === 'wildcard' && v === true)) continue;
-    p.set(k, String(v));
+    if (v === undefined || v === '' || (k === 'wildcard' && v === true) || (Array.isArray(v) && v.length === 0)) continue;
+    p.set(k, Array.isArray(v) ? JSON.stringify(v) : String(v));
   }
   const s = p.toString();
   return s ? `?${s}` : '';
@@ -174,4 +175,28 @@ export const api = {
   object: (id: string) => request<ObjectView>(`/api/v1/objects?id=${encodeURIComponent(id)}`),
   simulate: (body: SimulateBody) => request<SimulationView>('/api/v1/simulate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
   tree: (all: boolean) => request<string>(`/api/v1/tree${all ? '?all=true' : ''}`, undefined, 'text'),
+};
+
+/** Request bodies of the change routes, as their zod schemas accept them (the server's own types). */
+export type AttachBody = z.input<typeof attachBodySchema>;
+export type DetachBody = z.input<typeof detachBodySchema>;
+export type CleanBody = z.input<typeof cleanBodySchema>;
+export type CreatePspBody = z.input<typeof createPspBodySchema>;
+export type UpdatePspBody = z.input<typeof updatePspBodySchema>;
+export type RemoveSubjectBody = z.input<typeof removeSubjectBodySchema>;
+
+/**
+ * Every change route as a typed request, for the change dialog to preview (dry run) and apply:
+ * components name the change, never its path or body shape.
+ */
+export const changeRequests = {
+  attach: (body: AttachBody): ChangeRequest => ({ method: 'POST', path: API_PATHS.attach, body }),
+  detach: (body: DetachBody): ChangeRequest => ({ method: 'POST', path: API_PATHS.detach, body }),
+  clean: (body: CleanBody): ChangeRequest => ({ method: 'POST', path: API_PATHS.clean, body }),
+  createPsp: (body: CreatePspBody): ChangeRequest => ({ method: 'POST', path: API_PATHS.psps, body }),
+  updatePsp: (name: string, body: UpdatePspBody): ChangeRequest => ({ method: 'PUT', path: API_PATHS.psp(name), body }),
+  deletePsp: (name: string): ChangeRequest => ({ method: 'DELETE', path: API_PATHS.psp(name) }),
+  deleteBinding: (ref: { kind: string; name: string; namespace?: string }): ChangeRequest => ({ method: 'DELETE', path: API_PATHS.binding(ref.kind, ref.name, ref.namespace) }),
+  removeSubject: (ref: { kind: string; name: string; namespace?: string }, body: RemoveSubjectBody): ChangeRequest => ({ method: 'DELETE', path: API_PATHS.bindingSubjects(ref.kind, ref.name, ref.namespace), body }),
+  adviseApply: (body: AdviseApplyBody): ChangeRequest => ({ method: 'POST', path: API_PATHS.adviseApply, body }),
 };

@@ -93,4 +93,21 @@ describe('buildGraph', () => {
     expect(g.edges.every((e) => shown.has(e.source) && shown.has(e.target))).toBe(true);
     expect(g.hidden).toBe(g.total - g.nodes.filter((n) => n.kind !== 'Collapsed').length);
   });
+
+  it('opens an expanded group in full, and opening it collapses no other group', () => {
+    const subjects = Array.from({ length: 40 }, (_, i) => sa('apps', `sa-${String(i).padStart(2, '0')}`));
+    const big = aModel({
+      psps: [aPsp('p')],
+      clusterRoles: [aClusterRole('r', [useRule('p')])],
+      clusterRoleBindings: [aClusterRoleBinding('b1', 'r', subjects.slice(0, 20)), aClusterRoleBinding('b2', 'r', subjects.slice(20))],
+    });
+    const closed = buildGraph(big, { groupLimit: 5, maxNodes: 30 });
+    const group = closed.nodes.find((n) => n.id === 'Collapsed/ClusterRoleBinding//b1')!;
+    expect(group.name).toBe('+15 subjects');
+    const open = buildGraph(big, { groupLimit: 5, maxNodes: 30, expand: ['ClusterRoleBinding//b1'] });
+    expect(ids(open)).not.toContain('Collapsed/ClusterRoleBinding//b1');
+    expect(open.edges.filter((e) => e.source === 'ClusterRoleBinding//b1')).toHaveLength(20);
+    // b2 keeps the five it showed before: the opened group does not count against the budget.
+    expect(open.edges.filter((e) => e.source === 'ClusterRoleBinding//b2' && !e.target.startsWith('Collapsed/'))).toHaveLength(5);
+  });
 });

@@ -11,14 +11,23 @@ import { LAYER, type GraphEdge, type GraphNode, type GraphNodeKind, type GraphOp
  * that no more than about `maxNodes` nodes are ever sent to the browser.
  */
 export function buildGraph(model: ClusterModel, opts: GraphOptions = {}, rel: PspRelations = resolvePspRelations(model)): PolicyGraph {
-  const full = buildFullGraph(rel, opts);
-  const keep = applyFilters(full, opts);
-  const total = keep.size;
-  const { nodes, edges, hidden } = collapse(full, keep, opts.maxNodes ?? 1000, opts.groupLimit ?? 25);
-  return { nodes, edges, total, hidden, warnings: rel.warnings };
+  return collapseGraph(filteredGraph(rel, opts), opts, rel);
 }
 
-interface FullGraph {
+/** The whole graph and the nodes the filters keep, before anything collapses (the overview counts these). */
+export function filteredGraph(rel: PspRelations, opts: GraphOptions = {}): { full: FullGraph; keep: Set<string> } {
+  const full = buildFullGraph(rel, opts);
+  return { full, keep: applyFilters(full, opts) };
+}
+
+/** The filtered graph trimmed to what is rendered: groups beyond the limits stand behind "+N" nodes. */
+export function collapseGraph({ full, keep }: { full: FullGraph; keep: Set<string> }, opts: GraphOptions, rel: PspRelations): PolicyGraph {
+  const expand = new Set(opts.expand ?? []);
+  const { nodes, edges, hidden } = collapse(full, keep, opts.maxNodes ?? 1000, opts.groupLimit ?? 25, expand);
+  return { nodes, edges, total: keep.size, hidden, warnings: rel.warnings };
+}
+
+export interface FullGraph {
   nodes: Map<string, GraphNode>;
   children: Map<string, string[]>;
   parents: Map<string, string[]>;
@@ -144,9 +153,10 @@ function isImportant(n: GraphNode): boolean {
 
 /**
  * Picks what to render: PSPs first, then per parent at most `limit` children (flagged ones always),
- * the rest stand behind one "+N" node. The limit shrinks until the graph fits in `maxNodes`.
+ * the rest stand behind one "+N" node. The limit shrinks until the graph fits in `maxNodes`; the
+ * children of an opened ("expanded") group always all show.
  */
-function collapse(g: FullGraph, keep: Set<string>, maxNodes: number, groupLimit: number) {
+function collapse(g: FullGraph, keep: Set<string>, maxNodes: number, groupLimit: number, expand: Set<string>) {
   const sortedChildren = new Map<string, string[]>();
   for (const [id, kids] of g.children) {
     if (!keep.has(id)) continue;
@@ -159,7 +169,7 @@ function collapse(g: FullGraph, keep: Set<string>, maxNodes: number, groupLimit:
   }
   const roots = [...keep].filter((id) => g.nodes.get(id)!.kind === 'PodSecurityPolicy').sort(compareNames);
 
-  const attempt = (limit: number) => {
+  const attempt = (limit: number, open: Set<string>) => {
     const visible = new Set<string>(roots);
     const edges: GraphEdge[] = [];
     const collapsed: GraphNode[] = [];
@@ -171,7 +181,7 @@ function collapse(g: FullGraph, keep: Set<string>, maxNodes: number, groupLimit:
         let shown = 0;
         let hiddenKids = 0;
         for (const kid of kids) {
-          if (shown < limit || isImportant(g.nodes.get(kid)!)) {
+          if (shown < limit || open.has(parent) || isImportant(g.nodes.get(kid)!)) {
             shown++;
             edges.push(g.edges.get(`${parent}>${kid}`)!);
             if (!visible.has(kid)) {
@@ -192,12 +202,15 @@ function collapse(g: FullGraph, keep: Set<string>, maxNodes: number, groupLimit:
     return { visible, edges, collapsed };
   };
 
+  // The limit is chosen as if no group were open, so opening one never closes or grows the others.
   const size = (r: ReturnType<typeof attempt>) => r.visible.size + r.collapsed.length;
-  let result = attempt(groupLimit);
+  const closed = new Set<string>();
+  let chosen = groupLimit;
   for (const limit of [10, 5, 3, 2, 1].filter((l) => l < groupLimit)) {
-    if (size(result) <= maxNodes) break;
-    result = attempt(limit);
+    if (size(attempt(chosen, closed)) <= maxNodes) break;
+    chosen = limit;
   }
+  const result = attempt(chosen, expand);
   const nodes = [...result.visible].map((id) => g.nodes.get(id)!);
   nodes.sort((a, b) => LAYER[a.kind] - LAYER[b.kind] || compareNames(a.id, b.id));
   return { nodes: [...nodes, ...result.collapsed], edges: result.edges, hidden: keep.size - result.visible.size };

@@ -70,6 +70,8 @@ export interface GraphOptions {
   maxNodes?: number;
   /** Children shown per parent before the rest collapse (default 25). */
   groupLimit?: number;
+  /** Parents whose "+N" group was opened: all their children show, whatever the limits. */
+  expand?: string[];
 }
 
 export interface PolicyGraph {
@@ -81,3 +83,51 @@ export interface PolicyGraph {
   hidden: number;
   warnings: ModelWarning[];
 }
+
+export interface XY {
+  x: number;
+  y: number;
+}
+
+/** Where each node goes (top-left corners), or why it could not be laid out. */
+export type GraphLayout = { positions: Record<string, XY>; width: number; height: number } | { error: string };
+
+/** The chain graph PSP → role → binding → subject, laid out. */
+export interface ChainScene extends PolicyGraph {
+  view: 'chains';
+  layout: GraphLayout;
+}
+
+/** One PSP of the overview: who is granted it, counted, and whether that reaches everyone. */
+export interface PspCard {
+  id: string;
+  name: string;
+  privileged?: boolean;
+  missing?: boolean;
+  roles: number;
+  wildcardRoles: number;
+  bindings: number;
+  subjects: { groups: number; users: number; serviceAccounts: number };
+  /** Namespaces where some subject may use it through a RoleBinding. */
+  namespaces: number;
+  /** Granted through at least one ClusterRoleBinding: usable in every namespace. */
+  clusterWide: boolean;
+  /** Subjects whose grant reaches far beyond them (system:authenticated, system:serviceaccounts, …). */
+  broadSubjects: string[];
+}
+
+/** The first view of a graph too large to read as chains: one card per PSP. */
+export interface OverviewScene {
+  view: 'overview';
+  cards: PspCard[];
+  /** Nodes of the chain graph the cards stand for. */
+  total: number;
+  /** The chain graph's size had it been drawn (nodes after collapsing). */
+  chainNodes: number;
+  warnings: ModelWarning[];
+}
+
+export type GraphScene = ChainScene | OverviewScene;
+
+/** Which view a request asks for: `auto` draws chains when they are readable, the overview otherwise. */
+export type GraphViewMode = 'auto' | 'chains' | 'overview';

@@ -12,7 +12,19 @@ export const graphQuerySchema = z.strictObject({
   wildcard: bool.optional(),
   limit: z.coerce.number().int().min(10).max(5000).optional(),
   group: z.coerce.number().int().min(1).max(1000).optional(),
+  view: z.enum(['auto', 'chains', 'overview']).optional(),
+  /** Opened "+N" groups: a JSON array of parent ids. */
+  expand: z.string().max(60_000).transform(jsonOrInvalid).pipe(z.array(z.string().min(1).max(600)).max(100)).optional(),
 });
+
+/** Leaves what is not JSON as the string itself, so the schema after it says what is wrong. */
+function jsonOrInvalid(s: string): unknown {
+  try {
+    return JSON.parse(s);
+  } catch {
+    return s;
+  }
+}
 
 export const treeQuerySchema = z.strictObject({ all: bool.optional() });
 

@@ -2,8 +2,9 @@ import 'server-only';
 import { stringify } from 'yaml';
 import { AppError } from '../errors';
 import { objectDetails } from '../details/object-details';
-import { buildGraph } from '../graph/build-graph';
-import type { GraphOptions } from '../graph/types';
+import { buildScene } from '../graph/scene';
+import { LayoutCache } from '../graph/layout-cache';
+import type { GraphOptions, GraphViewMode } from '../graph/types';
 import type { ClusterModel } from '../model/types';
 import { pspRow } from '../psp/privileged-settings';
 import { compareNames } from '../rbac/grants';
@@ -65,9 +66,12 @@ export async function pspTableView() {
   return { pspApiServed: model.source.pspApiServed, psps };
 }
 
-export async function graphView(opts: GraphOptions) {
+/** Chain layouts by graph content, shared by every request: a refresh or a repeated query paints at once. */
+const layouts = new LayoutCache();
+
+export async function graphView(opts: GraphOptions, mode: GraphViewMode = 'auto') {
   const { model, rel } = await current();
-  return { pspApiServed: model.source.pspApiServed, ...buildGraph(model, opts, rel) };
+  return { pspApiServed: model.source.pspApiServed, ...(await buildScene(rel, opts, mode, layouts)) };
 }
 
 export async function treeView(all: boolean) {

@@ -56,6 +56,12 @@ export function NamespacePlanActions({ namespace, recommended, changes }: Props)
       close();
     }
   };
+  // The form closes when its plan opens; the dialog gives focus back to "Label…" when it closes.
+  const plan = (title: string, request: ChangeRequest) => {
+    opener.current?.focus();
+    setOpen(false);
+    setDialog({ title, request });
+  };
   const labelBody = { namespace, level, phase, ...(version ? { version } : {}) };
   const field = 'rounded border border-slate-400 bg-white px-1.5 py-0.5 text-sm';
   const button = 'rounded border border-indigo-300 bg-white px-2 py-0.5 text-xs font-medium text-indigo-900 hover:bg-indigo-50 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-600';
@@ -84,7 +90,7 @@ export function NamespacePlanActions({ namespace, recommended, changes }: Props)
               <label className="flex items-center gap-2"><input type="radio" name={`phase-${namespace}`} checked={phase === 'enforce'} onChange={() => setPhase('enforce')} data-testid="plan-phase-enforce" /> Enforce (audit and warn too)</label>
             </div>
             <button type="button" className="rounded bg-indigo-700 px-3 py-1 text-sm font-semibold text-white hover:bg-indigo-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400" data-testid="plan-label-preview"
-              onClick={() => setDialog({ title: `${phase === 'enforce' ? 'Enforce' : 'Audit and warn at'} ${level} in ${namespace}`, request: { method: 'POST', path: `${PLANS}/label`, body: labelBody } })}>
+              onClick={() => plan(`${phase === 'enforce' ? 'Enforce' : 'Audit and warn at'} ${level} in ${namespace}`, { method: 'POST', path: `${PLANS}/label`, body: labelBody })}>
               Preview the labels…
             </button>
           </fieldset>
@@ -101,8 +107,8 @@ export function NamespacePlanActions({ namespace, recommended, changes }: Props)
                   </div>
                   <p className="text-xs text-slate-700">Binds it to every service account of {namespace} (Group system:serviceaccounts:{namespace}), so its Pod Security level alone decides.</p>
                   <div className="flex gap-2">
-                    <button type="button" className={button} data-testid="plan-bypass" onClick={() => setDialog({ title: `${namespace} bypasses PSP`, request: { method: 'POST', path: `${PLANS}/bypass`, body: { namespace, psp: bypassPsp } } })}>Bypass PSP…</button>
-                    <button type="button" className={button} data-testid="plan-bypass-undo" onClick={() => setDialog({ title: `Undo the PSP bypass of ${namespace}`, request: { method: 'POST', path: `${PLANS}/bypass`, body: { namespace, psp: bypassPsp, undo: true } } })}>Undo bypass…</button>
+                    <button type="button" className={button} data-testid="plan-bypass" onClick={() => plan(`${namespace} bypasses PSP`, { method: 'POST', path: `${PLANS}/bypass`, body: { namespace, psp: bypassPsp } })}>Bypass PSP…</button>
+                    <button type="button" className={button} data-testid="plan-bypass-undo" onClick={() => plan(`Undo the PSP bypass of ${namespace}`, { method: 'POST', path: `${PLANS}/bypass`, body: { namespace, psp: bypassPsp, undo: true } })}>Undo bypass…</button>
                   </div>
                 </>
               ) : <p className="text-xs text-slate-700">No privileged PSP exists to bind.</p>}

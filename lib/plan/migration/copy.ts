@@ -25,6 +25,8 @@ export function copyNameOf(psp: string): string {
 export interface RemovedField {
   field: string;
   value: string;
+  /** What the copy has instead (undefined: the field is gone). */
+  becomes?: string;
   /** What the copy does instead, and what pods lose. */
   why: string;
 }
@@ -51,7 +53,7 @@ export function nonMutatingCopy(original: Psp): NonMutatingCopy {
   const spec: PspSpec = JSON.parse(JSON.stringify(original.spec ?? {}));
   const annotations = { ...(original.metadata.annotations ?? {}) };
   const removed: RemovedField[] = [];
-  const drop = (field: string, value: unknown, why: string) => removed.push({ field, value: show(value), why });
+  const drop = (field: string, value: unknown, why: string, becomes?: string) => removed.push({ field, value: show(value), why, ...(becomes ? { becomes } : {}) });
 
   if (spec.defaultAllowPrivilegeEscalation !== undefined) {
     drop('spec.defaultAllowPrivilegeEscalation', spec.defaultAllowPrivilegeEscalation, 'containers that leave allowPrivilegeEscalation unset are no longer given a value');
@@ -69,7 +71,7 @@ export function nonMutatingCopy(original: Psp): NonMutatingCopy {
   if (spec.defaultAddCapabilities?.length) {
     const allowed = spec.allowedCapabilities ?? [];
     const merged = allowed.includes('*') ? allowed : [...new Set([...allowed, ...spec.defaultAddCapabilities])];
-    drop('spec.defaultAddCapabilities', spec.defaultAddCapabilities, `folded into allowedCapabilities (${merged.join(', ')}): allowed, no longer added to every container`);
+    drop('spec.defaultAddCapabilities', spec.defaultAddCapabilities, 'allowed, no longer added to every container', `allowedCapabilities ${JSON.stringify(merged)}`);
     spec.allowedCapabilities = merged;
     delete spec.defaultAddCapabilities;
   }
@@ -80,7 +82,7 @@ export function nonMutatingCopy(original: Psp): NonMutatingCopy {
   for (const f of ['runAsGroup', 'supplementalGroups', 'fsGroup'] as const) {
     const r = spec[f];
     if (r?.rule !== 'MustRunAs') continue;
-    drop(`spec.${f}.rule`, 'MustRunAs', `MayRunAs over the same ranges: a ${f} outside them is still refused, an unset one is no longer filled in`);
+    drop(`spec.${f}.rule`, 'MustRunAs', `a ${f} outside the same ranges is still refused, an unset one is no longer filled in`, 'MayRunAs');
     spec[f] = { ...r, rule: 'MayRunAs' };
   }
   const name = copyNameOf(original.metadata.name);
@@ -149,10 +151,10 @@ export function planNonMutatingCopy(model: ClusterModel, pspName: string): CopyP
   }
   if (!grants.size) warnings.push(`Nobody but system:masters may use ${pspName} through a binding; the copy is not granted to anyone.`);
   const notes = [
-    ...copy.removed.map((r) => `${r.field} (${r.value}) removed: ${r.why}.`),
+    ...copy.removed.map((r) => `${r.field}: ${r.value} → ${r.becomes ?? 'removed'}: ${r.why}.`),
     ...copy.stillMutating.map((m) => `Still in the copy: ${m.field} ${m.value} ${m.effect}; pods that rely on it keep getting ${pspName}.`),
     ...[...grants].map(([ns, subjects]) => `Granted ${ns ? `in namespace ${ns}` : 'cluster-wide'} to ${subjects.map(describeSubject).join(', ')}.`),
-    `The workloads whose pods would get ${name} are listed above; once it exists, check the kubernetes.io/psp annotation of their new pods.`,
+    `Which workloads' pods would get ${name} is said above (the admission engine on the cluster with the copy and its grants); once it exists, check the kubernetes.io/psp annotation of new pods.`,
   ];
   if (!operations.length) return { summary, operations, warnings, notes, copy, noop: `${name} already exists and is granted where ${pspName} is; nothing to do.` };
   return { summary, operations: grantsFirst(operations), warnings, notes, copy };

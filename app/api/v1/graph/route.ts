@@ -9,8 +9,8 @@ export function GET(req: Request) {
     const q = parseQuery(req, graphQuerySchema);
     const graph = await graphView({
       psp: q.psp, namespace: q.namespace, subject: q.subject, q: q.q, focus: q.focus,
-      includeWildcard: q.wildcard ?? true, maxNodes: q.limit, groupLimit: q.group,
-    });
+      includeWildcard: q.wildcard ?? true, maxNodes: q.limit, groupLimit: q.group, expand: q.expand,
+    }, q.view);
     return Response.json(graph);
   });
 }

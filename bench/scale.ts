@@ -1,0 +1,61 @@
+// npm run bench:scale [-- --scale 0.2] [--churn-seconds 300] [--rate 20] [--rounds 3] [--kubeconfig F [--load-only]]
+//
+// Issue 13's benchmark: a testenv kube-apiserver v1.24 loaded with a cluster shaped like the largest
+// real ones (bench/scale/shape.ts: 150,000 pods in 5,000 namespaces at --scale 1), then the
+// dashboard measured against it in a child process: bare parallel LISTs against its first complete
+// graph, cold audit and workload outcomes, warm answers, steady memory, and churn. Prints a table;
+// asserts nothing. --kubeconfig reuses a running cluster (`npm run cluster:up`; its admin context),
+// loading it only once; with --load-only it stops after loading.
+import { spawnSync } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { KubeConnection } from '../lib/server/kube/connection';
+import { binariesAvailable, startCluster } from '../testenv/cluster';
+import { lastObjectPath, loadScaleCluster, planScaleCluster } from './scale/load';
+import { printTable, type Measured } from './scale/table';
+import { shapeAt, totalPods } from './scale/shape';
+
+const { values } = parseArgs({
+  options: {
+    scale: { type: 'string', default: '1' }, 'churn-seconds': { type: 'string', default: '300' }, rate: { type: 'string', default: '20' },
+    rounds: { type: 'string', default: '3' }, kubeconfig: { type: 'string' }, 'load-only': { type: 'boolean', default: false },
+  },
+});
+const scale = Number(values.scale);
+const shape = shapeAt(scale);
+const log = (s: string) => console.log(s);
+
+const available = binariesAvailable('1.24');
+if (!values.kubeconfig && !available.ok) {
+  log(`bench:scale skipped: the 1.24 control plane is missing (${available.missing.join('; ')}; run bash testenv/build.sh)`);
+  process.exit(0);
+}
+const t0 = performance.now();
+const cluster = values.kubeconfig ? undefined : await startCluster({ version: '1.24', log });
+try {
+  const kubeconfig = values.kubeconfig ?? cluster!.kubeconfigPath;
+  const conn = KubeConnection.load({ kubeconfig, context: 'admin' });
+  const plan = planScaleCluster(shape);
+  log(`Scale ${scale}: ${shape.namespaces} namespaces, ${shape.deployments} Deployments and ReplicaSets, ${totalPods(shape)} pods (${shape.replicaSetPods} ReplicaSet, ${shape.daemonSets}×${shape.nodes} DaemonSet, ${shape.barePods} bare), ${shape.rbac.psps} PSPs, ${shape.rbac.clusterRoles + shape.rbac.roles} roles, ${shape.rbac.clusterRoleBindings + shape.rbac.roleBindings} bindings, ${shape.rbac.serviceAccounts} ServiceAccounts`);
+  const loaded = (await conn.request('GET', lastObjectPath(plan))).status === 200;
+  let loadSeconds: number | undefined;
+  if (!loaded) {
+    const t = performance.now();
+    const n = await loadScaleCluster(conn, plan, log);
+    loadSeconds = (performance.now() - t) / 1000;
+    log(`Loaded ${n} objects in ${loadSeconds.toFixed(0)} s; letting the API server settle.`);
+    await new Promise((ok) => setTimeout(ok, 10_000));
+  } else log('Reusing the loaded cluster.');
+  if (values['load-only']) process.exit(0);
+  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
+  const child = spawnSync(process.execPath, [
+    '--max-old-space-size=4096', tsx, '--conditions=react-server', '--expose-gc', fileURLToPath(new URL('./scale/measure.ts', import.meta.url)),
+    '--kubeconfig', kubeconfig, '--rounds', values.rounds!, '--churn-seconds', values['churn-seconds']!, '--rate', values.rate!,
+  ], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const last = child.stdout.trim().split('\n').pop() ?? '';
+  if (child.status !== 0 || !last.startsWith('{')) throw new Error(`the measuring process failed (exit ${child.status}): ${child.stdout.slice(-2000)}`);
+  printTable(JSON.parse(last) as Measured, { scale, pods: totalPods(shape), loadSeconds, totalSeconds: (performance.now() - t0) / 1000 });
+} finally {
+  await cluster?.stop();
+}

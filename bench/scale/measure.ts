@@ -1,0 +1,188 @@
+// The dashboard's side of `npm run bench:scale`, in its own process (so that its resident memory is
+// the dashboard's alone): bare LISTs and first loads alternately, then on the kept live source the
+// cold audit and workload outcomes, warm answers, steady memory, and churn (pods created and deleted
+// at a fixed rate) with the time from each event to updated views. Prints one JSON line last.
+import { parseArgs } from 'node:util';
+import { IncrementalAnalysis } from '../../lib/audit/incremental';
+import { buildGraph } from '../../lib/graph/build-graph';
+import type { Workload } from '../../lib/model/types';
+import { resolvePspRelations } from '../../lib/rbac/relations';
+import { KubeConnection } from '../../lib/server/kube/connection';
+import type { LiveSource } from '../../lib/server/sources/live';
+import { renderTree } from '../../lib/tree/render-tree';
+import { bareLists, createPath } from '../kube-io';
+import { alternately, liveFirstLoad } from '../live-first-load';
+
+const { values } = parseArgs({ options: { kubeconfig: { type: 'string' }, rounds: { type: 'string', default: '3' }, 'churn-seconds': { type: 'string', default: '300' }, rate: { type: 'string', default: '20' } } });
+const conn = KubeConnection.load({ kubeconfig: values.kubeconfig, context: 'admin' });
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
+const mib = (b: number) => b / 1024 / 1024;
+const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
+const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : NaN);
+const timed = <T,>(fn: () => T): [T, number] => {
+  const t = performance.now();
+  const r = fn();
+  return [r, performance.now() - t];
+};
+const log = (s: string) => console.error(s);
+
+// 1. First load against the bare LISTs, alternately.
+await bareLists(conn);
+const bare: number[] = [];
+const model: number[] = [];
+const graph: number[] = [];
+let items = 0;
+for (let i = 0; i < Number(values.rounds); i++) {
+  const runBare = async () => {
+    await sleep(1_000);
+    gc();
+    const t = performance.now();
+    items = await bareLists(conn);
+    bare.push(performance.now() - t);
+  };
+  const runLive = async () => {
+    await sleep(1_000);
+    gc();
+    const r = await liveFirstLoad(conn);
+    model.push(r.model);
+    graph.push(r.graph);
+  };
+  await alternately(i, runBare, runLive);
+  log(`  round ${i + 1}: bare ${bare[bare.length - 1].toFixed(0)} ms, first graph ${graph[graph.length - 1].toFixed(0)} ms`);
+}
+
+// 2. The kept source: cold analysis, warm answers, steady memory.
+await sleep(1_000);
+gc();
+let live!: LiveSource;
+const kept = await liveFirstLoad(conn, (l) => (live = l));
+const first = await live.readModel();
+const analysis = new IncrementalAnalysis({ useServiceAccountCredentials: true });
+const [outcomes, outcomesCold] = timed(() => analysis.outcomes(first));
+const [report, auditCold] = timed(() => analysis.audit(first));
+const cases = analysis.caseCount;
+const [rel, relMs] = timed(() => resolvePspRelations(first));
+const warm = {
+  graph: timed(() => JSON.stringify(buildGraph(first, {}, rel)))[1] + relMs,
+  tree: timed(() => renderTree(first, {}, rel))[1],
+  outcomesNamespace: timed(() => JSON.stringify(analysis.outcomes(first, first.namespaces[1]?.metadata.name)))[1],
+  outcomesAll: timed(() => JSON.stringify(analysis.outcomes(first)))[1],
+  audit: timed(() => JSON.stringify(analysis.audit(first)))[1],
+};
+await sleep(3_000);
+gc();
+await sleep(500);
+const steady = process.memoryUsage();
+log(`  kept source: ${first.workloads.length} workloads, ${outcomes.length} top-level, ${cases} distinct admission cases, ${report.findings.length} findings`);
+
+// 3. Churn: `rate` pods created and `rate` deleted per second; views follow the watch.
+const churnMs = Number(values['churn-seconds']) * 1000;
+const rate = Number(values.rate);
+const pods = first.workloads.filter((w) => w.kind === 'Pod');
+const replicaSets = first.workloads.filter((w) => w.kind === 'ReplicaSet');
+// Deleted first: bare pods and ReplicaSet pods that were loaded, alternately; then the churn's own.
+const bareLoaded = pods.filter((p) => !p.metadata.ownerReferences?.length);
+const ownedLoaded = pods.filter((p) => p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet'));
+const toDelete: Workload[] = [];
+for (let i = 0; i < Math.max(bareLoaded.length, ownedLoaded.length) && toDelete.length < rate * (churnMs / 1000) + 10; i++) {
+  if (bareLoaded[i]) toDelete.push(bareLoaded[i]);
+  if (ownedLoaded[i]) toDelete.push(ownedLoaded[i]);
+}
+const eventToViews: number[] = [];
+const recompute: number[] = [];
+const rss: { at: number; mib: number }[] = [];
+const pending = new Map<string, number>();
+let created = 0;
+let deleted = 0;
+let failures = 0;
+let churning = true;
+const churnStart = performance.now();
+
+async function churn() {
+  const interval = 1000 / rate;
+  for (let i = 0; performance.now() - churnStart < churnMs; i++) {
+    const due = churnStart + i * interval;
+    const wait = due - performance.now();
+    if (wait > 0) await sleep(wait);
+    const bare = i % 2 === 0;
+    const template = bare ? bareLoaded[i % bareLoaded.length] : ownedLoaded[i % ownedLoaded.length];
+    const rs = replicaSets[i % replicaSets.length];
+    const name = `churn-${i}`;
+    const ns = bare ? template.metadata.namespace! : rs.metadata.namespace!;
+    const pod = {
+      apiVersion: 'v1', kind: 'Pod',
+      metadata: {
+        name, namespace: ns,
+        ...(bare ? {} : { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid!, controller: true }] }),
+      },
+      spec: { ...(bare ? template.spec : rs.spec.template.spec), nodeName: undefined },
+    };
+    const victim = toDelete.shift();
+    void conn.request('POST', createPath(pod), { body: pod, timeoutMs: 30_000 }).then((res) => {
+      if (res.status !== 201) return void failures++;
+      created++;
+      if (bare) pending.set(`${ns}/${name}`, performance.now());
+      toDelete.push({ ...pod, kind: 'Pod' } as Workload);
+    }, () => failures++);
+    if (victim) {
+      void conn.request('DELETE', `${createPath({ kind: 'Pod', metadata: victim.metadata })}/${victim.metadata.name}`, { timeoutMs: 30_000 }).then(
+        (res) => (res.status === 200 || res.status === 202 ? deleted++ : failures++), () => failures++);
+    }
+  }
+  churning = false;
+}
+
+async function follow() {
+  let seen = live.revision('workloads');
+  let lastSample = 0;
+  while (churning || pending.size > 0) {
+    await sleep(10);
+    const now = performance.now();
+    if (now - lastSample > 10_000) {
+      lastSample = now;
+      rss.push({ at: (now - churnStart) / 1000, mib: mib(process.memoryUsage().rss) });
+    }
+    if (!churning && now - churnStart > churnMs + 15_000) break;
+    const revision = live.revision('workloads');
+    if (revision === seen) continue;
+    seen = revision;
+    const t = performance.now();
+    const m = await live.readModel();
+    const out = analysis.outcomes(m);
+    analysis.audit(m);
+    const done = performance.now();
+    recompute.push(done - t);
+    if (pending.size === 0) continue;
+    const present = new Set<string>();
+    for (const o of out) if (o.kind === 'Pod') present.add(`${o.namespace}/${o.name}`);
+    for (const [key, at] of pending) {
+      if (present.has(key)) {
+        eventToViews.push(done - at);
+        pending.delete(key);
+      }
+    }
+  }
+}
+
+log(`  churn: ${rate} pods/s created and ${rate}/s deleted for ${churnMs / 1000} s`);
+await Promise.all([churn(), follow()]);
+await sleep(2_000);
+gc();
+await sleep(500);
+const end = process.memoryUsage();
+live.close();
+
+console.log(JSON.stringify({
+  items, objects: kept.objects,
+  bare: median(bare), firstModel: median(model), firstGraph: median(graph),
+  cold: { outcomes: outcomesCold, audit: auditCold, cases, topLevel: outcomes.length, findings: report.findings.length },
+  warm,
+  steady: { rss: mib(steady.rss), heap: mib(steady.heapUsed) },
+  churn: {
+    seconds: churnMs / 1000, rate, created, deleted, failures,
+    recompute: { median: median(recompute), p95: pct(recompute, 0.95), max: Math.max(...recompute), n: recompute.length },
+    eventToViews: { median: median(eventToViews), p95: pct(eventToViews, 0.95), n: eventToViews.length },
+    rss, end: { rss: mib(end.rss), heap: mib(end.heapUsed) },
+  },
+}));

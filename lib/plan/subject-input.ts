@@ -1,0 +1,46 @@
+import type { z } from 'zod';
+import type { Subject } from '../model/types';
+import type { subjectSchema } from '../schemas/mutations';
+
+/**
+ * Subjects as a person types them in the attach form: one name a line (names of users and groups may
+ * hold commas and spaces, so only line breaks separate them). A User typed as
+ * `system:serviceaccount:<ns>:<name>` is that ServiceAccount: the authorizer treats both the same,
+ * and a ServiceAccount subject is what `kubectl create rolebinding --serviceaccount` writes.
+ */
+export type SubjectInputKind = 'Group' | 'User' | 'ServiceAccount';
+/** A subject as the attach and detach routes take it. */
+export type SubjectBody = z.input<typeof subjectSchema>;
+
+const SA_USER = /^system:serviceaccount:([^:]+):([^:]+)$/;
+
+export function subjectsFromInput(kind: SubjectInputKind, text: string, serviceAccountNamespace: string): SubjectBody[] {
+  const subjects: SubjectBody[] = [];
+  for (const line of text.split(/\r?\n/)) {
+    const name = line.trim();
+    if (!name) continue;
+    const sa = kind === 'User' ? SA_USER.exec(name) : null;
+    const subject: SubjectBody = sa
+      ? { kind: 'ServiceAccount', name: sa[2], namespace: sa[1] }
+      : kind === 'ServiceAccount'
+        ? { kind: 'ServiceAccount', name, namespace: serviceAccountNamespace }
+        : { kind, name };
+    if (!subjects.some((s) => s.kind === subject.kind && s.name === subject.name && ('namespace' in s ? s.namespace : '') === ('namespace' in subject ? subject.namespace : ''))) subjects.push(subject);
+  }
+  return subjects;
+}
+
+/** `Group a`, `2 Users`, … for titles. */
+export function describeSubjects(subjects: Subject[]): string {
+  if (subjects.length === 1) {
+    const s = subjects[0];
+    return s.kind === 'ServiceAccount' ? `ServiceAccount ${s.namespace}/${s.name}` : `${s.kind} ${s.name}`;
+  }
+  return `${subjects.length} subjects`;
+}
+
+/**
+ * The group whose members the API server authorizes for everything, PSP `use` included, whatever the
+ * RBAC: attaching a PSP to them changes nothing.
+ */
+export const SUPERUSER_GROUP = 'system:masters';
