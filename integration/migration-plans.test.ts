@@ -6,7 +6,8 @@
  *   exempt, a labelled and an unlabelled namespace, with an exempt runtime class: the server's
  *   answer (allowed, the refusal, the warnings) equals lib/pss's admit() with the parsed file;
  * - the label plan's preview, planned by the route from the live cache: the warnings the API server
- *   answered to its dry run equal lib/pss's prediction (existing pods, the exempt namespace), then
+ *   answered to its dry run equal lib/pss's prediction (existing pods: lib/pss's hand-written cases
+ *   and a few sharing a controller; the exempt namespace), then
  *   the plan is applied and the namespace carries all six labels, pinned.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -22,6 +23,7 @@ import { serverMinorOf } from '../lib/pss/version';
 import type { Pod } from '../lib/admission/pod';
 import type { RawObject } from '../lib/sources/to-model';
 import { POST as label } from '../app/api/v1/pod-security/plans/label/route';
+import { handWrittenCases } from '../lib/pss/cases';
 import { clusterAvailable, until } from './support';
 import { startLiveDashboard } from './live-dashboard';
 
@@ -96,7 +98,13 @@ for (const version of ['1.24', 'current'] as const) {
         pod('zz-replica', { container: { securityContext: { privileged: true } }, owner: '00000000-0000-0000-0000-000000000001' }),
         pod('aa-replica', { container: { securityContext: { privileged: true } }, owner: '00000000-0000-0000-0000-000000000001' })];
       for (const p of existing) expect((await cluster.request('admin', 'POST', '/api/v1/namespaces/apps/pods', p)).status).toBe(201);
-      await until('the live cache to hold the pods of apps', 20_000, async () => ((await live.readModel()).workloads.filter((w) => w.kind === 'Pod' && w.metadata.namespace === 'apps').length === existing.length ? true : undefined));
+      // And every hand-written case of lib/pss this server stores (each check and its edge cases).
+      let stored = existing.length;
+      for (const k of handWrittenCases()) {
+        const r = await cluster.request('admin', 'POST', '/api/v1/namespaces/apps/pods', { ...k.pod, metadata: { ...k.pod.metadata, name: `case-${k.pod.metadata.name}`.slice(0, 63) } });
+        if (r.status === 201) stored++;
+      }
+      await until('the live cache to hold the pods of apps', 30_000, async () => ((await live.readModel()).workloads.filter((w) => w.kind === 'Pod' && w.metadata.namespace === 'apps').length === stored ? true : undefined));
     }, 240_000);
 
     afterAll(async () => {
