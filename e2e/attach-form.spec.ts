@@ -6,17 +6,11 @@
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
 import { ARTIFACTS } from './pages/GraphPage';
-import { discardPending } from './pages/pending';
+import { startEachOnPristineDemo } from './pages/pending';
 
 const PSP = 'PodSecurityPolicy//eks.privileged';
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/api/v1/cluster');
-  await discardPending(page);
-});
-test.afterEach(async ({ page }) => {
-  await discardPending(page);
-});
+startEachOnPristineDemo();
 
 for (const width of [1024, 1920]) {
   test(`opens in view, fits the panel, attaches two groups in one change (${width} px)`, async ({ page }) => {

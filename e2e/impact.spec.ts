@@ -6,17 +6,11 @@
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { ARTIFACTS } from './pages/GraphPage';
-import { discardPending } from './pages/pending';
+import { startEachOnPristineDemo } from './pages/pending';
 
 const BINDING = 'ClusterRoleBinding//eks:podsecuritypolicy:authenticated';
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/api/v1/cluster');
-  await discardPending(page);
-});
-test.afterEach(async ({ page }) => {
-  await discardPending(page);
-});
+startEachOnPristineDemo();
 
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(ARTIFACTS, `${name}.png`) });
 

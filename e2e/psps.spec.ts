@@ -7,16 +7,10 @@
 import { expect, test, type Page } from '@playwright/test';
 import path from 'node:path';
 import { ARTIFACTS } from './pages/GraphPage';
-import { discardPending } from './pages/pending';
+import { startEachOnPristineDemo } from './pages/pending';
 import { serve } from './pages/serve';
 
-test.beforeEach(async ({ page }) => {
-  await page.goto('/api/v1/cluster');
-  await discardPending(page);
-});
-test.afterEach(async ({ page }) => {
-  await discardPending(page);
-});
+startEachOnPristineDemo();
 
 const LONG_VOLUMES = ['configMap', 'emptyDir', 'projected', 'secret', 'downwardAPI', 'persistentVolumeClaim', 'csi', 'ephemeral', 'nfs', 'iscsi', 'cephFS', 'glusterfs', 'azureFile', 'azureDisk', 'gcePersistentDisk', 'awsElasticBlockStore', 'flexVolume', 'portworxVolume'];
 

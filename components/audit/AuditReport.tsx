@@ -33,7 +33,7 @@ export function AuditReportView({ report, changes, showAll }: { report: AuditRep
 
       <nav className="flex flex-wrap gap-2" aria-label="Findings by severity" data-testid="audit-summary">
         {SEVERITIES.map((s) => (
-          <a key={s} href={`#${s}`} className={`rounded px-3 py-1.5 text-sm font-medium ${report.summary[s] ? SEVERITY_STYLE[s].badge : 'bg-slate-100 text-slate-400'}`} data-severity={s}>
+          <a key={s} href={`#${s}`} className={`rounded px-3 py-1.5 text-sm font-medium ${report.summary[s] ? SEVERITY_STYLE[s].badge : 'bg-slate-100 text-slate-600'}`} data-severity={s}>
             {SEVERITY_STYLE[s].label}: {report.summary[s]}
           </a>
         ))}
@@ -56,7 +56,7 @@ export function AuditReportView({ report, changes, showAll }: { report: AuditRep
         const shown = showAll ? findings : findings.slice(0, FINDINGS_PER_SEVERITY);
         return (
           <section key={s} id={s} className="space-y-3" data-testid={`severity-${s}`}>
-            <h2 className="text-lg font-semibold">{SEVERITY_STYLE[s].label} <span className="text-slate-400">({findings.length})</span></h2>
+            <h2 className="text-lg font-semibold">{SEVERITY_STYLE[s].label} <span className="text-slate-600">({findings.length})</span></h2>
             {shown.map((f) => <FindingCard key={f.id} finding={f} changes={changes} />)}
             {shown.length < findings.length && (
               <p className="rounded border border-slate-200 bg-white p-3 text-sm" data-testid="more-findings">

@@ -7,7 +7,7 @@ import { SignInToChange } from '../session/SignInToChange';
 
 export const SEVERITY_STYLE: Record<Finding['severity'], { badge: string; border: string; label: string }> = {
   critical: { badge: 'bg-red-700 text-white', border: 'border-l-red-700', label: 'Critical' },
-  high: { badge: 'bg-orange-600 text-white', border: 'border-l-orange-600', label: 'High' },
+  high: { badge: 'bg-orange-700 text-white', border: 'border-l-orange-600', label: 'High' },
   medium: { badge: 'bg-amber-400 text-amber-950', border: 'border-l-amber-400', label: 'Medium' },
   low: { badge: 'bg-sky-200 text-sky-950', border: 'border-l-sky-300', label: 'Low' },
   info: { badge: 'bg-slate-200 text-slate-800', border: 'border-l-slate-300', label: 'Info' },
@@ -31,7 +31,7 @@ function ObjectChip({ objectKey, label }: { objectKey: string; label?: string })
   );
 }
 
-const Arrow = () => <span className="text-slate-400" aria-hidden>→</span>;
+const Arrow = () => <span className="text-slate-600" aria-hidden data-testid="evidence-arrow">→</span>;
 
 /** A grant chain as linked objects: subject → binding → role → rule → PSP. Other evidence is its sentence. */
 function EvidenceLine({ e }: { e: Evidence }) {
