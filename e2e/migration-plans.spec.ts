@@ -4,15 +4,23 @@
  * baseline through "Label…": the change dialog previews the six labels, pinned to v1.24, with
  * lib/pss's prediction of the API server's warnings; applied, the row shows it enforcing. Then the
  * PSP bypass for shop and its undo; ci (privileged workloads) asks for an acknowledgement before
- * enforcing baseline, naming them. Screenshots to e2e/artifacts/.
+ * enforcing baseline, naming them. Step 2 from the Plans panel. On a real kube-apiserver v1.37.2
+ * (started with a PodSecurityConfiguration the dashboard is given too): the label dialog shows the
+ * API server's own dry-run warnings next to the prediction, equal; the cleanup of leftover PSP RBAC.
+ * Screenshots to e2e/artifacts/.
  */
 import { expect, test } from '@playwright/test';
+import type { ChildProcess } from 'node:child_process';
+import { startCluster, type TestCluster } from '../testenv/cluster';
+import { clusterAvailable, createObjects } from '../integration/support';
+import type { RawObject } from '../lib/sources/to-model';
 import { MigrationPage } from './pages/MigrationPage';
+import { serve } from './pages/serve';
 import { discardPending } from './pages/pending';
 import { applyDialog } from './pages/change-dialog';
 
-test.afterEach(async ({ page }) => {
-  await discardPending(page);
+test.afterEach(async ({ page, baseURL }) => {
+  if (new URL(page.url() || baseURL!).port === new URL(baseURL!).port) await discardPending(page);
 });
 
 test('label shop to enforce baseline through the board, see the prediction before applying, then let PSP step aside and undo it', async ({ page }) => {
@@ -114,4 +122,82 @@ test('step 2 from the Plans panel: a PSP that mutates pods gets its non-mutating
   await page.screenshot({ path: 'e2e/artifacts/plans-copy-preview.png' });
   await applyDialog(page);
   await expect(plans).toContainText('0-restricted exists');
+});
+
+const LIVE_PORT = 4201;
+
+test.describe.serial('on a real kube-apiserver v1.37.2', () => {
+  test.skip(!clusterAvailable('current'), 'needs the current control plane');
+  let cluster: TestCluster;
+  let server: ChildProcess | undefined;
+  const live = (path: string) => `http://127.0.0.1:${LIVE_PORT}${path}`;
+
+  test.beforeAll(async () => {
+    test.setTimeout(300_000);
+    cluster = await startCluster({ version: 'current', podSecurity: { exemptions: { namespaces: ['exempt-ns'] } } });
+    const rbac = 'rbac.authorization.k8s.io/v1';
+    const objects: RawObject[] = [
+      { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'apps' } },
+      { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: 'apps' } },
+      // Leftovers of PSP: psp-util's role and binding, a role with a use rule among others.
+      { apiVersion: rbac, kind: 'ClusterRole', metadata: { name: 'psp-util.old', annotations: { 'psp-util.k8s.jlandowner.com/psp': 'old' } }, rules: [{ apiGroups: ['policy'], resources: ['podsecuritypolicies'], resourceNames: ['old'], verbs: ['use'] }] },
+      { apiVersion: rbac, kind: 'ClusterRoleBinding', metadata: { name: 'psp-util.old' }, roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'psp-util.old' }, subjects: [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }] },
+      { apiVersion: rbac, kind: 'Role', metadata: { name: 'deployer', namespace: 'apps' }, rules: [{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'create'] }, { apiGroups: ['policy'], resources: ['podsecuritypolicies'], resourceNames: ['old'], verbs: ['use'] }] },
+    ];
+    await createObjects(cluster, objects);
+    const pod = (name: string, sc: Record<string, unknown>) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name }, spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.9', securityContext: sc }] } });
+    for (const p of [pod('privileged-one', { privileged: true }), pod('privileged-two', { privileged: true }), pod('plain', {})]) {
+      expect((await cluster.request('admin', 'POST', '/api/v1/namespaces/apps/pods', p)).status).toBe(201);
+    }
+    server = await serve(LIVE_PORT, ['--kubeconfig', cluster.kubeconfigPath, '--pod-security-config', cluster.admissionConfigPath!]);
+  });
+
+  test.afterAll(async () => {
+    server?.kill();
+    await cluster?.stop();
+  });
+
+  test('labelling apps: the API server\'s dry-run warnings next to the prediction, equal; then the leftover PSP rights removed', async ({ page }) => {
+    await page.goto(live('/migration'));
+    const board = new MigrationPage(page);
+    const apps = board.row('apps');
+    await apps.getByTestId('plan-label-open').click();
+    const panel = apps.getByTestId('plan-label-panel');
+    await expect(panel.getByTestId('plan-version')).toHaveValue('v1.37');
+    await panel.getByTestId('plan-level').selectOption('baseline');
+    await panel.getByTestId('plan-phase-enforce').check();
+    await panel.getByTestId('plan-label-preview').click();
+    // Two pods are privileged: enforcing asks first, then the preview runs on the API server.
+    await expect(page.getByTestId('acknowledge')).toContainText('would refuse the next pods of 2 workloads');
+    await page.getByTestId('acknowledge-checkbox').check();
+    const preview = page.getByTestId('plan-preview');
+    await expect(preview).toContainText('The API server accepted this plan in a dry run.');
+    const expected = ['existing pods in namespace "apps" violate the new PodSecurity enforce level "baseline:v1.37"', 'privileged-one (and 1 other pod): privileged'];
+    await expect(preview.getByTestId('dry-run-warnings').locator('li')).toHaveText(expected);
+    await expect(preview.getByTestId('predicted-warnings').locator('li')).toHaveText(expected);
+    await expect(preview.getByTestId('warnings-agree')).toHaveText('The prediction and the API server agree.');
+    await page.screenshot({ path: 'e2e/artifacts/plans-live-label-warnings.png' });
+    await page.getByTestId('apply-change').click();
+    await expect(page.getByTestId('change-result')).toContainText('update Namespace apps');
+    await page.getByTestId('change-dialog').getByRole('button', { name: 'Close' }).first().click();
+    const labels = (await cluster.request('admin', 'GET', '/api/v1/namespaces/apps')).body.metadata.labels;
+    expect(labels).toMatchObject({ 'pod-security.kubernetes.io/enforce': 'baseline', 'pod-security.kubernetes.io/enforce-version': 'v1.37', 'pod-security.kubernetes.io/warn-version': 'v1.37' });
+
+    // No PSP API here: the Plans panel offers the cleanup of what still grants PSP use.
+    const plans = page.getByTestId('migration-plans');
+    await plans.getByTestId('plan-cleanup').click();
+    await expect(page.getByTestId('plan-preview')).toContainText('remove leftover PSP rights: 1 role trimmed, 1 deleted, 1 binding deleted');
+    await expect(page.getByTestId('plan-operation')).toHaveCount(3);
+    await page.screenshot({ path: 'e2e/artifacts/plans-live-cleanup.png' });
+    await page.getByTestId('apply-change').click();
+    await expect(page.getByTestId('change-result')).toBeVisible();
+    await page.getByTestId('change-dialog').getByRole('button', { name: 'Close' }).first().click();
+    await expect(async () => {
+      await page.reload();
+      await expect(page.getByTestId('cleanup-none')).toBeVisible({ timeout: 2_000 });
+    }).toPass({ timeout: 30_000 });
+    const role = (await cluster.request('admin', 'GET', '/apis/rbac.authorization.k8s.io/v1/namespaces/apps/roles/deployer')).body;
+    expect(role.rules).toEqual([{ apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'create'] }]);
+    expect((await cluster.request('admin', 'GET', '/apis/rbac.authorization.k8s.io/v1/clusterroles/psp-util.old')).status).toBe(404);
+  });
 });

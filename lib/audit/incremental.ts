@@ -3,7 +3,8 @@ import type { ControllerOptions } from '../access/identity';
 import type { ClusterModel, Workload } from '../model/types';
 import { resolvePspRelations, type PspRelations } from '../rbac/relations';
 import { auditCluster } from './audit';
-import { mapAlong, simulateCluster, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
+import { mapAlong } from '../model/map-along';
+import { simulateCluster, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
 import type { AuditOptions, AuditReport } from './types';
 import { WorkloadSimulator } from './workload-simulator';
 

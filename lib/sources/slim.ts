@@ -23,11 +23,11 @@ export function isWorkloadKind(kind: string | undefined): kind is WorkloadKind {
   return !!kind && WORKLOAD.has(kind);
 }
 
-/** Strips `obj` in place (it is fresh from JSON.parse) and returns it. */
-export function slimForCache(obj: RawObject): RawObject {
+/** Strips `obj` in place (it is fresh from JSON.parse) and returns it; `kind` when the object does not say it (a list's items). */
+export function slimForCache(obj: RawObject, kind = obj.kind): RawObject {
   const meta = obj.metadata as { managedFields?: unknown; annotations?: Record<string, string> } | undefined;
   if (meta && 'managedFields' in meta) delete meta.managedFields;
-  if (!isWorkloadKind(obj.kind)) return obj;
+  if (!isWorkloadKind(kind)) return obj;
   if ('status' in obj) delete obj.status;
   const annotations = meta?.annotations;
   if (annotations && LAST_APPLIED_ANNOTATION in annotations) {

@@ -74,7 +74,8 @@ export function planPspCleanup(model: ClusterModel): Plan {
   const roleNames = new Set(model.clusterRoles.map((r) => r.metadata.name));
   deleteBindings([...model.clusterRoleBindings, ...model.roleBindings].filter((b) => b.metadata.name.startsWith(PSP_UTIL_PREFIX) && b.roleRef.kind === 'ClusterRole' && b.roleRef.name.startsWith(PSP_UTIL_PREFIX) && !roleNames.has(b.roleRef.name)));
   const wildcard = [...model.clusterRoles, ...model.roles].filter((r) => !r.aggregationRule && r.rules.some((x) => !isPspUseRule(x) && x.verbs.some((v) => v === 'use' || v === '*') && (x.resources ?? []).some((res) => res === 'podsecuritypolicies' || res === '*') && (x.apiGroups ?? []).some((g) => g === '*' || PSP_GROUPS.includes(g))));
-  if (wildcard.length) notes.push(`${wildcard.length} role${wildcard.length === 1 ? '' : 's'} grant PSP use through a wildcard (${wildcard.slice(0, 5).map((r) => r.metadata.name).join(', ')}${wildcard.length > 5 ? ', …' : ''}); left as they are, they grant more than PSPs.`);
+  const one = wildcard.length === 1;
+  if (wildcard.length) notes.push(`${wildcard.length} role${one ? ' grants' : 's grant'} PSP use through a wildcard (${wildcard.slice(0, 5).map((r) => r.metadata.name).join(', ')}${wildcard.length > 5 ? ', …' : ''}); left as ${one ? 'it is: it grants' : 'they are: they grant'} more than PSPs.`);
   // In the order they are written: trimmed roles, then bindings before the roles they point at.
   const operations = grantsFirst([...bindingDeletes, ...roleUpdates, ...roleDeletes]);
   const summary = `remove leftover PSP rights: ${roleUpdates.length} role${roleUpdates.length === 1 ? '' : 's'} trimmed, ${roleDeletes.length} deleted, ${bindingDeletes.length} binding${bindingDeletes.length === 1 ? '' : 's'} deleted`;

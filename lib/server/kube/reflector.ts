@@ -376,9 +376,12 @@ export class Reflector {
       for (const item of list.items ?? []) {
         // Fresh from JSON.parse, so filled and slimmed in place rather than copied (see slimForCache:
         // what no engine reads is not kept).
+        // Slimmed before kind and apiVersion are added: `status` is then still the last property,
+        // whose deletion keeps the object's fast shape (deleting any other makes it a dictionary).
+        slimForCache(item, this.def.kind);
         item.kind = this.def.kind;
         item.apiVersion = apiVersion;
-        items.set(cacheKey(item), slimForCache(item));
+        items.set(cacheKey(item), item);
       }
       listRv = list.metadata?.resourceVersion ?? listRv;
       const cont = list.metadata?.continue ?? '';

@@ -2,7 +2,8 @@ import 'server-only';
 import { AppError, type MissingPermission } from '../../errors';
 import { WORKLOAD_KINDS, type ClusterModel, type ModelWarning, type SourceInfo, type WorkloadKind } from '../../model/types';
 import { RESOURCES } from '../../sources/resources';
-import { buildModel } from '../../sources/to-model';
+import { mapAlong } from '../../model/map-along';
+import { buildModel, type RawObject } from '../../sources/to-model';
 import type { Identity, KubeConnection } from '../kube/connection';
 import type { Change, ChangeResult } from '../../plan/change';
 import { applyChangeLive } from '../apply';
@@ -36,6 +37,9 @@ function fieldOf(kind: string): keyof PolicyPart | 'workloads' {
   return FIELD_OF_KIND[kind] ?? 'workloads';
 }
 
+/** A list slot not parsed yet. */
+const MISSING: unknown = Symbol('missing');
+
 function isWorkloadKind(kind: string): boolean {
   return WORKLOAD_KINDS.includes(kind as WorkloadKind);
 }
@@ -56,8 +60,7 @@ export class LiveSource implements ClusterSource {
   private firstModel?: Promise<void>;
   private memo?: { generation: number; model: ClusterModel };
   /** Each kind parsed once per generation, each group assembled once per revision: a pod event re-parses pods only. */
-  private readonly parts = new WeakMap<Reflector, { generation: number; list: unknown[] }>();
-  private readonly parsed = new WeakMap<object, unknown>();
+  private readonly parts = new WeakMap<Reflector, { generation: number; raws: RawObject[]; list: unknown[] }>();
   private policyPart?: { revision: number; part: PolicyPart };
   private workloadsPart?: { revision: number; workloads: ClusterModel['workloads'] };
   /** Whether the API server answered the last probe; `since` is when it stopped (Date.now()). */
@@ -223,21 +226,25 @@ export class LiveSource implements ClusterSource {
 
   /**
    * One kind's model objects, in the cache's order. Objects are parsed once: the reflector replaces
-   * an object on each event and keeps the others, so after a pod event only that pod is parsed.
+   * an object on each event and keeps the others, in their order, so a walk along the last list
+   * finds the unchanged ones by a pointer comparison each, and after a pod event only that pod is
+   * parsed.
    */
   private partOf(r: Reflector): unknown[] {
     const cached = this.parts.get(r);
     if (cached?.generation === r.generation) return cached.list;
-    const items = [...r.items.values()];
-    const misses = cached ? items.filter((o) => !this.parsed.has(o)) : items;
+    const raws = [...r.items.values()];
+    const list = cached ? mapAlong(raws, cached.raws, (o) => o, () => MISSING, cached.list) : raws.map(() => MISSING);
+    const misses: number[] = [];
+    for (let i = 0; i < list.length; i++) if (list[i] === MISSING) misses.push(i);
     if (misses.length > 0) {
-      const model = buildModel({ objects: misses.map((object) => ({ object, where: `${r.def.kind} ${String((object.metadata as { name?: string })?.name)}` })), source: PART_SOURCE, computeAggregation: false, trusted: true });
+      const objects = misses.map((i) => ({ object: raws[i], where: `${r.def.kind} ${String((raws[i].metadata as { name?: string })?.name)}` }));
+      const model = buildModel({ objects, source: PART_SOURCE, computeAggregation: false, trusted: true });
       const out = model[fieldOf(r.def.kind)] as unknown[];
       if (out.length !== misses.length) throw new AppError('internal', `Reading ${r.def.resource}: ${misses.length} objects gave ${out.length}`);
-      misses.forEach((o, i) => this.parsed.set(o, out[i]));
+      misses.forEach((i, n) => (list[i] = out[n]));
     }
-    const list = items.map((o) => this.parsed.get(o));
-    this.parts.set(r, { generation: r.generation, list });
+    this.parts.set(r, { generation: r.generation, raws, list });
     return list;
   }
 
