@@ -4,8 +4,12 @@
  * to e2e/artifacts/.
  */
 import { expect, test } from '@playwright/test';
+import type { ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import { startCluster, type TestCluster } from '../testenv/cluster';
+import { clusterAvailable, createObjects, demoObjects } from '../integration/support';
 import { MigrationPage } from './pages/MigrationPage';
+import { serve } from './pages/serve';
 
 test.describe('the migration board on the demo', () => {
   test('one row per namespace with its labels, PSPs and recommendation; the cluster line and the checklist', async ({ page }) => {
@@ -20,6 +24,8 @@ test.describe('the migration board on the demo', () => {
     await expect(board.row('shop')).toHaveAttribute('data-recommended', 'baseline');
     await expect(board.row('kube-public')).toContainText('restricted:v1.24');
     await expect(board.row('shop')).toContainText('eks.privileged');
+    // shop audits and warns at restricted: its 3 workloads fail that today.
+    await expect(board.row('shop').getByTestId('flagged-warn')).toHaveText('3 fail');
     await expect(board.checklist.getByTestId('checklist-item')).toHaveCount(4);
     await expect(board.checklist.locator('[data-id="psp-admission-off"]')).toHaveAttribute('data-done', 'false');
     await expect(board.checklist.locator('[data-id="no-mutating-psp"]')).toHaveAttribute('data-done', 'true');
@@ -72,5 +78,42 @@ test.describe('the migration board on the demo', () => {
     const [md] = await Promise.all([page.waitForEvent('download'), page.getByTestId('export-markdown').click()]);
     expect(md.suggestedFilename()).toBe('pod-security-board.md');
     expect(readFileSync((await md.path())!, 'utf8')).toContain('# Pod Security migration board');
+  });
+});
+
+test.describe.serial('a cluster without the PSP API (kube-apiserver v1.37) lands on the board', () => {
+  test.skip(!clusterAvailable('current'), 'needs the current control plane');
+  const PORT = 4101;
+  let cluster: TestCluster;
+  let server: ChildProcess;
+
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    cluster = await startCluster({ version: 'current' });
+    // The demo's namespaces, RBAC and workloads re-created there (no PSP kind on v1.25+).
+    await createObjects(cluster, demoObjects().filter((o) => o.kind !== 'PodSecurityPolicy'));
+    server = await serve(PORT, ['--kubeconfig', cluster.kubeconfigPath, '--context', 'admin']);
+  });
+
+  test.afterAll(async () => {
+    server?.kill();
+    await cluster?.stop();
+  });
+
+  test('/ opens the board: the server version, the same recommendations, the PSP plugin step done', async ({ page }) => {
+    const board = new MigrationPage(page);
+    await page.goto(`http://127.0.0.1:${PORT}/`);
+    await expect(page).toHaveURL(/\/migration$/);
+    await expect(board.row('shop')).toBeVisible();
+    expect(await board.namespaces()).toEqual(expect.arrayContaining(['analytics', 'ci', 'default', 'kube-node-lease', 'kube-public', 'kube-system', 'shop']));
+    await expect(page.getByTestId('cluster-line')).toContainText(`API server ${cluster.serverVersion}, no PodSecurityPolicy API`);
+    await expect(page.getByTestId('cluster-line')).toContainText('latest means v1.37 now');
+    await expect(board.row('ci')).toHaveAttribute('data-recommended', 'privileged');
+    await expect(board.row('shop')).toHaveAttribute('data-recommended', 'baseline');
+    await expect(board.row('shop')).not.toContainText('eks.privileged');
+    await expect(board.checklist.locator('[data-id="psp-admission-off"]')).toHaveAttribute('data-done', 'true');
+    // The graph stays one click away.
+    await expect(page.getByTestId('nav-graph')).toHaveAttribute('href', '/?view=graph');
+    await board.shot('migration-v1.37');
   });
 });

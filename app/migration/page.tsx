@@ -37,7 +37,7 @@ export default async function MigrationPage() {
         </div>
         <ExportLinks />
       </div>
-      <ChecklistPanel items={view.checklist} />
+      <ChecklistPanel items={view.checklist} pspApiServed={view.pspApiServed} />
       <MigrationPlansPanel changes={changes} revision={getSource().revision()} />
       <MigrationBoard rows={rows} changes={changes} revision={getSource().revision()} />
     </main>

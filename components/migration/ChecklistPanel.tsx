@@ -3,12 +3,12 @@ import type { ChecklistItem } from '@/lib/pss/checklist';
 const SHOWN = 12;
 
 /** The guide's closing steps, computed from the cluster: what is done and what is left. */
-export function ChecklistPanel({ items }: { items: ChecklistItem[] }) {
+export function ChecklistPanel({ items, pspApiServed }: { items: ChecklistItem[]; pspApiServed: boolean }) {
   const left = items.filter((i) => !i.done).length;
   return (
     <section className="rounded border border-slate-200 bg-white" aria-labelledby="checklist-title" data-testid="checklist">
       <h2 id="checklist-title" className="border-b border-slate-100 px-4 py-2 font-semibold">
-        Before turning PSP off <span className="text-sm font-normal text-slate-600">({left === 0 ? 'all done' : `${left} of ${items.length} left`})</span>
+        {pspApiServed ? 'Before turning PSP off' : 'After PSP'} <span className="text-sm font-normal text-slate-600">({left === 0 ? 'all done' : `${left} of ${items.length} left`})</span>
       </h2>
       <ul className="divide-y divide-slate-100">
         {items.map((item) => (

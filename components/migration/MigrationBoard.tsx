@@ -27,7 +27,13 @@ function Labels({ row }: { row: BoardSummaryRow }) {
     <ul className="space-y-0.5">
       {modes.map((m) => {
         const [level, version] = row.labels[m]!.split(':');
-        return <li key={m} className="whitespace-nowrap"><span className="inline-block w-14 text-xs text-slate-600">{m}</span><LevelBadge level={level as PssLevel} version={version} /></li>;
+        const flagged = row.current[m];
+        return (
+          <li key={m}>
+            <span className="inline-block w-14 text-xs text-slate-600">{m}</span><LevelBadge level={level as PssLevel} version={version} />
+            {flagged > 0 && <span className="ml-1 whitespace-nowrap text-xs font-medium text-red-800" title={`${flagged} workload${flagged === 1 ? '' : 's'} fail${flagged === 1 ? 's' : ''} this ${m} level today`} data-testid={`flagged-${m}`}>{flagged} fail</span>}
+          </li>
+        );
       })}
       {row.labelErrors > 0 && <li className="text-xs font-medium text-red-800">{row.labelErrors} invalid label{row.labelErrors === 1 ? '' : 's'}</li>}
     </ul>

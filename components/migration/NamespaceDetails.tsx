@@ -72,7 +72,7 @@ export function NamespaceDetails({ namespace, revision }: { namespace: string; r
       </section>
       <section data-testid="mutations">
         <h3 className="font-medium">What PSP sets in its pods today</h3>
-        {row.mutations.length === 0 ? (
+        {row.mutations.length === 0 && row.podMutations.length === 0 ? (
           <p className="text-slate-700">{row.psps.length ? 'Nothing: its PSPs admit its pods unchanged.' : 'Nothing (no PSP admits its pods).'}</p>
         ) : (
           <ul className="mt-1 space-y-1">
@@ -86,10 +86,35 @@ export function NamespaceDetails({ namespace, revision }: { namespace: string; r
             ))}
           </ul>
         )}
+        {row.podMutations.length > 0 && (
+          <>
+            <p className="mt-1 text-slate-700">Running pods whose PSP set what their owner&apos;s template does not:</p>
+            <ul className="mt-1 space-y-1" data-testid="pod-mutations">
+              {row.podMutations.map((m) => (
+                <li key={m.pod}>
+                  <span className="font-medium">{m.pod}</span> <span className="text-slate-600">of {m.owner}{m.psp ? `, by ${m.psp}` : ''}; set in {m.owner}:</span>
+                  <ul className="ml-4 list-disc pl-4 font-mono text-xs">
+                    {m.changes.map((c) => <li key={c.path}>{c.templatePath}: {show(c.value)} <span className="font-sans text-slate-600">(template: {show(c.template)})</span></li>)}
+                  </ul>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
         {row.mutatingPsps.length > 0 && (
           <p className="mt-1 text-slate-700">Mutating fields of its PSPs: {row.mutatingPsps.map((p) => `${p.psp} (${p.fields.map((f) => f.field).join(', ')})`).join('; ')}.</p>
         )}
       </section>
+      {row.pspGaps.length > 0 && (
+        <section data-testid="psp-gaps">
+          <h3 className="font-medium">What its PSPs refuse that Pod Security will allow</h3>
+          <ul className="mt-1 list-disc pl-5 text-xs">
+            {row.pspGaps.flatMap((p) => p.gaps.map((g) => (
+              <li key={`${p.psp}/${g.field}`}><span className="font-mono">{p.psp}</span> <span className="font-mono text-slate-700">{g.field}: {g.value}</span>: {g.allowedAfter}</li>
+            )))}
+          </ul>
+        </section>
+      )}
       <section data-testid="relabelers">
         <h3 className="font-medium">May relabel it (update or patch on the namespace)</h3>
         <p className="text-xs text-slate-600">They can lift its level (guide step 1); members of system:masters can too, without a binding.</p>

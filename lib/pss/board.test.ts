@@ -73,7 +73,7 @@ describe('buildBoard', () => {
   });
 
   it('PSP mutations: the fields its PSP sets today and the template field that keeps each, for any owner kind', () => {
-    const psp = aPsp('defaults', { ...ALLOW_ALL, privileged: false, defaultAllowPrivilegeEscalation: false, allowPrivilegeEscalation: true });
+    const psp = aPsp('defaults', { ...ALLOW_ALL, privileged: false, defaultAllowPrivilegeEscalation: false, allowPrivilegeEscalation: true, allowedHostPaths: [{ pathPrefix: '/var/log' }] });
     const model = aModel({
       namespaces: [ns('a')], psps: [psp],
       clusterRoles: [aClusterRole('use-defaults', [useRule('defaults')])],
@@ -86,6 +86,8 @@ describe('buildBoard', () => {
     expect(row.mutations).toEqual([{ workload: 'CronJob/job', psp: 'defaults', changes: [expect.objectContaining({ path: 'spec.containers[0].securityContext.allowPrivilegeEscalation', after: false, templatePath: 'spec.jobTemplate.spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation' })] }]);
     expect(row.mutatingPsps).toEqual([{ psp: 'defaults', fields: [expect.objectContaining({ field: 'spec.defaultAllowPrivilegeEscalation' })] }]);
     expect(templatePathOf('Pod', 'spec.x')).toBe('spec.x');
+    // What becomes allowed after the migration: PSS has no host path list.
+    expect(row.pspGaps).toEqual([{ psp: 'defaults', gaps: [expect.objectContaining({ field: 'spec.allowedHostPaths', allowedAfter: 'any host path, writable, not only these prefixes' })] }]);
   });
 
   it('relabelers: update or patch on namespaces, cluster-wide or by a RoleBinding in the namespace, resourceNames respected', () => {

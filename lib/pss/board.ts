@@ -18,7 +18,10 @@ import { DEFAULT_CONFIGURATION, type PssConfiguration } from './config';
 import { checkMessages, evaluatePodAt, podTemplateOf, type PodLike, type PssResult } from './evaluate';
 import { LABEL_PREFIX, levelLabel, namespacePolicy, relabelWarnings, versionLabel, type LabelError, type PssMode } from './labels';
 import { normalizeForServer } from './normalize';
-import { pspVerdict, type MutatingField } from './psp-verdict';
+import { runningPodMutations, templatePathOf, type PodMutation } from './pod-mutations';
+
+export { templatePathOf };
+import { pspVerdict, type MutatingField, type SecurityGap } from './psp-verdict';
 import { NEWEST_KNOWN_MINOR, type LevelVersion, type PssLevel, type PssVersion } from './version';
 
 /** What PSP does to one workload's pods today (from the admission simulation). */
@@ -110,8 +113,15 @@ export interface BoardRow {
   mutated: boolean;
   /** Mutating fields (pspVerdict) of the PSPs its pods get. */
   mutatingPsps: { psp: string; fields: MutatingField[] }[];
-  /** The mutation check: per workload, what its PSP changes in its pods today. */
+  /**
+   * Per PSP its pods get: the settings Pod Security has no equivalent for, what its pods may do
+   * after the migration that this PSP refuses now (read-only root, UID ranges, host path lists…).
+   */
+  pspGaps: { psp: string; gaps: SecurityGap[] }[];
+  /** The mutation check: per workload, what its PSP changes in the pods made from its template today. */
   mutations: MutatedWorkload[];
+  /** The mutation check on running pods: what their PSP set that their owner's template does not. */
+  podMutations: PodMutation[];
   relabelers: Relabeler[];
 }
 
@@ -141,11 +151,6 @@ export function topLevelFilter(workloads: readonly Workload[]): (w: Workload) =>
   };
 }
 
-/** Where a pod field lives in a workload of this kind. */
-export function templatePathOf(kind: string, podPath: string): string {
-  const prefix = kind === 'Pod' ? '' : kind === 'CronJob' ? 'spec.jobTemplate.spec.template.' : 'spec.template.';
-  return prefix + podPath;
-}
 
 interface TemplateResults {
   pinned: PssResult[]; // [baseline, restricted] at the pinned version
@@ -237,16 +242,18 @@ export function buildBoard(input: BoardInput): Board {
     if (list) list.push(w);
     else workloadsByNs.set(ns, [w]);
   }
-  const verdicts = new Map<string, MutatingField[]>();
-  const mutatingOf = (psp: string) => {
+  const verdicts = new Map<string, { mutating: MutatingField[]; gaps: SecurityGap[] }>();
+  const verdictOf = (psp: string) => {
     let v = verdicts.get(psp);
     if (!v) {
       const obj = input.model.psps.find((p) => p.metadata.name === psp);
-      verdicts.set(psp, (v = obj ? pspVerdict(obj, { serverMinor: Math.min(server, 24) }).mutating : []));
+      verdicts.set(psp, (v = obj ? pspVerdict(obj, { serverMinor: Math.min(server, 24) }) : { mutating: [], gaps: [] }));
     }
     return v;
   };
   const relabelersOf = relabelerIndex(input.model);
+  const podMutationsByNs = new Map<string, PodMutation[]>();
+  for (const m of runningPodMutations(input.model.workloads)) podMutationsByNs.set(m.namespace, [...(podMutationsByNs.get(m.namespace) ?? []), m]);
 
   const namespaces = [...input.model.namespaces].sort((a, b) => compareNames(a.metadata.name, b.metadata.name)).map((nsObj): BoardRow => {
     const namespace = nsObj.metadata.name;
@@ -292,7 +299,9 @@ export function buildBoard(input: BoardInput): Board {
         evaluate: (pod, lv) => evaluateAt(evaluateShape(pod), lv),
       }, { serverMinor: server }).warnings;
     const pspList = [...psps].sort(compareNames);
-    const mutatingPsps = pspList.map((psp) => ({ psp, fields: mutatingOf(psp) })).filter((m) => m.fields.length > 0);
+    const mutatingPsps = pspList.map((psp) => ({ psp, fields: verdictOf(psp).mutating })).filter((m) => m.fields.length > 0);
+    const pspGaps = pspList.map((psp) => ({ psp, gaps: verdictOf(psp).gaps })).filter((g) => g.gaps.length > 0);
+    const podMutations = podMutationsByNs.get(namespace) ?? [];
     return {
       namespace,
       labels: { set, enforce: policy.policy.enforce, audit: policy.policy.audit, warn: policy.policy.warn, errors: policy.errors, newerThanServer: policy.newerThanServer },
@@ -305,9 +314,11 @@ export function buildBoard(input: BoardInput): Board {
       levels,
       enforceWarnings: { baseline: tryEnforce('baseline'), restricted: tryEnforce('restricted') },
       current,
-      mutated: mutations.length > 0,
+      mutated: mutations.length > 0 || podMutations.length > 0,
       mutatingPsps,
+      pspGaps,
       mutations,
+      podMutations,
       relabelers: relabelersOf(namespace),
     };
   });

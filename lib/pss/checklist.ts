@@ -33,7 +33,7 @@ export function buildChecklist(board: Board, cluster: ClusterFacts): ChecklistIt
   const unpinned = rows
     .filter((r) => ['enforce', 'audit', 'warn'].some((m) => r.labels.set[levelLabel(m as 'enforce')] !== undefined && (r.labels.set[versionLabel(m as 'enforce')] ?? 'latest') === 'latest'))
     .map((r) => r.namespace);
-  const mutated = board.namespaces.flatMap((r) => r.mutations.map((m) => `${r.namespace}/${m.workload}`));
+  const mutated = [...new Set(board.namespaces.flatMap((r) => [...r.mutations.map((m) => `${r.namespace}/${m.workload}`), ...r.podMutations.map((m) => `${r.namespace}/${m.owner}`)]))];
   const n = (count: number, one: string, many: string) => `${count} ${count === 1 ? one : many}`;
   return [
     {

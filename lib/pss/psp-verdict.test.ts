@@ -111,3 +111,12 @@ describe('pspVerdict is sound: every pod the PSP admits (v1.24 PSP admission eng
     expect(admitted).toBeGreaterThan(0);
   });
 });
+
+describe('pspVerdict gaps: host ports', () => {
+  it('a range list short of every port is a gap; 0–65535 (eks.privileged) leaves nothing more to allow', () => {
+    const some = pspVerdict(psp('some-ports', { privileged: true, hostNetwork: true, hostPorts: [{ min: 8000, max: 9000 }] }));
+    expect(some.gaps.map((g) => g.field)).toContain('spec.hostPorts');
+    const all = pspVerdict(psp('all-ports', { privileged: true, hostNetwork: true, hostPorts: [{ min: 0, max: 65535 }] }));
+    expect(all.gaps.map((g) => g.field)).not.toContain('spec.hostPorts');
+  });
+});

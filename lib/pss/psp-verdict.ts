@@ -175,7 +175,9 @@ export function pspVerdict(psp: Psp, opts: VerdictOptions = {}): PspVerdict {
   }
   if (s.allowedUnsafeSysctls?.length && !atLeastBaseline) gap('spec.allowedUnsafeSysctls', s.allowedUnsafeSysctls, 'any sysctl, not only these');
   if (s.forbiddenSysctls?.length) gap('spec.forbiddenSysctls', s.forbiddenSysctls, atLeastBaseline ? `the safe sysctls it forbids (${safeSysctls(minor).filter((n) => s.forbiddenSysctls!.some((f) => f === '*' || f === n || (f.endsWith('*') && n.startsWith(f.slice(0, -1))))).join(', ') || 'none'})` : 'every sysctl');
-  if (!atLeastBaseline && s.hostPorts?.length) gap('spec.hostPorts', s.hostPorts, 'any host port, not only these ranges');
+  // Ranges that already cover every port (0–65535) leave nothing more to allow.
+  const allPorts = (s.hostPorts ?? []).some((r) => r.min <= 0 && r.max >= 65535);
+  if (!atLeastBaseline && s.hostPorts?.length && !allPorts) gap('spec.hostPorts', s.hostPorts, 'any host port, not only these ranges');
   if (!atLeastBaseline && addable.length && !addable.includes('*')) gap('spec.allowedCapabilities', s.allowedCapabilities ?? [], 'any capability');
   if (level === 'baseline') {
     const notListed = [...BASELINE_CAPS].filter((c) => !addable.includes(c) && !addable.includes('*'));
