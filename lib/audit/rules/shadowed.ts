@@ -109,8 +109,8 @@ export function shadowedPspFindings(model: ClusterModel, simulation: ClusterSimu
         severity: 'high' as const,
         title: `${restrictive} is shadowed by ${permissive}`,
         detail:
-          `${affected.length} pod source${affected.length === 1 ? '' : 's'} would pass ${restrictive} once its defaults are applied, but ${permissive} admits them unchanged, ` +
-          `and the admission plugin prefers an authorized PSP that needs no change. Their pods get ${permissive} (${criticalSettingsText(psps.get(permissive)!)}) and run without ${restrictive}'s defaults.` +
+          `The pods of ${affected.length} workload${affected.length === 1 ? '' : 's'} (or plain Deployment${affected.length === 1 ? '' : 's'}) would pass ${restrictive} once it fills in its defaults, but ${permissive} admits them as they are, ` +
+          `and Kubernetes picks a PSP that needs no change over one that does. So they get ${permissive} (${criticalSettingsText(psps.get(permissive)!)}) and run without ${restrictive}'s defaults.` +
           (more > 0 ? ` ${more} more are not listed.` : ''),
         evidence: [
           ...shown.map((a) => ({ text: `${a.label}: gets ${permissive}, would pass ${restrictive} after defaulting`, objects: a.objects })),
