@@ -57,30 +57,24 @@ async function applied(live: LiveSource, change: Change) {
 const workloadsOf = (m: ClusterModel) => m.workloads.filter((w) => WORKLOAD_KINDS.includes(w.kind) && !(w.metadata.ownerReferences ?? []).some((o) => o.controller));
 const label = (w: { kind: string; metadata: { namespace?: string; name: string } }) => `${w.kind} ${w.metadata.namespace}/${w.metadata.name}`;
 
-/** Whether a workload has a pod (Deployment → ReplicaSet → Pod; StatefulSet and Job → Pod). */
-async function hasPod(cluster: TestCluster, w: Workload): Promise<boolean> {
+type PodMeta = { metadata: { creationTimestamp: string; annotations?: Record<string, string>; ownerReferences?: { name: string }[] } };
+
+/** A workload's pods, newest first (Deployment → ReplicaSet → Pod; StatefulSet and Job → Pod). */
+async function podsOf(cluster: TestCluster, w: Workload): Promise<PodMeta[]> {
   const ns = w.metadata.namespace!;
-  const pods = (await cluster.request('admin', 'GET', `/api/v1/namespaces/${ns}/pods`)).body.items as { metadata: { ownerReferences?: { kind: string; name: string }[] } }[];
+  const pods = (await cluster.request('admin', 'GET', `/api/v1/namespaces/${ns}/pods`)).body.items as PodMeta[];
   let owners = [w.metadata.name];
   if (w.kind === 'Deployment') {
     const rss = (await cluster.request('admin', 'GET', `/apis/apps/v1/namespaces/${ns}/replicasets`)).body.items as { metadata: { name: string; ownerReferences?: { name: string }[] } }[];
     owners = rss.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.name === w.metadata.name)).map((rs) => rs.metadata.name);
   }
-  return pods.some((p) => p.metadata.ownerReferences?.some((o) => owners.includes(o.name)));
+  return pods.filter((p) => p.metadata.ownerReferences?.some((o) => owners.includes(o.name))).sort((a, b) => b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp));
 }
 
+const hasPod = async (cluster: TestCluster, w: Workload) => (await podsOf(cluster, w)).length > 0;
+
 /** The `kubernetes.io/psp` of a workload's newest pod. */
-async function pspOfPod(cluster: TestCluster, w: Workload): Promise<string | undefined> {
-  const ns = w.metadata.namespace!;
-  const pods = (await cluster.request('admin', 'GET', `/api/v1/namespaces/${ns}/pods`)).body.items as { metadata: { creationTimestamp: string; annotations?: Record<string, string>; ownerReferences?: { name: string }[] } }[];
-  let owners = [w.metadata.name];
-  if (w.kind === 'Deployment') {
-    const rss = (await cluster.request('admin', 'GET', `/apis/apps/v1/namespaces/${ns}/replicasets`)).body.items as { metadata: { name: string; ownerReferences?: { name: string }[] } }[];
-    owners = rss.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.name === w.metadata.name)).map((rs) => rs.metadata.name);
-  }
-  const mine = pods.filter((p) => p.metadata.ownerReferences?.some((o) => owners.includes(o.name))).sort((a, b) => b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp));
-  return mine[0]?.metadata.annotations?.['kubernetes.io/psp'];
-}
+const pspOfPod = async (cluster: TestCluster, w: Workload) => (await podsOf(cluster, w))[0]?.metadata.annotations?.['kubernetes.io/psp'];
 
 /** DaemonSet and CronJob pods, with no nodes and no schedule here: the pod their controller would submit, dry run as that controller. */
 async function controllerDryRun(cluster: TestCluster, w: Workload) {
