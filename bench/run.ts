@@ -49,6 +49,7 @@ benchAudit(raw, time);
 
 console.log(''); (await import('./pss')).benchPss(time);
 console.log(''); (await import('./board')).benchBoard(raw, time);
+console.log(''); (await import('./plans')).benchPlans(raw, time);
 // Time to first graph in Chromium (demo, large cluster): two servers on the current build. BENCH_GRAPH=0 skips it.
 if (process.env.BENCH_GRAPH !== '0') {
   console.log('\nTime to first graph in Chromium (navigation → first node drawn):');

@@ -124,6 +124,7 @@ test.describe('the large cluster', () => {
     const bytes = readFileSync((await png.path())!);
     expect(bytes.subarray(1, 4).toString()).toBe('PNG');
     expect(bytes.length).toBeGreaterThan(10_000);
+    await png.saveAs(path.join(ARTIFACTS, 'graph-export.png'));
   });
 });
 
@@ -131,6 +132,18 @@ test.describe('the demo cluster', () => {
   test.afterEach(async ({ page }) => {
     await discardPending(page);
   });
+
+  for (const width of [1024, 1920]) {
+    test(`the chains open whole and readable at ${width} px`, async ({ page }) => {
+      await page.setViewportSize({ width, height: width === 1024 ? 768 : 1080 });
+      await page.goto('/');
+      await expect(page.getByTestId('graph-canvas')).toHaveAttribute('data-view', 'chains');
+      await expect(page.getByTestId('graph-node')).toHaveCount(7);
+      await expect.poll(() => insideCanvas(page, '[data-testid="graph-node"]')).toBe(7);
+      expect((await viewport(page)).zoom).toBeGreaterThanOrEqual(READABLE_ZOOM);
+      await page.screenshot({ path: path.join(ARTIFACTS, `graph-demo-${width}.png`) });
+    });
+  }
 
   test('zoom and pan stay when the graph is fetched again after a change', async ({ page }) => {
     await page.goto(`/?node=${encodeURIComponent('PodSecurityPolicy//eks.privileged')}`);

@@ -81,18 +81,22 @@ function Canvas({ scene, frameKey, frameOn, selected, exportName, onActivate, on
   const edges: Edge[] = useMemo(() => (scene.view === 'chains' && !layoutError ? scene.edges.map(flowEdge) : []), [scene, layoutError]);
 
   // Framing: a new query or view opens at a readable zoom (whole picture when it fits, else its
-  // top-left part); a refresh of the same query keeps the person's zoom and pan.
-  // Until the first framing the canvas is hidden: the server-rendered nodes would otherwise flash
-  // at zoom 1 in the corner before the picture jumps into place.
+  // top-left part or the node drilled into); a refresh of the same query keeps the person's zoom
+  // and pan. React Flow mounts once the screen's size is known, already at the first framing (no
+  // frame drawn at zoom 1 first), and later framings move its viewport.
   const framed = useRef<string>(undefined);
-  const [shown, setShown] = useState(false);
+  const initialView = useRef<ReturnType<typeof readableViewport>>(undefined);
   const frameFor = `${frameKey}|${scene.view}|${grid?.columns ?? ''}`;
+  const frameView = () => readableViewport(boxes, screen!, frameOn ? boxById.get(frameOn) : undefined);
+  if (!initialView.current && screen && boxes.length > 0) {
+    initialView.current = frameView();
+    framed.current = frameFor;
+  }
   useLayoutEffect(() => {
     if (!ready || !screen || boxes.length === 0 || framed.current === frameFor) return;
     framed.current = frameFor;
-    void rf.setViewport(readableViewport(boxes, screen, frameOn ? boxById.get(frameOn) : undefined));
-    setShown(true);
-  }, [ready, screen, boxes, boxById, frameFor, frameOn, rf]);
+    void rf.setViewport(frameView());
+  }, [ready, screen, boxes, boxById, frameFor, frameOn, rf]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // Opening a "+N" group keeps its parent where it was on screen, so the new nodes appear around it.
   const anchor = useRef<{ id: string; x: number; y: number }>(undefined);
@@ -189,37 +193,40 @@ function Canvas({ scene, frameKey, frameOn, selected, exportName, onActivate, on
   }, [screen, rf, boxes, focusId]);
 
   return (
-    <div ref={containerRef} className="absolute inset-0" style={{ visibility: shown || layoutError ? undefined : 'hidden' }} onKeyDown={onKeyDown} data-testid="graph-viewport">
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onInit={() => setReady(true)}
-        onNodeClick={(_, node) => activate(node.id, 'pointer')}
-        onMoveEnd={onMoveEnd}
-        nodesDraggable={false}
-        nodesConnectable={false}
-        elementsSelectable={false}
-        edgesFocusable={false}
-        deleteKeyCode={null}
-        minZoom={0.05}
-        maxZoom={2}
-        onlyRenderVisibleElements={nodes.length > 300}
-        proOptions={{ hideAttribution: true }}
-        aria-label={scene.view === 'overview' ? 'Overview: one card per PodSecurityPolicy' : 'Graph of PodSecurityPolicies, the roles that grant them, their bindings and subjects'}
-      >
-        <Background gap={24} color="#e2e8f0" />
-        <Controls showInteractive={false} />
-        <MiniMap pannable zoomable ariaLabel="Minimap of the whole graph" nodeColor={minimapColor} nodeStrokeWidth={3} maskColor="rgba(241, 245, 249, 0.7)" data-testid="graph-minimap" />
-        <Panel position="top-right">
-          <div className="flex items-start gap-2">
-            <div className="rounded border border-slate-200 bg-white/95 px-2 py-1 shadow">
-              <GraphExport nodes={nodes} edges={edges} name={exportName} />
+    <div ref={containerRef} className="absolute inset-0" onKeyDown={onKeyDown} data-testid="graph-viewport">
+      {screen && (
+        <ReactFlow
+          defaultViewport={initialView.current}
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onInit={() => setReady(true)}
+          onNodeClick={(_, node) => activate(node.id, 'pointer')}
+          onMoveEnd={onMoveEnd}
+          nodesDraggable={false}
+          nodesConnectable={false}
+          elementsSelectable={false}
+          edgesFocusable={false}
+          deleteKeyCode={null}
+          minZoom={0.05}
+          maxZoom={2}
+          onlyRenderVisibleElements={nodes.length > 300}
+          proOptions={{ hideAttribution: true }}
+          aria-label={scene.view === 'overview' ? 'Overview: one card per PodSecurityPolicy' : 'Graph of PodSecurityPolicies, the roles that grant them, their bindings and subjects'}
+        >
+          <Background gap={24} color="#e2e8f0" />
+          <Controls showInteractive={false} />
+          <MiniMap pannable zoomable ariaLabel="Minimap of the whole graph" nodeColor={minimapColor} nodeStrokeWidth={3} maskColor="rgba(241, 245, 249, 0.7)" data-testid="graph-minimap" />
+          <Panel position="top-right">
+            <div className="flex items-start gap-2">
+              <div className="rounded border border-slate-200 bg-white/95 px-2 py-1 shadow">
+                <GraphExport nodes={nodes} edges={edges} name={exportName} />
+              </div>
+              {children}
             </div>
-            {children}
-          </div>
-        </Panel>
-      </ReactFlow>
+          </Panel>
+        </ReactFlow>
+      )}
       {layoutError && (
         <div role="alert" data-testid="layout-error" className="absolute left-1/2 top-16 max-w-lg -translate-x-1/2 rounded-md border border-red-300 bg-red-50 p-4 text-sm text-red-900 shadow">
           <h2 className="mb-1 text-base font-semibold">The graph could not be laid out</h2>

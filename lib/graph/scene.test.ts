@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildScene, DRILL_DOWN_NODES, READABLE_CHAIN_NODES } from './scene';
 import { LayoutCache } from './layout-cache';
+import { SceneCache } from './scene-cache';
 import { layoutGraph } from './layout';
 import { NODE_HEIGHT, NODE_WIDTH } from './node-size';
 import { resolvePspRelations } from '../rbac/relations';
@@ -74,5 +75,26 @@ describe('layoutGraph', () => {
       [{ id: 'a>ghost', source: 'a', target: 'ghost' }],
     );
     expect('error' in layout && layout.error).toBeTruthy();
+  });
+});
+
+describe('SceneCache', () => {
+  it('builds a scene once per relations (one policy revision) and query', async () => {
+    const cache = new SceneCache();
+    const demo = resolvePspRelations(demoModel());
+    let builds = 0;
+    const build = (rel: typeof demo) => () => {
+      builds++;
+      return buildScene(rel, { psp: 'eks.privileged' }, 'auto', new LayoutCache());
+    };
+    const a = await cache.get(demo, { psp: 'eks.privileged' }, 'auto', build(demo));
+    expect(await cache.get(demo, { psp: 'eks.privileged' }, 'auto', build(demo))).toBe(a);
+    expect(builds).toBe(1);
+    await cache.get(demo, { psp: 'eks.privileged' }, 'overview', build(demo));
+    expect(builds).toBe(2);
+    // A new revision resolves new relations: built again.
+    const next = resolvePspRelations(demoModel());
+    await cache.get(next, { psp: 'eks.privileged' }, 'auto', build(next));
+    expect(builds).toBe(3);
   });
 });

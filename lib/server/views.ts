@@ -4,6 +4,7 @@ import { AppError } from '../errors';
 import { objectDetails } from '../details/object-details';
 import { buildScene } from '../graph/scene';
 import { LayoutCache } from '../graph/layout-cache';
+import { SceneCache } from '../graph/scene-cache';
 import type { GraphOptions, GraphViewMode } from '../graph/types';
 import type { ClusterModel } from '../model/types';
 import { pspRow } from '../psp/privileged-settings';
@@ -66,12 +67,18 @@ export async function pspTableView() {
   return { pspApiServed: model.source.pspApiServed, psps };
 }
 
-/** Chain layouts by graph content, shared by every request: a refresh or a repeated query paints at once. */
+/**
+ * Scenes per policy revision and query, and chain layouts by graph content (shared across
+ * revisions: a change elsewhere in the cluster leaves the same chains laid out), so a refresh or a
+ * repeated query paints at once.
+ */
 const layouts = new LayoutCache();
+const scenes = new SceneCache();
 
 export async function graphView(opts: GraphOptions, mode: GraphViewMode = 'auto') {
   const { model, rel } = await current();
-  return { pspApiServed: model.source.pspApiServed, ...(await buildScene(rel, opts, mode, layouts)) };
+  const scene = await scenes.get(rel, opts, mode, () => buildScene(rel, opts, mode, layouts));
+  return { pspApiServed: model.source.pspApiServed, ...scene };
 }
 
 export async function treeView(all: boolean) {
