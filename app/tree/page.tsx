@@ -1,6 +1,8 @@
 import type { Metadata } from 'next';
 import Link from 'next/link';
+import { CopyButton } from '@/components/ui/CopyButton';
 import { ServerError } from '@/components/ui/ServerError';
+import { API_PATHS } from '@/lib/api-paths';
 import { treeView } from '@/lib/server/views';
 
 export const dynamic = 'force-dynamic';
@@ -21,7 +23,8 @@ export default async function TreePage({ searchParams }: { searchParams: Promise
         <Link className="text-sm text-indigo-700 underline" href={all ? '/tree' : '/tree?all=true'} data-testid="tree-toggle-all">
           {all ? 'Show only what psp-util shows' : 'Also show wildcard grants'}
         </Link>
-        <a className="text-sm text-indigo-700 underline" href={`/api/v1/tree${all ? '?all=true' : ''}`}>plain text</a>
+        <a className="text-sm text-indigo-700 underline" href={API_PATHS.tree(all)}>plain text</a>
+        {tree && <CopyButton text={tree} label="Copy the tree" testId="copy-tree" />}
       </div>
       <pre className="overflow-auto rounded bg-slate-900 p-4 font-mono text-sm leading-6 text-slate-100" data-testid="tree-text">{tree || '(no PodSecurityPolicy)'}</pre>
     </main>

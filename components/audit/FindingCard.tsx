@@ -4,6 +4,7 @@ import { parseKey } from '@/lib/model/keys';
 import { ApplyFixButton } from './ApplyFixButton';
 import type { ChangesAllowed } from '@/lib/identity/actor-view';
 import { SignInToChange } from '../session/SignInToChange';
+import { CopyButton } from '../ui/CopyButton';
 
 export const SEVERITY_STYLE: Record<Finding['severity'], { badge: string; border: string; label: string }> = {
   critical: { badge: 'bg-red-700 text-white', border: 'border-l-red-700', label: 'Critical' },
@@ -42,7 +43,7 @@ function EvidenceLine({ e }: { e: Evidence }) {
         <ObjectChip objectKey={e.subject} /><Arrow />
         <ObjectChip objectKey={e.binding} /><Arrow />
         <ObjectChip objectKey={e.role} /><Arrow />
-        <span className="font-mono text-xs text-slate-600">rule {e.ruleIndex}{e.rule ? `: ${e.rule}` : ''}</span>
+        <span className="text-xs text-slate-700" title={e.rule} data-testid="evidence-rule">{e.ruleInWords ?? `rule ${(e.ruleIndex ?? 0) + 1}`}</span>
         {e.psp && <><Arrow /><ObjectChip objectKey={e.psp} /></>}
       </span>
       <span className="sr-only">{e.text}</span>
@@ -67,13 +68,11 @@ export function FindingCard({ finding, changes }: { finding: Finding; changes: C
         <div className="mt-3 rounded border border-slate-200 bg-slate-50 p-3" data-testid="finding-fix">
           <h4 className="text-xs font-semibold uppercase tracking-wide text-slate-500">Fix</h4>
           <p className="mt-1 text-sm">{fix.description}</p>
-          <pre className="mt-1 overflow-x-auto whitespace-pre-wrap font-mono text-xs text-slate-700" data-testid="fix-request">
-            {fix.request.method} {decodeURIComponent(fix.request.path)}{fix.request.body ? `\n${JSON.stringify(fix.request.body)}` : ''}
-          </pre>
           {fix.kubectl && (
-            <p className="mt-1 text-xs text-slate-500">
-              or with kubectl: <code className="break-all font-mono text-slate-700" data-testid="fix-kubectl">{fix.kubectl}</code>
-            </p>
+            <div className="mt-1 flex flex-wrap items-center gap-2 text-xs text-slate-700">
+              With kubectl: <code className="break-all rounded bg-white px-1 font-mono text-slate-800" data-testid="fix-kubectl">{fix.kubectl}</code>
+              <CopyButton text={fix.kubectl} label="Copy" testId="copy-kubectl" />
+            </div>
           )}
           {refused.length > 0 && (
             <div className="mt-2 rounded border border-amber-300 bg-amber-50 p-2 text-sm text-amber-950" data-testid="fix-impact">
@@ -87,9 +86,16 @@ export function FindingCard({ finding, changes }: { finding: Finding; changes: C
               </p>
             </div>
           )}
+          {/* The dashboard's own API request, for scripts: not the first thing a person reads. */}
+          <details className="mt-2 text-xs text-slate-700 print:hidden">
+            <summary className="cursor-pointer">As a request to this dashboard&apos;s API</summary>
+            <pre className="mt-1 overflow-x-auto whitespace-pre-wrap font-mono" data-testid="fix-request">
+              {fix.request.method} {decodeURIComponent(fix.request.path)}{fix.request.body ? `\n${JSON.stringify(fix.request.body)}` : ''}
+            </pre>
+          </details>
           {changes.allowed
             ? <div className="mt-2"><ApplyFixButton title={`Fix: ${finding.title}`} request={fix.request} /></div>
-            : changes.reason === 'sign-in' ? <div className="mt-2 print:hidden"><SignInToChange what="apply this fix" /></div> : <p className="mt-2 text-xs text-slate-500 print:hidden">Read-only: this dashboard shows the fix and applies nothing. Send the request above to a dashboard that may change the cluster.</p>}
+            : changes.reason === 'sign-in' ? <div className="mt-2 print:hidden"><SignInToChange what="apply this fix" /></div> : <p className="mt-2 text-xs text-slate-500 print:hidden">Read-only: this dashboard shows the fix and applies nothing. Run the kubectl command above, or apply the fix from a dashboard that may change the cluster.</p>}
         </div>
       )}
     </article>

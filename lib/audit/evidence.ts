@@ -14,6 +14,19 @@ export function describeRule(rule: PolicyRule): string {
   return `${rule.verbs.join(',')} on ${(rule.resources ?? []).join(',')} in ${(rule.apiGroups ?? []).map((g) => g || 'core').join(',')}${names}`;
 }
 
+/**
+ * The granting rule in a person's words: which rule of the role (1-based, as people count) and what
+ * it lets the subject use — `rule 1 allows use of PSP eks.privileged`, `rule 2 allows use of every
+ * PSP (through *)`.
+ */
+export function ruleInWords(rule: PolicyRule | undefined, index: number | undefined): string {
+  const which = index === undefined ? 'a rule' : `rule ${index + 1}`;
+  if (!rule) return `${which} allows use of it`;
+  const wildcard = [rule.verbs, rule.resources ?? [], rule.apiGroups ?? []].some((list) => list.includes('*'));
+  const names = rule.resourceNames?.length ? `PSP${rule.resourceNames.length === 1 ? '' : 's'} ${rule.resourceNames.join(', ')}` : 'every PSP';
+  return `${which} allows use of ${names}${wildcard ? ' (through *)' : !rule.resourceNames?.length ? ' (no resourceNames)' : ''}`;
+}
+
 function where(ref: { kind: string; namespace?: string; name: string }): string {
   return `${ref.kind} ${ref.namespace ? `${ref.namespace}/` : ''}${ref.name}`;
 }
@@ -33,6 +46,7 @@ export function chainEvidence(chain: GrantChain, psp: string): Evidence {
     role: objectKey(chain.role.kind, chain.role.kind === 'Role' ? chain.role.namespace : undefined, chain.role.name),
     ruleIndex: chain.ruleIndex,
     ...(chain.rule ? { rule: describeRule(chain.rule) } : {}),
+    ruleInWords: ruleInWords(chain.rule, chain.ruleIndex),
     psp: pspKey,
   };
 }

@@ -32,8 +32,10 @@ export interface Evidence {
   role?: string;
   /** Index of the granting rule in the role's `rules`. */
   ruleIndex?: number;
-  /** That rule in words: `use on podsecuritypolicies in policy [eks.privileged]`. */
+  /** That rule as RBAC spells it: `use on podsecuritypolicies in policy [eks.privileged]`. */
   rule?: string;
+  /** That rule in a person's words: `rule 1 allows use of PSP eks.privileged`. */
+  ruleInWords?: string;
   psp?: string;
   /** Other objects the evidence is about (workloads, namespaces). */
   objects?: string[];

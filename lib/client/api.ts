@@ -164,6 +164,8 @@ export const api = {
   apply: (req: ChangeRequest) => change(req, false),
   pending: () => request<PendingView>('/api/v1/pending'),
   workloads: (namespace: string) => request<{ kind: string; name: string; serviceAccount: string }[]>(`/api/v1/workloads?namespace=${encodeURIComponent(namespace)}`),
+  /** Takes back the n-th pending change (1-based); the later ones are planned again. */
+  undoPending: async (n: number) => request<PendingView>(API_PATHS.pending() + `?change=${n}`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
   discardPending: async () => request<PendingView>('/api/v1/pending', { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
   cluster: () => request<ClusterView>('/api/v1/cluster'),
   session: () => request<ActorView>('/api/v1/session'),

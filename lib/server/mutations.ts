@@ -1,4 +1,5 @@
 import 'server-only';
+import { AppError } from '../errors';
 import { operationDiff } from '../plan/diff';
 import type { Change } from '../plan/change';
 import { exportKubectl, exportYaml } from '../plan/in-memory';
@@ -45,4 +46,11 @@ export function pendingView() {
 
 export function discardPending() {
   getSource().discardPending?.();
+}
+
+/** Takes back the pending change at `index` (0-based); conflicts when a later one depends on it. */
+export async function undoPending(index: number) {
+  const source = getSource();
+  if (!source.undoPending) throw new AppError('invalid', 'This source has no pending changes to undo');
+  await source.undoPending(index);
 }

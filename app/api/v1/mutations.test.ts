@@ -14,7 +14,7 @@ import { POST as createPsp } from './psps/route';
 import { DELETE as deletePsp, PUT as putPsp } from './psps/[name]/route';
 import { DELETE as deleteBinding } from './bindings/[kind]/[name]/route';
 import { DELETE as removeSubject } from './bindings/[kind]/[name]/subjects/route';
-import { GET as pending } from './pending/route';
+import { DELETE as discard, GET as pending } from './pending/route';
 import { GET as tree } from './tree/route';
 
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
@@ -133,6 +133,34 @@ describe('the impact in every preview', () => {
     expect(del.refusedAfter.length).toBeGreaterThanOrEqual(10);
     const attached = (await (await call(attach, 'POST', '/api/v1/attach?dryRun=true', { psp: 'eks.privileged', subject: { kind: 'Group', name: 'eks' } })).json()).impact as Impact;
     expect(attached).toEqual({ refusedAfter: [], changedPsp: [], admittedAfter: [], simulated: 11 });
+  });
+});
+
+describe('undo one pending change', () => {
+  beforeEach(() => useDemo());
+  const history = async () => ((await (await pending(new Request('http://127.0.0.1:3000/api/v1/pending'))).json()).history as { summary: string }[]).map((h) => h.summary);
+
+  it('takes back one change and plans the later ones again; refuses when a later one depends on it', async () => {
+    const group = (name: string) => ({ psp: 'eks.privileged', subject: { kind: 'Group', name } });
+    expect((await call(attach, 'POST', '/api/v1/attach', group('team-a'))).status).toBe(200);
+    expect((await call(attach, 'POST', '/api/v1/attach', group('team-b'))).status).toBe(200);
+    expect(await history()).toHaveLength(2);
+
+    const undone = await call(discard, 'DELETE', '/api/v1/pending?change=1');
+    expect(undone.status).toBe(200);
+    expect((await undone.json()).history.map((h: { summary: string }) => h.summary)).toEqual(['attach PodSecurityPolicy eks.privileged to Group team-b']);
+    const tree = await treeText();
+    expect(tree).toContain('team-b');
+    expect(tree).not.toContain('team-a');
+
+    expect((await call(createPsp, 'POST', '/api/v1/psps', { template: 'restricted', name: 'restricted' })).status).toBe(200);
+    expect((await call(deletePsp, 'DELETE', '/api/v1/psps/restricted', undefined, { params: { name: 'restricted' } })).status).toBe(200);
+    const refused = await call(discard, 'DELETE', '/api/v1/pending?change=2');
+    expect(refused.status).toBe(409);
+    expect((await refused.json()).error.message).toMatch(/Change 2 cannot be undone alone: change 3 .* depends on it/);
+    expect(await history()).toHaveLength(3);
+    expect((await call(discard, 'DELETE', '/api/v1/pending?change=9')).status).toBe(404);
+    expect((await call(discard, 'DELETE', '/api/v1/pending?change=x')).status).toBe(400);
   });
 });
 

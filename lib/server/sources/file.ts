@@ -36,6 +36,8 @@ export class FileSource implements ClusterSource {
   private base?: { stamp: string; store: Map<string, RawObject> };
   private current?: Map<string, RawObject>;
   private history: PendingChanges['history'] = [];
+  /** The changes behind the history, to plan again without one of them (undo). */
+  private changes: Change[] = [];
   private model?: ClusterModel;
   private version = 0;
   private reads = 0;
@@ -96,6 +98,7 @@ export class FileSource implements ClusterSource {
     if (plan.noop || opts.dryRun) return { plan, dryRun: true, performed: [], attempts: 1 };
     this.current = applyPlanToStore(this.current ?? this.base!.store, plan, () => `${this.kind}-${++this.version}`);
     this.history.push({ summary: plan.summary, at: new Date().toISOString(), operations: plan.operations.length });
+    this.changes.push(change);
     this.model = undefined;
     return { plan, dryRun: false, performed: plan.operations.map(performedOf), attempts: 1 };
   }
@@ -107,6 +110,40 @@ export class FileSource implements ClusterSource {
   discardPending() {
     this.current = undefined;
     this.history = [];
+    this.changes = [];
+    this.model = undefined;
+  }
+
+  /**
+   * Takes back one pending change: every other one is planned again, in order, from the files as
+   * read (a change is a function of the cluster, so a later one adapts, or says why it cannot).
+   * Nothing changes when one of them no longer applies.
+   */
+  async undoPending(index: number): Promise<void> {
+    await this.load();
+    if (!Number.isInteger(index) || index < 0 || index >= this.changes.length) throw new AppError('not_found', `There is no pending change ${index + 1}`);
+    let store = this.base!.store;
+    const history: PendingChanges['history'] = [];
+    const changes: Change[] = [];
+    let version = this.version;
+    for (const [i, change] of this.changes.entries()) {
+      if (i === index) continue;
+      let plan;
+      try {
+        plan = change.plan(this.toModel([...store.values()].map((object) => ({ object, where: `${object.kind}` }))));
+        if (plan.noop) continue;
+        store = applyPlanToStore(store, plan, () => `${this.kind}-${++version}`);
+      } catch (e) {
+        const why = e instanceof Error ? e.message : String(e);
+        throw new AppError('conflict', `Change ${index + 1} cannot be undone alone: change ${i + 1} (${this.history[i].summary}) depends on it (${why}). Undo that one first.`);
+      }
+      history.push({ ...this.history[i], summary: plan.summary, operations: plan.operations.length });
+      changes.push(change);
+    }
+    this.version = version;
+    this.current = changes.length ? store : undefined;
+    this.history = history;
+    this.changes = changes;
     this.model = undefined;
   }
 

@@ -35,6 +35,8 @@ export interface ClusterSource {
   /** File sources: the changes made in memory, not yet in any cluster. */
   pending?(): PendingChanges;
   discardPending?(): void;
+  /** File sources: take back one pending change (0-based), the others planned again. */
+  undoPending?(index: number): Promise<void>;
   /** Live sources: the API server connection (to ask who a token belongs to, and what it may do). */
   connection?(): KubeConnection;
   close(): void;

@@ -1,7 +1,7 @@
 import { handle, parseQuery } from '../../_http/respond';
 import { guardMutation } from '../../_http/guard';
 import { z } from 'zod';
-import { discardPending, pendingView } from '@/lib/server/mutations';
+import { discardPending, pendingView, undoPending } from '@/lib/server/mutations';
 
 export const dynamic = 'force-dynamic';
 
@@ -18,11 +18,15 @@ export function GET(req: Request) {
   });
 }
 
-/** Forget the pending changes: back to the files as read. */
+const deleteQuerySchema = z.strictObject({ change: z.coerce.number().int().min(1).optional() });
+
+/** Forget the pending changes (back to the files as read), or with ?change=N only the N-th (1-based). */
 export function DELETE(req: Request) {
-  return handle(() => {
+  return handle(async () => {
     guardMutation(req);
-    discardPending();
+    const { change } = parseQuery(req, deleteQuerySchema);
+    if (change === undefined) discardPending();
+    else await undoPending(change - 1);
     return Response.json(pendingView());
   });
 }
