@@ -25,7 +25,7 @@ import { nonMutatingCopyChange, labelNamespaceChange, pspBypassChange, pspCleanu
 import { strictestLevelFor } from '../lib/plan/migration/label';
 import { pspVerdict } from '../lib/pss/psp-verdict';
 import { admit, LABEL_PREFIX } from '../lib/pss/labels';
-import { podOfWorkload } from '../lib/access/simulate-workload';
+import { podOfWorkload, simulateWorkloads } from '../lib/access/simulate-workload';
 import { normalizeForServer } from '../lib/pss/normalize';
 import { ruleGrantsUseOfAny } from '../lib/rbac/grants';
 import { withoutServerFields } from '../lib/plan/in-memory';
@@ -57,17 +57,24 @@ async function applied(live: LiveSource, change: Change) {
 const workloadsOf = (m: ClusterModel) => m.workloads.filter((w) => WORKLOAD_KINDS.includes(w.kind) && !(w.metadata.ownerReferences ?? []).some((o) => o.controller));
 const label = (w: { kind: string; metadata: { namespace?: string; name: string } }) => `${w.kind} ${w.metadata.namespace}/${w.metadata.name}`;
 
-/** Whether a workload has a pod (Deployment → ReplicaSet → Pod; StatefulSet and Job → Pod). */
-async function hasPod(cluster: TestCluster, w: Workload): Promise<boolean> {
+type PodMeta = { metadata: { creationTimestamp: string; annotations?: Record<string, string>; ownerReferences?: { name: string }[] } };
+
+/** A workload's pods, newest first (Deployment → ReplicaSet → Pod; StatefulSet and Job → Pod). */
+async function podsOf(cluster: TestCluster, w: Workload): Promise<PodMeta[]> {
   const ns = w.metadata.namespace!;
-  const pods = (await cluster.request('admin', 'GET', `/api/v1/namespaces/${ns}/pods`)).body.items as { metadata: { ownerReferences?: { kind: string; name: string }[] } }[];
+  const pods = (await cluster.request('admin', 'GET', `/api/v1/namespaces/${ns}/pods`)).body.items as PodMeta[];
   let owners = [w.metadata.name];
   if (w.kind === 'Deployment') {
     const rss = (await cluster.request('admin', 'GET', `/apis/apps/v1/namespaces/${ns}/replicasets`)).body.items as { metadata: { name: string; ownerReferences?: { name: string }[] } }[];
     owners = rss.filter((rs) => rs.metadata.ownerReferences?.some((o) => o.name === w.metadata.name)).map((rs) => rs.metadata.name);
   }
-  return pods.some((p) => p.metadata.ownerReferences?.some((o) => owners.includes(o.name)));
+  return pods.filter((p) => p.metadata.ownerReferences?.some((o) => owners.includes(o.name))).sort((a, b) => b.metadata.creationTimestamp.localeCompare(a.metadata.creationTimestamp));
 }
+
+const hasPod = async (cluster: TestCluster, w: Workload) => (await podsOf(cluster, w)).length > 0;
+
+/** The `kubernetes.io/psp` of a workload's newest pod. */
+const pspOfPod = async (cluster: TestCluster, w: Workload) => (await podsOf(cluster, w))[0]?.metadata.annotations?.['kubernetes.io/psp'];
 
 /** DaemonSet and CronJob pods, with no nodes and no schedule here: the pod their controller would submit, dry run as that controller. */
 async function controllerDryRun(cluster: TestCluster, w: Workload) {
@@ -132,6 +139,12 @@ describe.runIf(run)('the article\'s cluster migrated to Pod Security Admission w
     for (const ns of after.namespaces.map((n) => n.metadata.name)) expect((await v124.request('admin', 'DELETE', `/api/v1/namespaces/${ns}/pods`)).status).toBe(200);
     const workloads = workloadsOf(after);
     for (const w of workloads.filter((x) => CONTROLLED.includes(x.kind))) await until(`a new pod of ${label(w)}`, 90_000, async () => ((await hasPod(v124, w)) ? true : undefined));
+    // The PSP each new pod got is the one the admission engine predicts on the migrated cluster.
+    const predicted = new Map(simulateWorkloads(await live.readModel()).map((o) => [`${o.kind} ${o.namespace}/${o.name}`, o.psp]));
+    const got: Record<string, string | undefined> = {};
+    for (const w of workloads.filter((x) => CONTROLLED.includes(x.kind))) got[label(w)] = await pspOfPod(v124, w);
+    expect(got).toEqual(Object.fromEntries(Object.keys(got).map((k) => [k, predicted.get(k)])));
+    console.log(`[migration-article] v1.24.17 the PSP of each new pod: ${JSON.stringify(got)}`);
     for (const w of workloads.filter((x) => !CONTROLLED.includes(x.kind))) {
       const r = await controllerDryRun(v124, w);
       expect(r.status, `${label(w)}: ${r.text.slice(0, 300)}`).toBe(201);

@@ -7,6 +7,7 @@ import { roleRefKey, ruleGrantsUse } from '../rbac/grants';
 import { resultsByChosenPsp, type AuditedSimulation, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
 import type { FixImpact } from './types';
 import { WorkloadSimulator } from './workload-simulator';
+import { mapAlong } from '../model/map-along';
 
 /**
  * What a grant-removing fix does to admission: the workloads that could notice, simulated again as
@@ -83,7 +84,7 @@ export function simulateFixImpact(model: ClusterModel, simulation: ClusterSimula
   const variant = JSON.stringify(['fix-impact', binding.kind, binding.metadata.namespace ?? '', binding.metadata.name, subject.kind, subject.namespace ?? '', subject.name]);
   const fix = simulation.simulator.derived(variant, () => {
     const context: SimulationContext = { ...simulation.context, isAuthorized: authorizationWithout(simulation.context, binding, subject) };
-    return { without: new WorkloadSimulator(model, context, opts), verdicts: new WeakMap<SimulatedWorkloadResult, Verdict>() };
+    return { without: new WorkloadSimulator(model, context, opts), last: { candidates: [] as SimulatedWorkloadResult[], verdicts: [] as Verdict[] } };
   });
   const verdictOf = (r: SimulatedWorkloadResult): Verdict => {
     const { sim } = r;
@@ -95,12 +96,13 @@ export function simulateFixImpact(model: ClusterModel, simulation: ClusterSimula
   // Only workloads admitted under a PSP this role grants are candidates; judged in the results' order.
   const candidates = [...resultsByChosenPsp(simulation)].filter(([psp]) => role.rules.some((rule) => ruleGrantsUse(rule, psp))).flatMap(([, list]) => list);
   if (candidates.length === 0) return { refusedAfter: [], changedPsp: [] };
+  // Judged along the last audit's candidates: after a pod event only its workload is judged again.
+  const verdicts = mapAlong(candidates, fix.last.candidates, (r) => r, verdictOf, fix.last.verdicts);
+  fix.last = { candidates, verdicts };
   const changed: { r: SimulatedWorkloadResult; verdict: Verdict }[] = [];
-  for (const r of candidates) {
-    let verdict = fix.verdicts.get(r);
-    if (verdict === undefined) fix.verdicts.set(r, (verdict = verdictOf(r)));
-    if (verdict !== 'same') changed.push({ r, verdict });
-  }
+  candidates.forEach((r, i) => {
+    if (verdicts[i] !== 'same') changed.push({ r, verdict: verdicts[i] });
+  });
   if (changed.length > 1) {
     const order = resultOrder(simulation);
     changed.sort((a, b) => order.get(a.r)! - order.get(b.r)!);

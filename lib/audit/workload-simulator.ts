@@ -108,6 +108,14 @@ export class WorkloadSimulator {
     return this.derivedValues.get(key) as T;
   }
 
+  private readonly identities = new Map<string, Identity | undefined>();
+
+  /** The same identity object for the same identity: the authorization cache knows it by object, and skips building its key. */
+  private identity(key: string, make: () => Identity | undefined): Identity | undefined {
+    if (!this.identities.has(key)) this.identities.set(key, make());
+    return this.identities.get(key);
+  }
+
   /** One workload's simulation; the same workload object is simulated once. */
   simulate(workload: SimulatedWorkload): BulkSimulation {
     let r = this.results.get(workload);
@@ -128,12 +136,12 @@ export class WorkloadSimulator {
   }
 
   private compute(workload: SimulatedWorkload): BulkSimulation {
-    const requester = workload.kind === 'Pod' ? undefined : controllerIdentity(workload.kind, this.opts);
+    const requester = workload.kind === 'Pod' ? undefined : this.identity(`controller\u0000${workload.kind}`, () => controllerIdentity(workload.kind, this.opts));
     const namespace = workload.metadata.namespace ?? 'default';
     const template = (workload.kind === 'Pod' ? workload.spec : workload.kind === 'CronJob' ? workload.spec?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec) as { serviceAccountName?: string; serviceAccount?: string } | undefined;
     // As API defaulting and the ServiceAccount step name it.
     const saName = template?.serviceAccountName || template?.serviceAccount || 'default';
-    const sa = podServiceAccountIdentity(namespace, saName);
+    const sa = this.identity(`${namespace}/${saName}`, () => podServiceAccountIdentity(namespace, saName))!;
     const accounts = this.context.accounts;
     const shape = admissionShapeKey(workload, accounts.get(`${namespace}/${saName}`)?.automountServiceAccountToken);
     const key = `${this.grantsOf(sa, requester, namespace)}\u0000${shape}`;

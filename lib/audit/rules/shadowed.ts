@@ -6,7 +6,8 @@ import type { ClusterModel, Psp, Subject, Workload } from '../../model/types';
 import { isPrivilegedPsp } from '../../psp/privileged-settings';
 import { compareNames } from '../../rbac/grants';
 import { chainEvidence, findBinding, removeGrantRequest } from '../evidence';
-import type { AuditedSimulation, ClusterSimulation } from '../simulations';
+import { mapAlong } from '../../model/map-along';
+import type { AuditedSimulation, ClusterSimulation, SimulatedWorkloadResult } from '../simulations';
 import type { Evidence, Finding } from '../types';
 import { criticalSettingsText } from './privileged-grants';
 
@@ -29,8 +30,10 @@ function identitiesOf(sim: AuditedSimulation): Identity[] {
   return [sa, sim.requester].filter((x): x is Identity => !!x);
 }
 
+type ShadowPair = { restrictive: string; permissive: string };
+
 /** The PSPs that would have admitted the pod after defaulting, were authorized, and lost to a privileged one that needs no change. */
-function shadowedBy(sim: AuditedSimulation, privileged: Set<string>, ctx: SimulationContext): { restrictive: string; permissive: string }[] {
+function shadowedBy(sim: AuditedSimulation, privileged: Set<string>, ctx: SimulationContext): ShadowPair[] {
   if (!sim.allowed || !sim.psp || !privileged.has(sim.psp)) return [];
   const chosen = sim.evaluations.find((e) => e.verdict === 'chosen');
   if (!chosen || chosen.mutated) return [];
@@ -80,15 +83,22 @@ export function shadowedPspFindings(model: ClusterModel, simulation: ClusterSimu
   const { context } = simulation;
   const grantOf = grantFinder(simulation);
   const pairs = new Map<string, { restrictive: string; permissive: string; affected: Affected[] }>();
-  const record = (sim: AuditedSimulation, label: string, objects: string[]) => {
-    for (const pair of shadowedBy(sim, privileged, context)) {
+  const record = (sim: AuditedSimulation, label: string, objects: string[], shadowPairs = shadowedBy(sim, privileged, context)) => {
+    for (const pair of shadowPairs) {
       const key = `${pair.restrictive}\u0000${pair.permissive}`;
       const entry = pairs.get(key) ?? { ...pair, affected: [] };
       entry.affected.push({ label, objects, grant: grantOf(sim, pair.permissive) });
       pairs.set(key, entry);
     }
   };
-  for (const r of simulation.results) record(r.sim, `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`, [r.key]);
+  // Each result's pairs, walked along the last audit's of this policy state: after a pod event only its workload is looked at.
+  const memo = simulation.simulator.derived('audit:shadowed-pairs', () => ({ last: undefined as { results: SimulatedWorkloadResult[]; pairs: ShadowPair[][] } | undefined }));
+  const pairsOf = (r: SimulatedWorkloadResult) => shadowedBy(r.sim, privileged, context);
+  const resultPairs = memo.last ? mapAlong(simulation.results, memo.last.results, (r) => r, pairsOf, memo.last.pairs) : simulation.results.map(pairsOf);
+  memo.last = { results: simulation.results, pairs: resultPairs };
+  simulation.results.forEach((r, i) => {
+    if (resultPairs[i].length) record(r.sim, `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`, [r.key], resultPairs[i]);
+  });
   const withWorkloads = new Set(simulation.results.map((r) => r.sim.namespace));
   for (const ns of model.namespaces.map((n) => n.metadata.name).filter((n) => !withWorkloads.has(n))) {
     const sim = simulation.simulator.simulate(probeDeployment(ns));
