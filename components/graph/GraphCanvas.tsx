@@ -4,7 +4,7 @@ import { useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState, typ
 import { Background, Controls, MarkerType, MiniMap, Panel, ReactFlow, ReactFlowProvider, useReactFlow, type Edge } from '@xyflow/react';
 import type { GraphView } from '@/lib/client/api';
 import type { GraphEdge, GraphNode, PspCard } from '@/lib/graph/types';
-import { clampView, PAD, READABLE_ZOOM, readableViewport } from '@/lib/graph/viewport';
+import { clampView, PAD, PAD_TOP, READABLE_ZOOM, readableViewport } from '@/lib/graph/viewport';
 import { NODE_HEIGHT, NODE_WIDTH } from '@/lib/graph/node-size';
 import { CARD_HEIGHT, CARD_WIDTH, overviewGrid } from '@/lib/graph/overview-layout';
 import { cornerBox, nextInDirection, type Box, type Direction } from '@/lib/graph/spatial-nav';
@@ -52,7 +52,7 @@ function Canvas({ scene, frameKey, frameOn, selected, exportName, onActivate, on
   const layoutError = scene.view === 'chains' && 'error' in scene.layout ? scene.layout.error : undefined;
 
   // The overview's grid depends on the screen: as many columns as fit it at the largest zoom.
-  const grid = useMemo(() => (scene.view === 'overview' && screen ? overviewGrid(scene.cards.length, { width: screen.width - 2 * PAD, height: screen.height - 2 * PAD }, READABLE_ZOOM) : undefined), [scene, screen]);
+  const grid = useMemo(() => (scene.view === 'overview' && screen ? overviewGrid(scene.cards.length, { width: screen.width - 2 * PAD, height: screen.height - PAD_TOP - PAD }, READABLE_ZOOM) : undefined), [scene, screen]);
 
   const boxes: Box[] = useMemo(() => {
     if (scene.view === 'overview') return grid ? scene.cards.map((c, i) => ({ id: c.id, ...grid.positions[i], width: CARD_WIDTH, height: CARD_HEIGHT })) : [];

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clampView, PAD, READABLE_ZOOM, readableViewport } from './viewport';
+import { clampView, PAD, PAD_TOP, READABLE_ZOOM, readableViewport } from './viewport';
 import { CARD_HEIGHT, CARD_WIDTH, overviewGrid } from './overview-layout';
 import { cornerBox, nextInDirection, type Box } from './spatial-nav';
 
@@ -10,14 +10,14 @@ describe('readableViewport', () => {
     const v = readableViewport([box('a', 0, 0), box('b', 200, 0)], { width: 1000, height: 600 });
     expect(v.zoom).toBe(1);
     expect(v.x).toBe((1000 - 300) / 2);
-    expect(v.y).toBe((600 - 50) / 2);
+    expect(v.y).toBe(PAD_TOP + (600 - PAD_TOP - PAD - 50) / 2);
   });
 
   it('opens a tall picture at the readable zoom, its top in view, instead of shrinking it to a sliver', () => {
     const column = Array.from({ length: 200 }, (_, i) => box(`n${i}`, 0, i * 70));
     const v = readableViewport(column, { width: 1024, height: 700 });
     expect(v.zoom).toBe(READABLE_ZOOM);
-    expect(v.y).toBe(PAD);
+    expect(v.y).toBe(PAD_TOP);
     // Narrower than the screen: centred across.
     expect(v.x).toBeCloseTo((1024 - 100 * READABLE_ZOOM) / 2);
   });
@@ -30,18 +30,18 @@ describe('framing a drill-down and keeping a view', () => {
   it('puts the node drilled into in the middle of the screen', () => {
     const v = readableViewport(column, screen, column[20]);
     expect(v.zoom).toBe(READABLE_ZOOM);
-    expect(v.y + (20 * 70 + 25) * v.zoom).toBeCloseTo(350);
+    expect(v.y + (20 * 70 + 25) * v.zoom).toBeCloseTo((700 + PAD_TOP - PAD) / 2);
   });
 
   it('but never scrolls past the picture’s top or bottom', () => {
-    expect(readableViewport(column, screen, column[0]).y).toBe(PAD);
+    expect(readableViewport(column, screen, column[0]).y).toBe(PAD_TOP);
     const last = readableViewport(column, screen, column[40]);
     expect(last.y + (40 * 70 + 50) * last.zoom).toBeCloseTo(700 - PAD);
   });
 
   it('a kept view that would show mostly empty screen moves just enough', () => {
     const v = clampView({ x: 0, y: 600, zoom: 1 }, column, screen);
-    expect(v).toEqual({ x: (1024 - 100) / 2, y: PAD, zoom: 1 });
+    expect(v).toEqual({ x: (1024 - 100) / 2, y: PAD_TOP, zoom: 1 });
     expect(clampView({ x: 0, y: -500, zoom: 1 }, column, screen).y).toBe(-500);
   });
 });

@@ -18,7 +18,7 @@ import { DEFAULT_CONFIGURATION, type PssConfiguration } from './config';
 import { checkMessages, evaluatePodAt, podTemplateOf, type PodLike, type PssResult } from './evaluate';
 import { LABEL_PREFIX, levelLabel, namespacePolicy, relabelWarnings, versionLabel, type LabelError, type PssMode } from './labels';
 import { normalizeForServer } from './normalize';
-import { runningPodMutations, templatePathOf, type PodMutation } from './pod-mutations';
+import { asSeccompField, onePerPath, runningPodMutations, templatePathOf, type PodMutation } from './pod-mutations';
 
 export { templatePathOf };
 import { pspVerdict, type MutatingField, type SecurityGap } from './psp-verdict';
@@ -274,7 +274,11 @@ export function buildBoard(input: BoardInput): Board {
       if (outcome?.psp && outcome.allowed) psps.add(outcome.psp);
       if (outcome && !outcome.allowed) pspRefused++;
       if (outcome?.psp && outcome.allowed && outcome.mutations.length > 0) {
-        mutations.push({ workload: ref, psp: outcome.psp, changes: outcome.mutations.map((m) => ({ ...m, templatePath: templatePathOf(w.kind, m.path) })) });
+        const changes = onePerPath(outcome.mutations.map((m) => {
+          const f = asSeccompField({ ...m, value: m.after });
+          return { path: f.path, ...(f === m || f.path === m.path ? { before: m.before } : {}), after: f.value };
+        }));
+        mutations.push({ workload: ref, psp: outcome.psp, changes: changes.map((m) => ({ ...m, templatePath: templatePathOf(w.kind, m.path) })) });
       }
       const r = evaluate(w);
       if (!r) continue;
