@@ -39,6 +39,7 @@ export function SourceHeader({ source, actor }: { source: SourceInfo; actor: Act
         <Link href="/tree" className="text-slate-700 hover:text-indigo-700">Tree</Link>
         <Link href="/simulate" className="text-slate-700 hover:text-indigo-700" data-testid="nav-simulate">Simulate</Link>
         <Link href="/namespaces" className="text-slate-700 hover:text-indigo-700" data-testid="nav-namespaces">Namespaces</Link>
+        <Link href="/access" className="text-slate-700 hover:text-indigo-700" data-testid="nav-access">Access</Link>
         <Link href="/migration" className="text-slate-700 hover:text-indigo-700" data-testid="nav-migration">Migration</Link>
         {source.kind !== 'live' && !source.readOnly && <Link href="/changes" className="text-slate-700 hover:text-indigo-700" data-testid="nav-changes">Changes</Link>}
       </nav>

@@ -59,7 +59,8 @@ describe('runningPodMutations', () => {
       pod('defaulted-a', { kind: 'DaemonSet', name: 'defaulted' }, { securityContext: seccomp, containers: [{ name: 'app' }] }, { 'seccomp.security.alpha.kubernetes.io/pod': 'runtime/default' }),
     ]);
     expect(out.map((m) => m.pod)).toEqual(['defaulted-a']);
-    expect(out[0].changes.map((c) => c.path)).toEqual(['spec.securityContext.seccompProfile.type', 'metadata.annotations[seccomp.security.alpha.kubernetes.io/pod]']);
+    // The annotation PSP wrote and the field the API server synced are one setting: the field.
+    expect(out[0].changes).toEqual([{ path: 'spec.securityContext.seccompProfile.type', value: 'RuntimeDefault', templatePath: 'spec.template.spec.securityContext.seccompProfile.type' }]);
   });
 
   it('pods without an owner in the model, and pods equal to their template, are left out', () => {

@@ -18,6 +18,25 @@ export function templatePathOf(kind: string, podPath: string): string {
   return prefix + podPath;
 }
 
+const SECCOMP_TYPES: Record<string, string> = { 'runtime/default': 'RuntimeDefault', 'docker/default': 'RuntimeDefault', unconfined: 'Unconfined' };
+
+/**
+ * The pod's seccomp annotation as the field it stands for (`spec.securityContext.seccompProfile.type`):
+ * PSP writes the annotation, the API server keeps the field in step (v1.19–v1.26), and the field is
+ * what a template should set (the annotation is ignored from v1.27). Anything else is returned as is.
+ */
+export function asSeccompField<T extends { path: string; value: unknown }>(c: T): T {
+  if (c.path !== `metadata.annotations[${SECCOMP_POD}]` || typeof c.value !== 'string') return c;
+  const type = SECCOMP_TYPES[c.value] ?? (c.value.startsWith('localhost/') ? 'Localhost' : undefined);
+  return type ? { ...c, path: 'spec.securityContext.seccompProfile.type', value: type } : c;
+}
+
+/** One entry per path (the annotation and its field are one setting). */
+export function onePerPath<T extends { path: string }>(changes: T[]): T[] {
+  const seen = new Set<string>();
+  return changes.filter((c) => !seen.has(c.path) && !!seen.add(c.path));
+}
+
 export interface PodChange {
   /** In the pod: `spec.containers[app].securityContext.runAsUser`, `metadata.annotations[…]`. */
   path: string;
@@ -99,13 +118,17 @@ export function runningPodMutations(workloads: readonly Workload[]): PodMutation
       const c = (tSpec.containers as Obj[] | undefined)?.find((x) => x.name === container);
       return !!tAnn[SECCOMP_CONTAINER + container] || !!(c?.securityContext as Obj | undefined)?.seccompProfile;
     };
-    const changes = raw.filter((r) => {
+    const kept = raw.filter((r) => {
       if (r.path === `metadata.annotations[${SECCOMP_POD}]` || r.path.startsWith('spec.securityContext.seccompProfile')) return !templateHasSeccomp();
       const ann = r.path.startsWith(`metadata.annotations[${SECCOMP_CONTAINER}`) ? r.path.slice(`metadata.annotations[${SECCOMP_CONTAINER}`.length, -1) : undefined;
       const field = /^spec\.containers\[([^\]]+)\]\.securityContext\.seccompProfile/.exec(r.path)?.[1];
       if (ann !== undefined || field !== undefined) return !templateHasSeccomp(ann ?? field);
       return true;
     });
+    const changes = onePerPath(kept.map((r) => {
+      const f = asSeccompField(r);
+      return f === r ? r : { ...f, tpath: f.path, template: undefined };
+    }));
     if (changes.length === 0) continue;
     out.push({
       namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, owner: `${top.kind}/${top.metadata.name}`,
