@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KubeConnection } from '../lib/server/kube/connection';
 import { binariesAvailable, startCluster } from '../testenv/cluster';
-import { lastObjectPath, loadScaleCluster, planScaleCluster } from './scale/load';
+import { loadedMarkerPath, loadScaleCluster, planScaleCluster } from './scale/load';
 import { printTable, type Measured } from './scale/table';
 import { shapeAt, totalPods } from './scale/shape';
 
@@ -38,7 +38,7 @@ try {
   const conn = KubeConnection.load({ kubeconfig, context: 'admin' });
   const plan = planScaleCluster(shape);
   log(`Scale ${scale}: ${shape.namespaces} namespaces, ${shape.deployments} Deployments and ReplicaSets, ${totalPods(shape)} pods (${shape.replicaSetPods} ReplicaSet, ${shape.daemonSets}×${shape.nodes} DaemonSet, ${shape.barePods} bare), ${shape.rbac.psps} PSPs, ${shape.rbac.clusterRoles + shape.rbac.roles} roles, ${shape.rbac.clusterRoleBindings + shape.rbac.roleBindings} bindings, ${shape.rbac.serviceAccounts} ServiceAccounts`);
-  const loaded = (await conn.request('GET', lastObjectPath(plan))).status === 200;
+  const loaded = (await conn.request('GET', loadedMarkerPath())).status === 200;
   let loadSeconds: number | undefined;
   if (!loaded) {
     const t = performance.now();

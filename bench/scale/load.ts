@@ -26,10 +26,14 @@ export function planScaleCluster(shape: ScaleShape): ScalePlan {
   return { policy: objects, deployments: deploymentPlan(shape, namespaces, accounts), daemonSets: daemonSetPlan(shape), barePods: barePodPlan(shape, namespaces, accounts) };
 }
 
-/** The last object the load creates: when it exists, the cluster is loaded. */
-export function lastObjectPath(plan: ScalePlan): string {
-  const last = plan.barePods[plan.barePods.length - 1];
-  return `${createPath(podOf(last, last.name))}/${last.name}`;
+/**
+ * Created last, when everything else is: a namespace (the churn deletes loaded pods, so no pod can
+ * say that the cluster was loaded).
+ */
+const LOADED_MARKER: RawObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'bench-scale-loaded' } };
+
+export function loadedMarkerPath(): string {
+  return `${createPath(LOADED_MARKER)}/${(LOADED_MARKER.metadata as { name: string }).name}`;
 }
 
 const replicaSetName = (d: AppPlan, i: number) => `${d.name}-${templateHash(i)}`;
@@ -82,5 +86,6 @@ export async function loadScaleCluster(conn: KubeConnection, plan: ScalePlan, lo
   await step('Pod (ReplicaSet)', replicaSetPods());
   await step('Pod (DaemonSet)', daemonSetPods());
   await step('Pod (bare)', plan.barePods.map((p) => podOf(p, p.name)));
+  await createAll(conn, [LOADED_MARKER], 1);
   return total;
 }

@@ -20,9 +20,14 @@ const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 const mib = (b: number) => b / 1024 / 1024;
 const median = (xs: number[]) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] : NaN);
 const pct = (xs: number[], p: number) => (xs.length ? [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * p))] : NaN);
-const timed = <T,>(fn: () => T): [T, number] => {
+/** Wall time; `cpuOf` keeps this process's CPU time too (on a shared machine, wall time measures the neighbours as well). */
+const cpuOf = new Map<string, number>();
+const timed = <T,>(fn: () => T, label?: string): [T, number] => {
   const t = performance.now();
+  const c = process.cpuUsage();
   const r = fn();
+  const d = process.cpuUsage(c);
+  if (label) cpuOf.set(label, (d.user + d.system) / 1000);
   return [r, performance.now() - t];
 };
 const log = (s: string) => console.error(s);
@@ -59,8 +64,8 @@ let live!: LiveSource;
 const kept = await liveFirstLoad(conn, (l) => (live = l));
 const first = await live.readModel();
 const analysis = new IncrementalAnalysis({ useServiceAccountCredentials: true });
-const [outcomes, outcomesCold] = timed(() => analysis.outcomes(first));
-const [report, auditCold] = timed(() => analysis.audit(first));
+const [outcomes, outcomesCold] = timed(() => analysis.outcomes(first), 'outcomes');
+const [report, auditCold] = timed(() => analysis.audit(first), 'audit');
 const cases = analysis.caseCount;
 const [rel, relMs] = timed(() => resolvePspRelations(first));
 const warm = {
@@ -91,6 +96,7 @@ for (let i = 0; i < Math.max(bareLoaded.length, ownedLoaded.length) && toDelete.
 }
 const eventToViews: number[] = [];
 const recompute: number[] = [];
+const recomputeCpu: number[] = [];
 const rss: { at: number; mib: number }[] = [];
 const pending = new Map<string, number>();
 let created = 0;
@@ -148,11 +154,14 @@ async function follow() {
     if (revision === seen) continue;
     seen = revision;
     const t = performance.now();
+    const c = process.cpuUsage();
     const m = await live.readModel();
     const out = analysis.outcomes(m);
     analysis.audit(m);
     const done = performance.now();
+    const d = process.cpuUsage(c);
     recompute.push(done - t);
+    recomputeCpu.push((d.user + d.system) / 1000);
     if (pending.size === 0) continue;
     const present = new Set<string>();
     for (const o of out) if (o.kind === 'Pod') present.add(`${o.namespace}/${o.name}`);
@@ -176,12 +185,12 @@ live.close();
 console.log(JSON.stringify({
   items, objects: kept.objects,
   bare: median(bare), firstModel: median(model), firstGraph: median(graph),
-  cold: { outcomes: outcomesCold, audit: auditCold, cases, topLevel: outcomes.length, findings: report.findings.length },
+  cold: { outcomes: outcomesCold, audit: auditCold, outcomesCpu: cpuOf.get('outcomes')!, auditCpu: cpuOf.get('audit')!, cases, topLevel: outcomes.length, findings: report.findings.length },
   warm,
   steady: { rss: mib(steady.rss), heap: mib(steady.heapUsed) },
   churn: {
     seconds: churnMs / 1000, rate, created, deleted, failures,
-    recompute: { median: median(recompute), p95: pct(recompute, 0.95), max: Math.max(...recompute), n: recompute.length },
+    recompute: { median: median(recompute), p95: pct(recompute, 0.95), max: Math.max(...recompute), n: recompute.length, cpuMedian: median(recomputeCpu), cpuP95: pct(recomputeCpu, 0.95) },
     eventToViews: { median: median(eventToViews), p95: pct(eventToViews, 0.95), n: eventToViews.length },
     rss, end: { rss: mib(end.rss), heap: mib(end.heapUsed) },
   },

@@ -183,4 +183,21 @@ describe('IncrementalAnalysis', () => {
     expect(after.results.length).toBe(simBefore.results.length + 1);
     for (const r of simBefore.results) expect(after.results.find((x) => x.workload === r.workload)).toBe(r);
   });
+
+  it('counts stored pods that differ only in their token volume\'s random name as one case (no growth under churn)', () => {
+    const { store } = randomEvents(5, 0);
+    const storedPod = (name: string, suffix: string): Workload => ({
+      apiVersion: 'v1', kind: 'Pod', metadata: { name, namespace: 'ns-000' },
+      spec: {
+        serviceAccountName: 'default',
+        containers: [{ name: 'c', image: 'x', volumeMounts: [{ name: `kube-api-access-${suffix}`, readOnly: true, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount' }] }],
+        volumes: [{ name: `kube-api-access-${suffix}`, projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } }],
+      },
+    });
+    const model = { ...store.model(), workloads: [storedPod('a', 'abcde'), storedPod('b', 'fghij'), storedPod('c', 'klmno')] };
+    const analysis = new IncrementalAnalysis();
+    const { results } = analysis.simulate(model);
+    expect(analysis.caseCount).toBe(1);
+    for (const { workload, sim } of results) expect(sim).toEqual(withoutPods(simulateWorkload(model, workload, { diffEveryPolicy: false })));
+  });
 });

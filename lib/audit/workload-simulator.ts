@@ -34,9 +34,21 @@ const IGNORED_POD_FIELDS = [
   'activeDeadlineSeconds', 'readinessGates', 'schedulingGates', 'overhead', 'enableServiceLinks', 'setHostnameAsFQDN',
 ];
 
-function containerShape(c: Container): Record<string, unknown> {
+/**
+ * The ServiceAccount plugin names the token volume `kube-api-access-<5 random characters>`, so every
+ * stored pod (which a bare Pod's spec is) has its own: renamed alike in the shape, mounts included
+ * (PSP reads volume types and which mounts are read-only, never a name), or every bare pod would be
+ * a case of its own, and the cases of a churning cluster would grow without end.
+ */
+const TOKEN_VOLUME = /^kube-api-access-/;
+const SHAPE_TOKEN_VOLUME = 'kube-api-access-*';
+
+function containerShape(c: Container, tokenVolumes: Set<string>): Record<string, unknown> {
   const out: Record<string, unknown> = { ...c };
   for (const f of IGNORED_CONTAINER_FIELDS) delete out[f];
+  if (tokenVolumes.size && Array.isArray(c.volumeMounts)) {
+    out.volumeMounts = c.volumeMounts.map((m) => (tokenVolumes.has(m.name) ? { ...m, name: SHAPE_TOKEN_VOLUME } : m));
+  }
   return out;
 }
 
@@ -53,9 +65,12 @@ export function admissionShapeKey(workload: SimulatedWorkload, automountToken: b
   const podSpec = (template?.spec ?? { containers: [] }) as Record<string, unknown>;
   const spec: Record<string, unknown> = { ...podSpec };
   for (const f of IGNORED_POD_FIELDS) delete spec[f];
+  const volumes = podSpec.volumes as { name: string; projected?: unknown }[] | undefined;
+  const tokenVolumes = new Set((Array.isArray(volumes) ? volumes : []).filter((v) => v.projected && TOKEN_VOLUME.test(v.name)).map((v) => v.name));
+  if (tokenVolumes.size) spec.volumes = volumes!.map((v) => (tokenVolumes.has(v.name) ? { ...v, name: SHAPE_TOKEN_VOLUME } : v));
   for (const list of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
     const cs = podSpec[list] as Container[] | undefined;
-    if (Array.isArray(cs)) spec[list] = cs.map(containerShape);
+    if (Array.isArray(cs)) spec[list] = cs.map((c) => containerShape(c, tokenVolumes));
   }
   const claims = workload.kind === 'StatefulSet' && Array.isArray(workload.spec?.volumeClaimTemplates)
     ? (workload.spec.volumeClaimTemplates as { metadata?: { name?: string } }[]).map((c) => c.metadata?.name ?? null)
