@@ -70,7 +70,8 @@ export async function benchGraphFirstPaint() {
       const key = t.args.join(' ');
       if (!ports.has(key)) {
         ports.set(key, PORT + ports.size);
-        servers.push(await serve(ports.get(key)!, t.args));
+        // The first start builds the app when its sources changed (several minutes on a busy machine).
+        servers.push(await serve(ports.get(key)!, t.args, { timeoutMs: 1_200_000 }));
       }
       const url = `http://127.0.0.1:${ports.get(key)}${t.path}`;
       const first = await firstGraph(browser, url);

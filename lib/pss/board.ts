@@ -252,6 +252,21 @@ export function buildBoard(input: BoardInput): Board {
     return v;
   };
   const relabelersOf = relabelerIndex(input.model);
+  // Workloads of one admission case share their mutations list: its template changes are made once per kind.
+  const changesOf = new WeakMap<PspOutcome['mutations'], Map<string, MutatedWorkload['changes']>>();
+  const templateChanges = (list: PspOutcome['mutations'], kind: string): MutatedWorkload['changes'] => {
+    let perKind = changesOf.get(list);
+    if (!perKind) changesOf.set(list, (perKind = new Map()));
+    let out = perKind.get(kind);
+    if (!out) {
+      const changes = onePerPath(list.map((m) => {
+        const f = asSeccompField({ ...m, value: m.after });
+        return { path: f.path, ...(f.path === m.path ? { before: m.before } : {}), after: f.value };
+      }));
+      perKind.set(kind, (out = changes.map((m) => ({ ...m, templatePath: templatePathOf(kind, m.path) }))));
+    }
+    return out;
+  };
   const podMutationsByNs = new Map<string, PodMutation[]>();
   for (const m of runningPodMutations(input.model.workloads)) podMutationsByNs.set(m.namespace, [...(podMutationsByNs.get(m.namespace) ?? []), m]);
 
@@ -274,11 +289,7 @@ export function buildBoard(input: BoardInput): Board {
       if (outcome?.psp && outcome.allowed) psps.add(outcome.psp);
       if (outcome && !outcome.allowed) pspRefused++;
       if (outcome?.psp && outcome.allowed && outcome.mutations.length > 0) {
-        const changes = onePerPath(outcome.mutations.map((m) => {
-          const f = asSeccompField({ ...m, value: m.after });
-          return { path: f.path, ...(f === m || f.path === m.path ? { before: m.before } : {}), after: f.value };
-        }));
-        mutations.push({ workload: ref, psp: outcome.psp, changes: changes.map((m) => ({ ...m, templatePath: templatePathOf(w.kind, m.path) })) });
+mutations.push({ workload: ref, psp: outcome.psp, changes: templateChanges(outcome.mutations, w.kind) });
       }
       const r = evaluate(w);
       if (!r) continue;
