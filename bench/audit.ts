@@ -7,6 +7,9 @@ import { simulateWorkloads } from '../lib/access/simulate-workload';
 import type { ClusterModel } from '../lib/model/types';
 import { buildModel, type RawObject } from '../lib/sources/to-model';
 import { generateLargeClusterWorkloads } from '../lib/testing/large-cluster';
+import { simulateCluster } from '../lib/audit/simulations';
+import { planDeleteBinding } from '../lib/plan/bindings';
+import { planImpact } from '../lib/plan/impact';
 
 export function benchAudit(raw: RawObject[], time: <T>(label: string, runs: number, fn: () => T) => T): void {
   const workloads = generateLargeClusterWorkloads();
@@ -17,6 +20,13 @@ export function benchAudit(raw: RawObject[], time: <T>(label: string, runs: numb
   time('workload outcomes, each distinct case once (cold)', 5, () => new IncrementalAnalysis().outcomes(model));
   time('audit, without fix impact', 5, () => auditCluster(model, { simulateFixImpact: false }));
   const report = time('audit, with fix impact (default)', 3, () => auditCluster(model));
+  // Every change preview lists the workloads it refuses or moves (lib/plan/impact.ts): "now" is
+  // simulated once per model (cached by the server), each preview simulates the model after its plan.
+  const now = simulateCluster(model, {});
+  const binding = model.clusterRoleBindings.find((b) => b.subjects.length > 0)!;
+  const plan = planDeleteBinding(model, { kind: 'ClusterRoleBinding', name: binding.metadata.name }, true);
+  const impact = time(`preview impact: delete ClusterRoleBinding ${binding.metadata.name}`, 3, () => planImpact(model, plan, {}, now));
+  console.log(`Preview impact: ${impact.refusedAfter.length} refused after, ${impact.changedPsp.length} switch PSP, ${impact.admittedAfter.length} admitted after, of ${impact.simulated}.`);
   time('audit exports (Markdown + CSV)', 5, () => auditToMarkdown(report).length + auditToCsv(report).length);
   // As the live source follows a cluster: the same objects, one bare pod more each time.
   const analysis = new IncrementalAnalysis();

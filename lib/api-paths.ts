@@ -27,6 +27,8 @@ export const API_PATHS = {
   graph: '/api/v1/graph',
   object: (id: string) => withQuery('/api/v1/objects', { id }),
   pending: (format?: 'yaml' | 'kubectl') => withQuery('/api/v1/pending', { format }),
+  /** One pending change, 1-based (DELETE takes it back). */
+  pendingChange: (n: number) => withQuery('/api/v1/pending', { change: String(n) }),
   psps: '/api/v1/psps',
   psp: (name: string) => `/api/v1/psps/${enc(name)}`,
   session: '/api/v1/session',

@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { api, ApiError, type AdviceView } from '@/lib/client/api';
+import { api, ApiError, changeRequests, type AdviceView } from '@/lib/client/api';
 import type { ChangesAllowed } from '@/lib/identity/actor-view';
 import { ChangeDialog } from '../changes/ChangeDialog';
 import { ErrorNotice } from '../ui/ErrorNotice';
@@ -109,7 +109,7 @@ export function AdvisePanel({ namespace, changes, open: startOpen = false }: { n
           {applying && (
             <ChangeDialog
               title={`Least-privilege PSP for ${namespace}`}
-              request={{ method: 'POST', path: '/api/v1/advise/apply', body: { namespace } }}
+              request={changeRequests.adviseApply({ namespace })}
               onClose={() => setApplying(false)}
               onApplied={() => router.refresh()}
             />

@@ -1,6 +1,7 @@
 import Link from 'next/link';
 import { SEVERITIES, type AuditReport } from '@/lib/audit/types';
 import { FindingCard, SEVERITY_STYLE } from './FindingCard';
+import { API_PATHS } from '@/lib/api-paths';
 import { PrintButton } from './ApplyFixButton';
 import type { ChangesAllowed } from '@/lib/identity/actor-view';
 
@@ -11,7 +12,7 @@ export const FINDINGS_PER_SEVERITY = 25;
 export function AuditReportView({ report, changes, showAll }: { report: AuditReport; changes: ChangesAllowed; showAll: boolean }) {
   const managerMode = !report.useServiceAccountCredentials;
   const query = (extra: Record<string, string>) => `?${new URLSearchParams({ ...(managerMode ? { controllers: 'manager' } : {}), ...extra })}`;
-  const exportHref = (format: string) => `/api/v1/audit?format=${format}${managerMode ? '&useServiceAccountCredentials=false' : ''}`;
+  const exportHref = (format: string) => API_PATHS.audit({ format, useServiceAccountCredentials: !managerMode });
   const when = report.generatedAt ? new Date(report.generatedAt).toISOString().replace('T', ' ').slice(0, 19) + ' UTC' : '';
   return (
     <div className="mx-auto max-w-5xl space-y-5" data-testid="audit-report">

@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useRef, useState } from 'react';
 import { api, changeRequests, type ChangeRequest } from '@/lib/client/api';
-import { describeSubjects, subjectsFromInput, SUPERUSER_GROUP, type SubjectInputKind } from '@/lib/plan/subject-input';
+import { describeSubjects, serviceAccountsGroup, subjectsFromInput, SUPERUSER_GROUP, type SubjectInputKind } from '@/lib/plan/subject-input';
 
 type Target = SubjectInputKind | 'Workloads' | 'NamespaceServiceAccounts';
 const WORKLOAD_KINDS = ['DaemonSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob'];
@@ -58,7 +58,7 @@ export function AttachForm({ psp, namespaces, onSubmit }: Props) {
     }
     if (target === 'NamespaceServiceAccounts') {
       // Group system:serviceaccounts:<ns>, granted by a RoleBinding in that namespace unless a scope says otherwise.
-      onSubmit(`Attach ${psp} to all service accounts of ${saNamespace}`, changeRequests.attach({ psp, subject: { kind: 'Group', name: `system:serviceaccounts:${saNamespace}` }, namespace: namespace ?? saNamespace }));
+      onSubmit(`Attach ${psp} to all service accounts of ${saNamespace}`, changeRequests.attach({ psp, subject: { kind: 'Group', name: serviceAccountsGroup(saNamespace) }, namespace: namespace ?? saNamespace }));
       return;
     }
     const subjects = subjectsFromInput(target, names, saNamespace);
@@ -91,7 +91,7 @@ export function AttachForm({ psp, namespaces, onSubmit }: Props) {
         </div>
       )}
       {target === 'NamespaceServiceAccounts' ? (
-        <p className="text-slate-700">Group <code className="font-mono">system:serviceaccounts:{saNamespace}</code>, only for pods in {scope || saNamespace}.</p>
+        <p className="text-slate-700">Group <code className="font-mono">{serviceAccountsGroup(saNamespace)}</code>, only for pods in {scope || saNamespace}.</p>
       ) : target !== 'Workloads' ? (
         <div className={`${row} items-start`}>
           <label className="pt-1 text-slate-700" htmlFor="attach-name">Names</label>

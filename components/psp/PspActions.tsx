@@ -2,7 +2,7 @@
 import { useState } from 'react';
 import { useRouter } from 'next/navigation';
 import { parse } from 'yaml';
-import { api, type ChangeRequest } from '@/lib/client/api';
+import { api, changeRequests, type ChangeRequest } from '@/lib/client/api';
 import { ChangeDialog } from '../changes/ChangeDialog';
 
 const TEMPLATES = [
@@ -15,7 +15,7 @@ const TEMPLATES = [
 export function PspActions({ names }: { names: string[] }) {
   const router = useRouter();
   const [mode, setMode] = useState<'none' | 'template' | 'yaml'>('none');
-  const [template, setTemplate] = useState<string>('restricted');
+  const [template, setTemplate] = useState<(typeof TEMPLATES)[number][0]>('restricted');
   const [name, setName] = useState('restricted');
   const [yamlText, setYamlText] = useState('');
   const [editing, setEditing] = useState<string>();
@@ -59,7 +59,7 @@ export function PspActions({ names }: { names: string[] }) {
             e.preventDefault();
             const action = ((e.nativeEvent as SubmitEvent).submitter as HTMLButtonElement | null)?.value;
             if (!picked) return;
-            if (action === 'delete') setDialog({ title: `Delete PodSecurityPolicy ${picked}`, request: { method: 'DELETE', path: `/api/v1/psps/${encodeURIComponent(picked)}` } });
+            if (action === 'delete') setDialog({ title: `Delete PodSecurityPolicy ${picked}`, request: changeRequests.deletePsp(picked) });
             else void edit(picked);
           }}>
             <label htmlFor="psp-pick">or an existing PSP</label>
@@ -72,9 +72,9 @@ export function PspActions({ names }: { names: string[] }) {
         )}
       </div>
       {mode === 'template' && (
-        <form className="flex flex-wrap items-center gap-2 rounded border border-slate-200 bg-white p-3" data-testid="template-form" onSubmit={(e) => { e.preventDefault(); setDialog({ title: `Create PodSecurityPolicy ${name}`, request: { method: 'POST', path: '/api/v1/psps', body: { template, name } } }); }}>
+        <form className="flex flex-wrap items-center gap-2 rounded border border-slate-200 bg-white p-3" data-testid="template-form" onSubmit={(e) => { e.preventDefault(); setDialog({ title: `Create PodSecurityPolicy ${name}`, request: changeRequests.createPsp({ template, name }) }); }}>
           <label htmlFor="template-select" className="text-sm text-slate-700">Template</label>
-          <select id="template-select" className={input} data-testid="template-select" value={template} onChange={(e) => { setTemplate(e.target.value); setName(e.target.value); }}>
+          <select id="template-select" className={input} data-testid="template-select" value={template} onChange={(e) => { const t = TEMPLATES.find(([id]) => id === e.target.value)![0]; setTemplate(t); setName(t); }}>
             {TEMPLATES.map(([t, label]) => <option key={t} value={t}>{label}</option>)}
           </select>
           <label htmlFor="template-name" className="text-sm text-slate-700">Name</label>
@@ -86,8 +86,8 @@ export function PspActions({ names }: { names: string[] }) {
         <form className="space-y-2 rounded border border-slate-200 bg-white p-3" onSubmit={(e) => {
           e.preventDefault();
           fromYaml(yamlText, (manifest) => editing
-            ? { title: `Edit PodSecurityPolicy ${editing}`, request: { method: 'PUT', path: `/api/v1/psps/${encodeURIComponent(editing)}`, body: { manifest } } }
-            : { title: 'Create PodSecurityPolicy', request: { method: 'POST', path: '/api/v1/psps', body: { manifest } } });
+            ? { title: `Edit PodSecurityPolicy ${editing}`, request: changeRequests.updatePsp(editing, { manifest }) }
+            : { title: 'Create PodSecurityPolicy', request: changeRequests.createPsp({ manifest }) });
         }}>
           <p className="text-sm text-slate-600">{editing ? `Editing ${editing}` : 'A new PodSecurityPolicy'}: the server checks fields and types before anything is written.</p>
           <textarea aria-label="PodSecurityPolicy YAML" className="h-72 w-full rounded border border-slate-300 p-2 font-mono text-xs" data-testid="psp-yaml" value={yamlText} onChange={(e) => setYamlText(e.target.value)} spellCheck={false} />

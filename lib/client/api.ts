@@ -2,7 +2,6 @@ import type { ErrorCode } from '../errors';
 import type { GraphScene } from '../graph/types';
 import type { GraphUrlQuery } from '../graph/url-query';
 import type { ObjectDetails } from '../details/object-details';
-import type { PspRow } from '../psp/privileged-settings';
 import type { ModelWarning, SourceInfo } from '../model/types';
 import type { WorkloadSimulation } from '../access/simulate-workload';
 import type { SimulateBody } from '../schemas/analysis';
@@ -13,7 +12,8 @@ import type { BoardRow, PssVersionInfo } from '../pss/board';
 import type { ChecklistItem } from '../pss/checklist';
 import type { PodSecurityCheckBody } from '../schemas/pod-security';
 import type { PlansOverview } from '../plan/migration/overview';
-import type { ChangeView } from '../server/mutations';
+import type { ChangeView, pendingView } from '../server/mutations';
+import type { pspTableView } from '../server/views';
 import type { z } from 'zod';
 import type { attachBodySchema, cleanBodySchema, createPspBodySchema, detachBodySchema, removeSubjectBodySchema, updatePspBodySchema } from '../schemas/mutations';
 import type { AdviseApplyBody } from '../schemas/advise';
@@ -82,14 +82,10 @@ export function graphQueryString(q: GraphQuery): string {
 export type { ChangeView } from '../server/mutations';
 export type { PlanImpact, WorkloadImpact } from '../plan/impact';
 
-export interface PendingView {
-  supported: boolean;
-  history: { summary: string; at: string; operations: number }[];
-  apply: unknown[];
-  delete: { kind: string; name: string; namespace?: string }[];
-  yaml: string;
-  kubectl: string;
-}
+/** GET /api/v1/pending (the server's view, not a copy). */
+export type PendingView = ReturnType<typeof pendingView>;
+/** GET /api/v1/psps. */
+export type PspsView = Awaited<ReturnType<typeof pspTableView>>;
 
 /** A mutating request: the same call previews (dryRun) and applies. */
 export interface ChangeRequest {
@@ -100,7 +96,7 @@ export interface ChangeRequest {
 
 let csrf: Promise<string> | undefined;
 function csrfToken(): Promise<string> {
-  csrf ??= request<{ token: string }>('/api/v1/csrf').then((r) => r.token).catch((e) => {
+  csrf ??= request<{ token: string }>(API_PATHS.csrf).then((r) => r.token).catch((e) => {
     csrf = undefined;
     throw e;
   });
@@ -155,28 +151,28 @@ export interface PodSecurityCheckView {
 export type PlansOverviewView = PlansOverview;
 
 export const api = {
-  podSecurity: (namespace?: string) => request<PodSecurityBoardView>(`/api/v1/pod-security${namespace ? `?namespace=${encodeURIComponent(namespace)}` : ''}`),
-  podSecurityCheck: (body: PodSecurityCheckBody) => request<PodSecurityCheckView>('/api/v1/pod-security/check', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  migrationPlans: () => request<PlansOverviewView>('/api/v1/pod-security/plans'),
-  advise: (body: AdviseBody) => request<AdviceView>('/api/v1/advise', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  subjectAccess: (ref: string) => request<SubjectAccessView>(`/api/v1/access?subject=${encodeURIComponent(ref)}`),
+  podSecurity: (namespace?: string) => request<PodSecurityBoardView>(API_PATHS.podSecurity(namespace)),
+  podSecurityCheck: (body: PodSecurityCheckBody) => request<PodSecurityCheckView>(API_PATHS.podSecurityCheck, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+  migrationPlans: () => request<PlansOverviewView>(API_PATHS.podSecurityPlans),
+  advise: (body: AdviseBody) => request<AdviceView>(API_PATHS.advise, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+  subjectAccess: (ref: string) => request<SubjectAccessView>(API_PATHS.access(ref)),
   preview: (req: ChangeRequest) => change(req, true),
   apply: (req: ChangeRequest) => change(req, false),
-  pending: () => request<PendingView>('/api/v1/pending'),
-  workloads: (namespace: string) => request<{ kind: string; name: string; serviceAccount: string }[]>(`/api/v1/workloads?namespace=${encodeURIComponent(namespace)}`),
+  pending: () => request<PendingView>(API_PATHS.pending()),
+  workloads: (namespace: string) => request<{ kind: string; name: string; serviceAccount: string }[]>(API_PATHS.workloads(namespace)),
   /** Takes back the n-th pending change (1-based); the later ones are planned again. */
-  undoPending: async (n: number) => request<PendingView>(API_PATHS.pending() + `?change=${n}`, { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
-  discardPending: async () => request<PendingView>('/api/v1/pending', { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
-  cluster: () => request<ClusterView>('/api/v1/cluster'),
-  session: () => request<ActorView>('/api/v1/session'),
+  undoPending: async (n: number) => request<PendingView>(API_PATHS.pendingChange(n), { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
+  discardPending: async () => request<PendingView>(API_PATHS.pending(), { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
+  cluster: () => request<ClusterView>(API_PATHS.cluster),
+  session: () => request<ActorView>(API_PATHS.session),
   signIn: async (token: string) =>
-    request<ActorView>('/api/v1/session', { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-csrf-token': await csrfToken() }, body: JSON.stringify({ token }) }),
-  signOut: async () => request<ActorView & { ended: boolean }>('/api/v1/session', { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
-  psps: () => request<{ pspApiServed: boolean; psps: PspRow[] }>('/api/v1/psps'),
-  graph: (q: GraphQuery, signal?: AbortSignal) => request<GraphView>(`/api/v1/graph${graphQueryString(q)}`, { signal }),
-  object: (id: string) => request<ObjectView>(`/api/v1/objects?id=${encodeURIComponent(id)}`),
-  simulate: (body: SimulateBody) => request<SimulationView>('/api/v1/simulate', { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
-  tree: (all: boolean) => request<string>(`/api/v1/tree${all ? '?all=true' : ''}`, undefined, 'text'),
+    request<ActorView>(API_PATHS.session, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-csrf-token': await csrfToken() }, body: JSON.stringify({ token }) }),
+  signOut: async () => request<ActorView & { ended: boolean }>(API_PATHS.session, { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
+  psps: () => request<PspsView>(API_PATHS.psps),
+  graph: (q: GraphQuery, signal?: AbortSignal) => request<GraphView>(`${API_PATHS.graph}${graphQueryString(q)}`, { signal }),
+  object: (id: string) => request<ObjectView>(API_PATHS.object(id)),
+  simulate: (body: SimulateBody) => request<SimulationView>(API_PATHS.simulate, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) }),
+  tree: (all: boolean) => request<string>(API_PATHS.tree(all), undefined, 'text'),
 };
 
 /** Request bodies of the change routes, as their zod schemas accept them (the server's own types). */

@@ -44,3 +44,8 @@ export function describeSubjects(subjects: Subject[]): string {
  * RBAC: attaching a PSP to them changes nothing.
  */
 export const SUPERUSER_GROUP = 'system:masters';
+
+/** The group of every service account of a namespace, as the API server names it. */
+export function serviceAccountsGroup(namespace: string): string {
+  return `system:serviceaccounts:${namespace}`;
+}
