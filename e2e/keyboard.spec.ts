@@ -114,7 +114,7 @@ test('the graph from the keyboard: Tab from the search box reaches a node, Enter
   expect(await page.locator('.react-flow__node[tabindex="0"]').count()).toBe(1);
   await page.locator('.react-flow__node[tabindex="0"]').focus();
   await page.keyboard.press('ArrowRight');
-  // (For a moment no node has focus: the old one stops being the tab stop before the new one is focused.)
+  // Focus moves once React Flow has drawn the next node as the tab stop.
   await expect.poll(async () => {
     const now = await focusedNode(page);
     return now !== null && now !== id;

@@ -64,19 +64,22 @@ function Canvas({ scene, frameKey, frameOn, selected, exportName, onActivate, on
 
   // Roving focus: one node is a tab stop (the selected one, else the top-left one); arrows move it.
   const focusId = activeId && boxById.has(activeId) ? activeId : selected && boxById.has(selected) ? selected : cornerBox(boxes, 'first');
+  // The node focus leaves stays focusable until the next one has it, so focus never drops to the page.
+  const [leaving, setLeaving] = useState<string>();
+  const isTabStop = (id: string) => id === focusId || id === leaving;
 
   const nodes: CanvasNode[] = useMemo(() => {
     if (scene.view === 'overview') {
       return scene.cards.flatMap((card) => {
         const box = boxById.get(card.id);
-        return box ? [{ id: card.id, type: 'pspCard' as const, position: { x: box.x, y: box.y }, width: CARD_WIDTH, height: CARD_HEIGHT, data: { card }, draggable: false, connectable: false, focusable: card.id === focusId, ariaLabel: describeCard(card), className: FOCUS_RING }] : [];
+        return box ? [{ id: card.id, type: 'pspCard' as const, position: { x: box.x, y: box.y }, width: CARD_WIDTH, height: CARD_HEIGHT, data: { card }, draggable: false, connectable: false, focusable: isTabStop(card.id), ariaLabel: describeCard(card), className: FOCUS_RING }] : [];
       });
     }
     return scene.nodes.flatMap((n) => {
       const box = boxById.get(n.id);
-      return box ? [{ id: n.id, type: 'policy' as const, position: { x: box.x, y: box.y }, width: NODE_WIDTH, height: NODE_HEIGHT, data: { node: n, selected: n.id === selected, dimmed: false }, draggable: false, connectable: false, focusable: n.id === focusId, ariaLabel: describeNode(n), className: FOCUS_RING }] : [];
+      return box ? [{ id: n.id, type: 'policy' as const, position: { x: box.x, y: box.y }, width: NODE_WIDTH, height: NODE_HEIGHT, data: { node: n, selected: n.id === selected, dimmed: false }, draggable: false, connectable: false, focusable: isTabStop(n.id), ariaLabel: describeNode(n), className: FOCUS_RING }] : [];
     });
-  }, [scene, boxById, selected, focusId]);
+  }, [scene, boxById, selected, focusId, leaving]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const edges: Edge[] = useMemo(() => (scene.view === 'chains' && !layoutError ? scene.edges.map(flowEdge) : []), [scene, layoutError]);
 
@@ -143,9 +146,10 @@ function Canvas({ scene, frameKey, frameOn, selected, exportName, onActivate, on
         void rf.setCenter(box.x + box.width / 2, box.y + box.height / 2, { zoom: v.zoom });
       }
       pendingFocus.current = id;
+      setLeaving(focusId);
       setActiveId(id);
     },
-    [boxById, screen, rf],
+    [boxById, screen, rf, focusId],
   );
   useEffect(() => {
     const id = pendingFocus.current;
@@ -157,7 +161,9 @@ function Canvas({ scene, frameKey, frameOn, selected, exportName, onActivate, on
       if (el && el.tabIndex >= 0) {
         pendingFocus.current = undefined;
         el.focus({ preventScroll: true });
+        setLeaving(undefined);
       } else if (frames++ < 30) handle = requestAnimationFrame(tryFocus);
+      else setLeaving(undefined);
     };
     tryFocus();
     return () => cancelAnimationFrame(handle);
