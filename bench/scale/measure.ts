@@ -97,6 +97,7 @@ for (let i = 0; i < Math.max(bareLoaded.length, ownedLoaded.length) && toDelete.
 const eventToViews: number[] = [];
 const recompute: number[] = [];
 const recomputeCpu: number[] = [];
+const unreachable: string[] = [];
 const rss: { at: number; mib: number }[] = [];
 const pending = new Map<string, number>();
 let created = 0;
@@ -155,7 +156,15 @@ async function follow() {
     seen = revision;
     const t = performance.now();
     const c = process.cpuUsage();
-    const m = await live.readModel();
+    let m: Awaited<ReturnType<LiveSource['readModel']>>;
+    try {
+      m = await live.readModel();
+    } catch (e) {
+      // The source says the API server does not answer (a watch could not be opened in time on an
+      // overloaded machine): the views would show that error; counted, and followed again.
+      unreachable.push(`${((performance.now() - churnStart) / 1000).toFixed(0)} s: ${(e as Error).message}`);
+      continue;
+    }
     const out = analysis.outcomes(m);
     analysis.audit(m);
     const done = performance.now();
@@ -189,7 +198,7 @@ console.log(JSON.stringify({
   warm,
   steady: { rss: mib(steady.rss), heap: mib(steady.heapUsed) },
   churn: {
-    seconds: churnMs / 1000, rate, created, deleted, failures,
+    seconds: churnMs / 1000, rate, created, deleted, failures, unreachable,
     recompute: { median: median(recompute), p95: pct(recompute, 0.95), max: Math.max(...recompute), n: recompute.length, cpuMedian: median(recomputeCpu), cpuP95: pct(recomputeCpu, 0.95) },
     eventToViews: { median: median(eventToViews), p95: pct(eventToViews, 0.95), n: eventToViews.length },
     rss, end: { rss: mib(end.rss), heap: mib(end.heapUsed) },

@@ -10,7 +10,7 @@ export interface Measured {
   warm: { graph: number; tree: number; outcomesNamespace: number; outcomesAll: number; audit: number };
   steady: { rss: number; heap: number };
   churn: {
-    seconds: number; rate: number; created: number; deleted: number; failures: number;
+    seconds: number; rate: number; created: number; deleted: number; failures: number; unreachable: string[];
     recompute: { median: number; p95: number; max: number; n: number; cpuMedian: number; cpuP95: number };
     eventToViews: { median: number; p95: number; n: number };
     rss: { at: number; mib: number }[];
@@ -37,7 +37,7 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
     ['warm: outcomes, one namespace / all (JSON)', `${ms(m.warm.outcomesNamespace)} / ${ms(m.warm.outcomesAll)}`, '< 1 s'],
     ['warm: audit (JSON)', ms(m.warm.audit), '< 1 s'],
     ['steady RSS after the load (heap used)', `${mib(m.steady.rss)} (${mib(m.steady.heap)})`, '≤ 1 GiB'],
-    [`churn: ${c.rate}/s created + ${c.rate}/s deleted, ${c.seconds} s`, `${c.created} created, ${c.deleted} deleted, ${c.failures} failed`, ''],
+    [`churn: ${c.rate}/s created + ${c.rate}/s deleted, ${c.seconds} s`, `${c.created} created, ${c.deleted} deleted, ${c.failures} failed${c.unreachable.length ? `; source unreachable ${c.unreachable.length}×` : ''}`, ''],
     ['churn: views recomputed after an event (median / p95 / max)', `${ms(c.recompute.median)} / ${ms(c.recompute.p95)} / ${ms(c.recompute.max)} (CPU ${ms(c.recompute.cpuMedian)} / ${ms(c.recompute.cpuP95)}; ${c.recompute.n} times)`, '< 50 ms'],
     ['churn: pod created → in the updated views (median / p95)', `${ms(c.eventToViews.median)} / ${ms(c.eventToViews.p95)} (${c.eventToViews.n} pods)`, ''],
     ['churn: RSS at the end (heap used)', `${mib(c.end.rss)} (${mib(c.end.heap)})`, '≤ 1 GiB'],
@@ -50,5 +50,6 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
   console.log(`|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|--------|`);
   for (const [a, b, t] of rows) console.log(`| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${t} |`);
   console.log('(wall-clock figures include waiting for the CPU on a shared machine; CPU figures are this process\'s own)');
+  if (c.unreachable.length) console.log(`The live source said the API server did not answer: ${c.unreachable.slice(0, 5).join('; ')}`);
   console.log(`\nRSS during churn: ${c.rss.map((s) => `${s.at.toFixed(0)} s ${mib(s.mib)}`).join(', ')}`);
 }
