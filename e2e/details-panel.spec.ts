@@ -120,3 +120,12 @@ test.describe('the pages', () => {
     expect(new Set(titles.values()).size, [...titles].map(([p, t]) => `${p}: ${t}`).join('\n')).toBe(titles.size);
   });
 });
+
+test('a binding lists its subjects once, with their Remove buttons, and its role is a link', async ({ page }) => {
+  await page.goto(`/?node=${encodeURIComponent('ClusterRoleBinding//eks:podsecuritypolicy:authenticated')}`);
+  const panel = page.getByTestId('details-panel');
+  await expect(page.getByTestId('binding-subjects')).toContainText('Group system:authenticated');
+  await expect(panel.getByText('system:authenticated', { exact: false })).toHaveCount(1);
+  await panel.getByRole('button', { name: /eks:podsecuritypolicy:privileged/ }).or(panel.getByRole('link', { name: /eks:podsecuritypolicy:privileged/ })).first().click();
+  await expect(page.getByTestId('details-title')).toHaveText('eks:podsecuritypolicy:privileged');
+});

@@ -1,6 +1,6 @@
 'use client';
 import { useEffect, useState } from 'react';
-import { api, ApiError, type ChangeRequest, type ObjectView, type SubjectAccessView } from '@/lib/client/api';
+import { api, ApiError, changeRequests, type ChangeRequest, type ObjectView, type SubjectAccessView } from '@/lib/client/api';
 import { ChangeDialog } from '../changes/ChangeDialog';
 import { AttachForm } from '../changes/AttachForm';
 import { KIND_STYLE } from './kind-style';
@@ -8,7 +8,9 @@ import type { GraphNodeKind } from '@/lib/graph/types';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { SignInToChange } from '../session/SignInToChange';
 import type { ChangesAllowed } from '@/lib/identity/actor-view';
-import { parseKey } from '@/lib/model/keys';
+import { objectKey, parseKey } from '@/lib/model/keys';
+import { subjectBody } from '@/lib/plan/subject-input';
+import { isManagedBindingFor } from '@/lib/plan/types';
 
 interface Props {
   id: string;
@@ -98,7 +100,7 @@ export function DetailsPanel({ id, onClose, onFocus, onSelect, changes, namespac
             <button className={`${button} mt-2`} onClick={onClose} data-testid="details-gone-close">Close this panel</button>
           </div>
         ) : error && <div className="[overflow-wrap:anywhere]"><ErrorNotice error={error} /></div>}
-        {view && tab === 'details' && <Details view={view} onSelect={onSelect} />}
+        {view && tab === 'details' && <Details view={view} onSelect={onSelect} subjectsBelow={changes.allowed && !view.missing} />}
         {view && tab === 'details' && (changes.allowed
           ? <Actions key={revision} view={view} namespaces={namespaces} open={open} />
           : changes.reason === 'sign-in' && <SignInToChange what="attach, detach or delete" />)}
@@ -130,7 +132,8 @@ function Link({ id, onSelect }: { id: string; onSelect: (id: string) => void }) 
   );
 }
 
-function Details({ view, onSelect }: { view: ObjectView; onSelect: (id: string) => void }) {
+/** `subjectsBelow`: a binding's subjects are listed once, with their Remove buttons, in its Change section. */
+function Details({ view, onSelect, subjectsBelow }: { view: ObjectView; onSelect: (id: string) => void; subjectsBelow: boolean }) {
   return (
     <div data-testid="details-body">
       {view.privileged && (
@@ -179,10 +182,10 @@ function Details({ view, onSelect }: { view: ObjectView; onSelect: (id: string) 
       )}
       {view.roleRef && (
         <Section title="Role">
-          <p>{view.roleRef.kind} {view.roleRef.name}{view.kind === 'RoleBinding' && <span className="text-sky-700"> — grants apply only to pods in namespace {view.namespace}</span>}</p>
+          <p><Link id={objectKey(view.roleRef.kind, view.roleRef.kind === 'Role' ? view.namespace : undefined, view.roleRef.name)} onSelect={onSelect} />{view.kind === 'RoleBinding' && <span className="text-sky-700"> — grants apply only to pods in namespace {view.namespace}</span>}</p>
         </Section>
       )}
-      {view.subjects && (
+      {view.subjects && !subjectsBelow && (
         <Section title="Subjects">
           <ul>{view.subjects.map((s, i) => <li key={i}>{s.kind} {s.namespace ? `${s.namespace}/` : ''}{s.name}</li>)}</ul>
         </Section>
@@ -214,50 +217,47 @@ const danger = 'rounded border border-red-300 bg-white px-2 py-1 text-sm text-re
 function Actions({ view, namespaces, open }: { view: ObjectView; namespaces: string[]; open: (title: string, req: ChangeRequest) => void }) {
   const [attaching, setAttaching] = useState(false);
   if (view.missing) return null;
-  const enc = encodeURIComponent;
   switch (view.kind) {
     case 'PodSecurityPolicy':
       return (
         <Section title="Change">
           <div className="flex flex-wrap gap-2">
             <button className={button} data-testid="action-attach" onClick={() => setAttaching((a) => !a)}>Attach to…</button>
-            <button className={button} data-testid="action-clean" onClick={() => open(`Clean ${view.name}`, { method: 'POST', path: '/api/v1/clean', body: { psp: view.name } })}>Clean psp-util grants</button>
-            <button className={danger} data-testid="action-delete-psp" onClick={() => open(`Delete PodSecurityPolicy ${view.name}`, { method: 'DELETE', path: `/api/v1/psps/${enc(view.name)}` })}>Delete PSP</button>
+            <button className={button} data-testid="action-clean" onClick={() => open(`Clean ${view.name}`, changeRequests.clean({ psp: view.name }))}>Clean psp-util grants</button>
+            <button className={danger} data-testid="action-delete-psp" onClick={() => open(`Delete PodSecurityPolicy ${view.name}`, changeRequests.deletePsp(view.name))}>Delete PSP</button>
           </div>
           {attaching && <div className="mt-2"><AttachForm psp={view.name} namespaces={namespaces} onSubmit={open} /></div>}
         </Section>
       );
     case 'ClusterRoleBinding':
     case 'RoleBinding': {
-      const ns = view.kind === 'RoleBinding' ? `?namespace=${enc(view.namespace ?? '')}` : '';
+      const ref = { kind: view.kind, name: view.name, namespace: view.namespace };
+      const ns = view.kind === 'RoleBinding' ? view.namespace : undefined;
       return (
-        <Section title="Change">
+        <Section title="Subjects">
           <ul className="mb-2 space-y-1" data-testid="binding-subjects">
             {(view.subjects ?? []).map((s, i) => (
               <li key={i} className="flex items-center gap-2">
                 <span className="flex-1">{s.kind} {s.namespace ? `${s.namespace}/` : ''}{s.name}</span>
-                <button className={danger} data-testid="action-remove-subject" onClick={() => open(`Remove ${s.kind} ${s.name} from ${view.name}`, {
-                  method: 'DELETE', path: `/api/v1/bindings/${view.kind}/${enc(view.name)}/subjects${ns}`,
-                  body: { subject: s.kind === 'ServiceAccount' ? { kind: s.kind, name: s.name, namespace: s.namespace ?? view.namespace } : { kind: s.kind, name: s.name } },
-                })}>Remove</button>
+                <button className={danger} data-testid="action-remove-subject" aria-label={`Remove ${s.kind} ${s.name}`} onClick={() => open(`Remove ${s.kind} ${s.name} from ${view.name}`, changeRequests.removeSubject(ref, { subject: subjectBody(s, ns) }))}>Remove</button>
               </li>
             ))}
           </ul>
-          <button className={danger} data-testid="action-delete-binding" onClick={() => open(`Delete ${view.kind} ${view.name}`, { method: 'DELETE', path: `/api/v1/bindings/${view.kind}/${enc(view.name)}${ns}` })}>Delete binding</button>
+          <button className={danger} data-testid="action-delete-binding" onClick={() => open(`Delete ${view.kind} ${view.name}`, changeRequests.deleteBinding(ref))}>Delete binding</button>
         </Section>
       );
     }
     case 'Group':
     case 'User':
     case 'ServiceAccount': {
-      const managed = (view.uses ?? []).filter((u) => u.binding.split('/').pop() === `psp-util.${u.psp}` && !u.wildcard);
+      const managed = (view.uses ?? []).filter((u) => isManagedBindingFor(u.binding, u.psp) && !u.wildcard);
       if (managed.length === 0) return null;
-      const subject = view.kind === 'ServiceAccount' ? { kind: view.kind, name: view.name, namespace: view.namespace } : { kind: view.kind, name: view.name };
+      const subject = subjectBody(view);
       return (
         <Section title="Change">
           <div className="flex flex-wrap gap-2">
             {managed.map((u) => (
-              <button key={u.binding} className={danger} data-testid="action-detach" onClick={() => open(`Detach ${u.psp} from ${view.name}`, { method: 'POST', path: '/api/v1/detach', body: { psp: u.psp, subject, ...(u.namespace ? { namespace: u.namespace } : {}) } })}>
+              <button key={u.binding} className={danger} data-testid="action-detach" onClick={() => open(`Detach ${u.psp} from ${view.name}`, changeRequests.detach({ psp: u.psp, subject, ...(u.namespace ? { namespace: u.namespace } : {}) }))}>
                 Detach from {u.psp}{u.namespace ? ` (in ${u.namespace})` : ''}
               </button>
             ))}

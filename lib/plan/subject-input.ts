@@ -49,3 +49,12 @@ export const SUPERUSER_GROUP = 'system:masters';
 export function serviceAccountsGroup(namespace: string): string {
   return `system:serviceaccounts:${namespace}`;
 }
+
+/**
+ * A binding's subject as the routes take it: a ServiceAccount subject without a namespace is, in a
+ * RoleBinding, the binding's namespace's (as the authorizer reads it).
+ */
+export function subjectBody(s: { kind: string; name: string; namespace?: string }, bindingNamespace?: string): SubjectBody {
+  if (s.kind === 'ServiceAccount') return { kind: 'ServiceAccount', name: s.name, namespace: s.namespace || bindingNamespace || '' };
+  return { kind: s.kind === 'User' ? 'User' : 'Group', name: s.name };
+}

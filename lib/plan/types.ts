@@ -52,3 +52,8 @@ export const MANAGED_BY = 'psp-dashboard';
 export function managedName(psp: string): string {
   return `psp-util.${psp}`;
 }
+
+/** Whether a binding (by key `Kind/namespace/name` or by name) is the one psp-util manages for `psp`. */
+export function isManagedBindingFor(binding: string, psp: string): boolean {
+  return binding.split('/').pop() === managedName(psp);
+}
