@@ -32,6 +32,9 @@ export function NamespacePlanActions({ namespace, recommended, changes }: Props)
   const [dialog, setDialog] = useState<{ title: string; request: ChangeRequest }>();
   const panel = useRef<HTMLDivElement>(null);
   const opener = useRef<HTMLButtonElement>(null);
+  // Set when the form closes by Escape or its button: focus goes back to "Label…" once React has
+  // removed the form (focusing it in the key handler alone lost it when the commit came later).
+  const refocus = useRef(false);
 
   useEffect(() => {
     if (!open) return;
@@ -45,8 +48,15 @@ export function NamespacePlanActions({ namespace, recommended, changes }: Props)
     }
   }, [open, overview, version]);
 
+  useEffect(() => {
+    if (open || !refocus.current) return;
+    refocus.current = false;
+    opener.current?.focus();
+  }, [open]);
+
   if (!changes.allowed) return null;
   const close = () => {
+    refocus.current = true;
     setOpen(false);
     opener.current?.focus();
   };
