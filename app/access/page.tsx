@@ -86,7 +86,7 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
           <tbody>
             {table === 'subjects' && (page.items as AccessTables['subjects']).map((r) => (
               <tr key={r.key} className="border-t border-slate-100 align-top" data-testid="access-row" data-key={r.key}>
-                <td className="px-3 py-2 font-mono text-xs"><ObjectLink id={r.key} text={r.namespace ? `${r.namespace}/${r.name}` : r.name} /></td>
+                <NameCell row={r} />
                 <td className="px-3 py-2">{r.kind}</td>
                 <td className="px-3 py-2">{r.psps}</td>
                 <td className="px-3 py-2">
@@ -96,7 +96,7 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
             ))}
             {table === 'bindings' && (page.items as AccessTables['bindings']).map((r) => (
               <tr key={r.key} className="border-t border-slate-100 align-top" data-testid="access-row" data-key={r.key}>
-                <td className="px-3 py-2 font-mono text-xs"><ObjectLink id={r.key} text={r.namespace ? `${r.namespace}/${r.name}` : r.name} /></td>
+                <NameCell row={r} />
                 <td className="px-3 py-2">{r.kind}</td>
                 <td className="px-3 py-2 font-mono text-xs"><ObjectLink id={r.role} /></td>
                 <td className="px-3 py-2"><PspList psps={r.psps} /></td>
@@ -105,7 +105,7 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
             ))}
             {table === 'roles' && (page.items as AccessTables['roles']).map((r) => (
               <tr key={r.key} className="border-t border-slate-100 align-top" data-testid="access-row" data-key={r.key}>
-                <td className="px-3 py-2 font-mono text-xs"><ObjectLink id={r.key} text={r.namespace ? `${r.namespace}/${r.name}` : r.name} /></td>
+                <NameCell row={r} />
                 <td className="px-3 py-2">{r.kind}</td>
                 <td className="px-3 py-2"><PspList psps={r.psps} /></td>
                 <td className="px-3 py-2">{r.bindings}</td>
@@ -117,4 +117,9 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
       <Pager page={page} noun="Rows" hrefFor={(n) => href({ page: String(n) })} testId="pager-bottom" />
     </main>
   );
+}
+
+/** The first cell of every table: the object, linked to its graph, as namespace/name. */
+function NameCell({ row }: { row: { key: string; namespace?: string; name: string } }) {
+  return <td className="px-3 py-2 font-mono text-xs"><ObjectLink id={row.key} text={row.namespace ? `${row.namespace}/${row.name}` : row.name} /></td>;
 }

@@ -16,7 +16,7 @@ export async function runChange(change: Change, opts: { dryRun: boolean; identit
   const result = await source.applyChange(change, opts);
   const { plan } = result;
   // Before anyone confirms: which workloads the change would refuse or move to another PSP.
-  const impact = result.dryRun && !plan.noop ? previewImpact(await source.readModel(), plan) : undefined;
+  const impact = result.dryRun && !plan.noop ? previewImpact(source, await source.readModel(), plan) : undefined;
   return {
     summary: plan.summary,
     noop: plan.noop,

@@ -1,17 +1,15 @@
 import 'server-only';
-import { simulateCluster, type ClusterSimulation } from '../audit/simulations';
 import type { ClusterModel } from '../model/types';
 import { planImpact, type PlanImpact } from '../plan/impact';
 import type { Plan } from '../plan/types';
+import type { ClusterSource } from './sources/source';
+import { analysisOf } from './workload-analysis';
 
 /**
- * The impact shown with every preview. Models are immutable and replaced on every change, so the
- * simulation of "now" is made once per model; each preview simulates only the model after its plan.
+ * The impact shown with every preview. "Now" is the simulation the audit, the workload outcomes and
+ * the migration board already share (kept per source, re-simulated only where events touched it);
+ * each preview simulates only the model after its plan.
  */
-const simulations = new WeakMap<ClusterModel, ClusterSimulation>();
-
-export function previewImpact(model: ClusterModel, plan: Plan): PlanImpact {
-  let before = simulations.get(model);
-  if (!before) simulations.set(model, (before = simulateCluster(model, {})));
-  return planImpact(model, plan, {}, before);
+export function previewImpact(source: ClusterSource, model: ClusterModel, plan: Plan): PlanImpact {
+  return planImpact(model, plan, {}, analysisOf(source).simulate(model));
 }
