@@ -94,22 +94,38 @@ interface CaseResult {
 
 const podsPrefix = (pod: Pod) => `pods ${JSON.stringify(pod.metadata.name || pod.metadata.generateName || '')}`;
 
-export class WorkloadSimulator {
-  private readonly cases = new Map<string, CaseResult>();
+/**
+ * What does not depend on authorization, only on the PSPs and ServiceAccounts: a case is keyed by
+ * the PSPs its identities may use, so a simulator of the same model under changed grants (a fix's
+ * impact) shares these with the one it varies, and simulates only the cases the change creates.
+ */
+interface SharedCases {
+  cases: Map<string, CaseResult>;
   /** Per pod shape: the pod (as the first workload of that shape submits it) and what each PSP does to it. */
-  private readonly shapes = new Map<string, { pod: Pod; checked: PolicyChecks }>();
+  shapes: Map<string, { pod: Pod; checked: PolicyChecks }>;
+  /** Each workload object's shape key. */
+  shapeKeys: WeakMap<object, string>;
+}
+
+export class WorkloadSimulator {
+  private readonly shared: SharedCases;
   private readonly grants = new Map<string, string>();
   private readonly results = new WeakMap<object, BulkSimulation>();
   /** Distinct cases simulated, for benchmarks. */
   get caseCount(): number {
-    return this.cases.size;
+    return this.shared.cases.size;
   }
 
   constructor(
     private readonly model: Pick<ClusterModel, 'psps' | 'serviceAccounts'>,
     readonly context: SimulationContext,
     private readonly opts: ControllerOptions = {},
-  ) {}
+    /** A simulator of the same PSPs and ServiceAccounts (under other grants) whose cases to share. */
+    variantOf?: WorkloadSimulator,
+  ) {
+    if (variantOf && (variantOf.model.psps !== model.psps || variantOf.model.serviceAccounts !== model.serviceAccounts)) throw new Error('a variant simulator needs the same PSPs and ServiceAccounts');
+    this.shared = variantOf?.shared ?? { cases: new Map(), shapes: new Map(), shapeKeys: new WeakMap() };
+  }
 
   private readonly derivedValues = new Map<string, unknown>();
 
@@ -158,13 +174,15 @@ export class WorkloadSimulator {
     const saName = template?.serviceAccountName || template?.serviceAccount || 'default';
     const sa = this.identity(`${namespace}/${saName}`, () => podServiceAccountIdentity(namespace, saName))!;
     const accounts = this.context.accounts;
-    const shape = admissionShapeKey(workload, accounts.get(`${namespace}/${saName}`)?.automountServiceAccountToken);
+    const { cases, shapes, shapeKeys } = this.shared;
+    let shape = shapeKeys.get(workload);
+    if (shape === undefined) shapeKeys.set(workload, (shape = admissionShapeKey(workload, accounts.get(`${namespace}/${saName}`)?.automountServiceAccountToken)));
     const key = `${this.grantsOf(sa, requester, namespace)}\u0000${shape}`;
-    let found = this.cases.get(key);
+    let found = cases.get(key);
     if (!found) {
-      let pod = this.shapes.get(shape);
-      if (!pod) this.shapes.set(shape, (pod = { pod: prepareForAdmission(this.model, podOfWorkload(workload), true, accounts), checked: { byPsp: new Map() } }));
-      this.cases.set(key, (found = this.simulateCase(pod.pod, pod.checked, namespace, sa, requester)));
+      let pod = shapes.get(shape);
+      if (!pod) shapes.set(shape, (pod = { pod: prepareForAdmission(this.model, podOfWorkload(workload), true, accounts), checked: { byPsp: new Map() } }));
+      cases.set(key, (found = this.simulateCase(pod.pod, pod.checked, namespace, sa, requester)));
     }
     const prefix = `pods ${JSON.stringify(displayName(workload))}`;
     const message = found.messageTail === undefined ? undefined : found.named ? `${prefix}${found.messageTail}` : found.messageTail;
