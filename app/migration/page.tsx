@@ -3,6 +3,7 @@ import { headers } from 'next/headers';
 import { ChecklistPanel } from '@/components/migration/ChecklistPanel';
 import { ClusterLine } from '@/components/migration/ClusterLine';
 import { ExportLinks } from '@/components/migration/ExportLinks';
+import { ManifestCheck } from '@/components/migration/ManifestCheck';
 import { MigrationBoard } from '@/components/migration/MigrationBoard';
 import { MigrationPlansPanel } from '@/components/migration/plans/MigrationPlansPanel';
 import { ServerError } from '@/components/ui/ServerError';
@@ -40,6 +41,7 @@ export default async function MigrationPage() {
       <ChecklistPanel items={view.checklist} pspApiServed={view.pspApiServed} />
       <MigrationPlansPanel changes={changes} revision={getSource().revision()} />
       <MigrationBoard rows={rows} changes={changes} revision={getSource().revision()} />
+      <ManifestCheck namespaces={view.namespaces.map((r) => r.namespace)} serverMinor={view.serverMinor} />
     </main>
   );
 }
