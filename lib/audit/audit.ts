@@ -84,7 +84,7 @@ function policyFindings(model: ClusterModel, rel: PspRelations, privileged: Psp[
   if (last && last.namespaces === model.namespaces && last.rel === rel && last.maxEvidence === maxEvidence && last.warnings === warnings) return last;
   const psp = model.source.pspApiServed
     ? [
-        ...broadGrantFindings(model, privileged),
+        ...broadGrantFindings(model, privileged, simulation.context.index),
         ...everyDefaultServiceAccountFindings(model, privileged, simulation.context.index, maxEvidence),
         ...wildcardGrantFindings(rel, maxEvidence),
         ...unusedPspFindings(model, rel),
