@@ -220,11 +220,10 @@ function usableThrough(index: AccessIndex, bindings: Iterable<Binding>): Usable 
 }
 
 function usableOfKey(index: AccessIndex, perKey: Map<string, Usable>, positions: Map<string, number[]> | undefined, bindings: Binding[] | undefined, key: string): Usable {
+  const list = positions?.get(key);
+  if (!list || !bindings) return NOTHING;
   let usable = perKey.get(key);
-  if (!usable) {
-    const list = positions?.get(key);
-    perKey.set(key, (usable = list && bindings ? usableThrough(index, list.map((i) => bindings[i])) : NOTHING));
-  }
+  if (!usable) perKey.set(key, (usable = usableThrough(index, list.map((i) => bindings[i]))));
   return usable;
 }
 
