@@ -1,6 +1,7 @@
 import 'server-only';
 import { AppError, type MissingPermission } from '../../errors';
-import { WORKLOAD_KINDS, type ClusterModel, type ModelWarning, type SourceInfo, type WorkloadKind } from '../../model/types';
+import type { ClusterModel, ModelWarning, SourceInfo } from '../../model/types';
+import { isWorkloadKind } from '../../sources/slim';
 import { RESOURCES } from '../../sources/resources';
 import { mapAlong } from '../../model/map-along';
 import { buildModel, type RawObject } from '../../sources/to-model';
@@ -39,10 +40,6 @@ function fieldOf(kind: string): keyof PolicyPart | 'workloads' {
 
 /** A list slot not parsed yet. */
 const MISSING: unknown = Symbol('missing');
-
-function isWorkloadKind(kind: string): boolean {
-  return WORKLOAD_KINDS.includes(kind as WorkloadKind);
-}
 
 /**
  * A live cluster, read through one reflector per kind. Requests read only the cache: reloading the
