@@ -1,9 +1,9 @@
 import { controllerIdentity, podServiceAccountIdentity, type ControllerOptions, type Identity } from '../access/identity';
-import { podOfWorkload, prepareForAdmission, type SimulationContext, type SimulatedWorkload, type WorkloadSimulation } from '../access/simulate-workload';
+import { podOfWorkload, prepareForAdmission, type SimulationContext, type WorkloadSimulation } from '../access/simulate-workload';
 import type { Container, Pod } from '../admission/pod';
 import { invalidAfterAdmission } from '../admission/pod-validation';
 import { selectPolicy, type PolicyChecks, type SelectionResult } from '../admission/select-policy';
-import type { ClusterModel } from '../model/types';
+import type { ClusterModel, Workload } from '../model/types';
 
 /**
  * Many workloads through admission against one policy state (PSPs, RBAC, ServiceAccounts), each
@@ -59,7 +59,7 @@ function containerShape(c: Container, tokenVolumes: Set<string>): Record<string,
  * StatefulSet's claim templates (they become volumes). Everything the pod PSP sees is a function of
  * these, up to names PSP does not read, so one key is one pod for PSP.
  */
-export function admissionShapeKey(workload: SimulatedWorkload, automountToken: boolean | undefined): string {
+export function admissionShapeKey(workload: Workload, automountToken: boolean | undefined): string {
   const isPod = workload.kind === 'Pod';
   const template = isPod ? workload : workload.kind === 'CronJob' ? workload.spec?.jobTemplate?.spec?.template : workload.spec?.template;
   const podSpec = (template?.spec ?? { containers: [] }) as Record<string, unknown>;
@@ -79,7 +79,7 @@ export function admissionShapeKey(workload: SimulatedWorkload, automountToken: b
 }
 
 /** The pod's name as the refusal quotes it: a Pod's own, or the controller's generateName. */
-function displayName(workload: SimulatedWorkload): string {
+function displayName(workload: Workload): string {
   return workload.kind === 'Pod' ? workload.metadata.name || (workload.metadata as { generateName?: string }).generateName || '' : `${workload.metadata.name}-`;
 }
 
@@ -148,7 +148,7 @@ export class WorkloadSimulator {
   }
 
   /** One workload's simulation; the same workload object is simulated once. */
-  simulate(workload: SimulatedWorkload): BulkSimulation {
+  simulate(workload: Workload): BulkSimulation {
     let r = this.results.get(workload);
     if (!r) this.results.set(workload, (r = this.compute(workload)));
     return r;
@@ -174,7 +174,7 @@ export class WorkloadSimulator {
     return bits;
   }
 
-  private compute(workload: SimulatedWorkload): BulkSimulation {
+  private compute(workload: Workload): BulkSimulation {
     const requester = workload.kind === 'Pod' ? undefined : this.identity(`controller\u0000${workload.kind}`, () => controllerIdentity(workload.kind, this.opts));
     const namespace = workload.metadata.namespace ?? 'default';
     const template = (workload.kind === 'Pod' ? workload.spec : workload.kind === 'CronJob' ? workload.spec?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec) as { serviceAccountName?: string; serviceAccount?: string } | undefined;

@@ -124,7 +124,7 @@ export interface Namespace extends KubeObject {
   kind: 'Namespace';
 }
 
-export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'Pod'] as const;
+export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'ReplicationController', 'Pod'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 /** A pod-creating object. `spec` is kept whole: the pod template is what admission would see. */
@@ -148,6 +148,8 @@ export interface SourceInfo {
    * cannot be read; unreachable: the API server does not answer; static: a file.
    */
   state: 'live' | 'syncing' | 'degraded' | 'unreachable' | 'static';
+  /** Why the state is not `live` (which kinds, what failed), when there is something to say. */
+  stateReason?: string;
   readOnly: boolean;
   /** Why this source was chosen, when it was not asked for (the demo when no kubeconfig exists). */
   note?: string;
