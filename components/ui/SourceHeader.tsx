@@ -6,7 +6,7 @@ import { ActorBadge } from '../session/ActorBadge';
 const STATE_LABEL: Record<SourceInfo['state'], string> = {
   live: 'live · watching',
   syncing: 'reading…',
-  degraded: 'some kinds cannot be read',
+  degraded: 'degraded · some kinds missing or behind',
   unreachable: 'unreachable',
   static: 'static file',
 };
@@ -54,7 +54,7 @@ export function SourceHeader({ source, actor }: { source: SourceInfo; actor: Act
         <span className="hidden text-slate-500 xl:inline">{KIND_LABEL[source.kind]}:</span>
         <span className="min-w-16 max-w-72 truncate font-medium" title={`${KIND_LABEL[source.kind]}: ${source.name}`}>{source.name}</span>
         {source.serverVersion ? <span className="text-slate-500">· {source.serverVersion}</span> : source.kind === 'live' ? <span className="text-slate-500">· version unknown</span> : null}
-        <span data-testid="source-state" className={source.kind !== 'live' ? 'hidden text-slate-600 xl:inline' : source.state === 'live' ? 'text-emerald-700' : source.state === 'syncing' ? 'text-slate-500' : 'font-medium text-red-700'}>· {state}</span>
+        <span data-testid="source-state" title={source.stateReason} className={source.kind !== 'live' ? 'hidden text-slate-600 xl:inline' : source.state === 'live' ? 'text-emerald-700' : source.state === 'syncing' ? 'text-slate-500' : 'font-medium text-red-700'}>· {state}</span>
         {!source.readOnly && <ActorBadge actor={actor} />}
       </div>
     </header>
