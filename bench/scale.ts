@@ -1,17 +1,19 @@
-// npm run bench:scale [-- --scale 0.2] [--churn-seconds 300] [--rate 20] [--rounds 3] [--kubeconfig F [--load-only]]
+// npm run bench:scale [-- --scale 0.2] [--churn-seconds 300] [--rate 20] [--rounds 3] [--kubeconfig F [--load-only]] [--pods-via etcd|apiserver]
 //
 // Issue 13's benchmark: a testenv kube-apiserver v1.24 loaded with a cluster shaped like the largest
 // real ones (bench/scale/shape.ts: 150,000 pods in 5,000 namespaces at --scale 1), then the
 // dashboard measured against it in a child process: bare parallel LISTs against its first complete
 // graph, cold audit and workload outcomes, warm answers, steady memory, and churn. Prints a table;
 // asserts nothing. --kubeconfig reuses a running cluster (`npm run cluster:up`; its admin context),
-// loading it only once; with --load-only it stops after loading.
+// loading it only once; with --load-only it stops after loading. The owned pods go into the
+// cluster's etcd directly unless --pods-via apiserver (bench/scale/load.ts says why).
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KubeConnection } from '../lib/server/kube/connection';
 import { binariesAvailable, startCluster } from '../testenv/cluster';
+import { etcdUrlFor } from './scale/etcd';
 import { loadedMarkerPath, loadScaleCluster, planScaleCluster } from './scale/load';
 import { printTable, type Measured } from './scale/table';
 import { shapeAt, totalPods } from './scale/shape';
@@ -20,6 +22,7 @@ const { values } = parseArgs({
   options: {
     scale: { type: 'string', default: '1' }, 'churn-seconds': { type: 'string', default: '300' }, rate: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '3' }, kubeconfig: { type: 'string' }, 'load-only': { type: 'boolean', default: false },
+    'pods-via': { type: 'string', default: 'etcd' },
   },
 });
 const scale = Number(values.scale);
@@ -42,7 +45,9 @@ try {
   let loadSeconds: number | undefined;
   if (!loaded) {
     const t = performance.now();
-    const n = await loadScaleCluster(conn, plan, log);
+    const etcdUrl = values['pods-via'] === 'etcd' ? etcdUrlFor(kubeconfig) : undefined;
+    if (values['pods-via'] === 'etcd' && !etcdUrl) log(`No testenv etcd found for ${kubeconfig}: every pod goes through the API server.`);
+    const n = await loadScaleCluster(conn, plan, log, etcdUrl);
     loadSeconds = (performance.now() - t) / 1000;
     log(`Loaded ${n} objects in ${loadSeconds.toFixed(0)} s; letting the API server settle.`);
     await new Promise((ok) => setTimeout(ok, 10_000));

@@ -71,6 +71,45 @@ test.describe('the migration board on the demo', () => {
     });
   }
 
+  test('a manifest checked against a level before it is applied, by keyboard, with PSA\'s check IDs', async ({ page }) => {
+    await page.setViewportSize({ width: 1024, height: 900 });
+    const board = new MigrationPage(page);
+    await board.open();
+    const check = page.getByTestId('manifest-check');
+    await check.locator('summary').focus();
+    await page.keyboard.press('Enter');
+    await expect(page.getByTestId('manifest-check-text')).toBeVisible();
+    // The sample Deployment (nginx, no securityContext) at restricted:latest fails four checks.
+    await page.getByTestId('manifest-check-run').focus();
+    await page.keyboard.press('Enter');
+    const result = page.getByTestId('manifest-check-result');
+    await expect(result).toHaveAttribute('data-allowed', 'false');
+    await expect(result).toContainText('Refused at restricted:latest');
+    expect(await result.getByTestId('manifest-check-failure').evaluateAll((els) => els.map((e) => e.getAttribute('data-id'))))
+      .toEqual(['allowPrivilegeEscalation', 'capabilities_restricted', 'runAsNonRoot', 'seccompProfile_restricted']);
+    await board.shot('migration-manifest-check-1024', false);
+    // The same at baseline is admitted.
+    await page.getByTestId('manifest-check-level').selectOption('baseline');
+    await page.getByTestId('manifest-check-run').click();
+    await expect(result).toHaveAttribute('data-allowed', 'true');
+    await expect(result).toContainText('Allowed at baseline:latest');
+    // A namespace's own enforce label: analytics enforces baseline, so a privileged container is refused there.
+    await page.getByTestId('manifest-check-text').fill('{"kind":"Pod","spec":{"containers":[{"name":"x","image":"x","securityContext":{"privileged":true}}]}}');
+    await page.getByTestId('manifest-check-namespace').selectOption('analytics');
+    await page.getByTestId('manifest-check-level').selectOption('namespace');
+    await expect(page.getByTestId('manifest-check-version')).toHaveCount(0);
+    await page.getByTestId('manifest-check-run').click();
+    await expect(result).toHaveAttribute('data-allowed', 'false');
+    await expect(result).toContainText('Refused at baseline:');
+    await expect(result.getByTestId('manifest-check-failure')).toHaveText(['privileged privileged (container "x" must not set securityContext.privileged=true)']);
+    // Not a manifest: the route's 400 is shown, and no result.
+    await page.getByTestId('manifest-check-text').fill('kind: Service\nmetadata: {name: x}');
+    await page.getByTestId('manifest-check-run').click();
+    await expect(check.getByTestId('error-notice')).toHaveAttribute('data-code', 'invalid');
+    await expect(check.getByTestId('error-notice')).toContainText('carries no pod template');
+    await expect(result).toHaveCount(0);
+  });
+
   test('exports: the board as Markdown and CSV', async ({ page }) => {
     const board = new MigrationPage(page);
     await board.open();

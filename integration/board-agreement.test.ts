@@ -16,6 +16,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startCluster, type ClusterVersion, type TestCluster } from '../testenv/cluster';
 import { clusterAvailable, createObjects, demoObjects, snapshotOf } from './support';
 import { buildModel } from '../lib/sources/to-model';
+import { WORKLOAD_KINDS } from '../lib/model/types';
 import { buildBoard, topLevelFilter, type Board, type BoardRow } from '../lib/pss/board';
 import { podOfWorkload } from '../lib/access/simulate-workload';
 import { pspOutcomes } from '../lib/pss/psp-outcomes';
@@ -27,7 +28,7 @@ const E = 'pod-security.kubernetes.io/enforce';
 const EV = 'pod-security.kubernetes.io/enforce-version';
 const PODS_NS = 'board-pods';
 
-/** Pods for the relabel warnings: one per shape, two sharing a controller. */
+/** Pods for the relabel warnings: one per shape, two sharing a controller; and a ReplicationController. */
 function pods(): RawObject[] {
   const pod = (name: string, container: Record<string, unknown>, spec: Record<string, unknown> = {}, owner?: string) => ({
     apiVersion: 'v1', kind: 'Pod',
@@ -43,6 +44,11 @@ function pods(): RawObject[] {
     pod('priv-a', { securityContext: { privileged: true } }, {}, 'rs'),
     pod('priv-b', { securityContext: { privileged: true } }, {}, 'rs'),
     pod('hostpath', {}, { volumes: [{ name: 'h', hostPath: { path: '/var/log' } }] }),
+    // A ReplicationController (no controller manager here: no pods), whose template binds a host port.
+    {
+      apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy', namespace: PODS_NS },
+      spec: { replicas: 0, selector: { app: 'legacy' }, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'app', image: 'registry.k8s.io/pause:3.7', ports: [{ containerPort: 80, hostPort: 8080 }] }] } } },
+    },
   ];
 }
 
@@ -88,13 +94,13 @@ for (const version of ['1.24', 'current'] as ClusterVersion[]) {
       expect(board.latest.now).toBe(`v1.${serverMinor}`);
       for (const ns of ['shop', 'ci', 'kube-system', 'analytics', PODS_NS]) expect(row(ns).recommended.version).toBe(`v1.${serverMinor}`);
       expect(row('ci').recommended.level).toBe('privileged');
-      expect(row(PODS_NS).workloads).toBe(7);
+      expect(row(PODS_NS).workloads).toBe(8);
       if (version === '1.24') expect(row('shop').psps).toEqual(['eks.privileged']);
       else expect(row('shop').psps).toEqual([]);
     });
 
     it('every workload\'s next pod, at each level at the pinned version and latest: the server refuses exactly the workloads the board lists, with its reasons', async () => {
-      const workloads = (await snapshotOf(cluster)).filter((o) => ['Deployment', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'Pod'].includes(o.kind!));
+      const workloads = (await snapshotOf(cluster)).filter((o) => (WORKLOAD_KINDS as readonly string[]).includes(o.kind!));
       let compared = 0;
       let refused = 0;
       for (const level of ['baseline', 'restricted'] as const) {

@@ -93,6 +93,7 @@ const EXPECTED_GRANTS: Record<string, string[]> = {
   '/serviceaccounts': READ,
   '/namespaces': READ,
   '/pods': READ,
+  '/replicationcontrollers': READ,
   'apps/deployments': READ,
   'apps/replicasets': READ,
   'apps/daemonsets': READ,

@@ -138,7 +138,7 @@ export async function setUpCluster(admin: AdminRequest, withCM: boolean): Promis
   await create(
     crPath,
     clusterRole(RBAC_NAMES.restrictedUserRole, [
-      { apiGroups: [''], resources: ['pods'], verbs: ['create', 'get', 'list', 'watch', 'update', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['pods', 'replicationcontrollers'], verbs: ['create', 'get', 'list', 'watch', 'update', 'patch', 'delete'] },
       {
         apiGroups: ['apps'],
         resources: ['deployments', 'replicasets', 'statefulsets', 'daemonsets'],
@@ -152,7 +152,7 @@ export async function setUpCluster(admin: AdminRequest, withCM: boolean): Promis
     clusterRole(RBAC_NAMES.dashboardRole, [
       { apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: READ },
       { apiGroups: [RBAC_GROUP], resources: ['clusterroles', 'clusterrolebindings', 'roles', 'rolebindings'], verbs: READ },
-      { apiGroups: [''], resources: ['serviceaccounts', 'namespaces', 'pods'], verbs: READ },
+      { apiGroups: [''], resources: ['serviceaccounts', 'namespaces', 'pods', 'replicationcontrollers'], verbs: READ },
       { apiGroups: ['apps'], resources: ['deployments', 'replicasets', 'daemonsets', 'statefulsets'], verbs: READ },
       { apiGroups: ['batch'], resources: ['jobs', 'cronjobs'], verbs: READ },
       // Who a signed-in person is: the system:auth-delegator way, as the in-cluster dashboard does.

@@ -3,6 +3,7 @@ import { headers } from 'next/headers';
 import { ChecklistPanel } from '@/components/migration/ChecklistPanel';
 import { ClusterLine } from '@/components/migration/ClusterLine';
 import { ExportLinks } from '@/components/migration/ExportLinks';
+import { ManifestCheck } from '@/components/migration/ManifestCheck';
 import { MigrationBoard } from '@/components/migration/MigrationBoard';
 import { MigrationPlansPanel } from '@/components/migration/plans/MigrationPlansPanel';
 import { ServerError } from '@/components/ui/ServerError';
@@ -41,6 +42,7 @@ export default async function MigrationPage() {
       <ChecklistPanel items={view.checklist} pspApiServed={view.pspApiServed} />
       <MigrationPlansPanel changes={changes} revision={source.revision()} />
       <MigrationBoard rows={rows} changes={changes} revision={source.revision()} />
+      <ManifestCheck namespaces={view.namespaces.map((r) => r.namespace)} serverMinor={view.serverMinor} />
     </main>
   );
 }

@@ -4,7 +4,7 @@ import { api, changeRequests, type ChangeRequest } from '@/lib/client/api';
 import { describeSubjects, serviceAccountsGroup, subjectsFromInput, SUPERUSER_GROUP, type SubjectInputKind } from '@/lib/plan/subject-input';
 
 type Target = SubjectInputKind | 'Workloads' | 'NamespaceServiceAccounts';
-const WORKLOAD_KINDS = ['DaemonSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob'];
+const WORKLOAD_KINDS = ['DaemonSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob', 'ReplicationController'];
 
 interface Props {
   psp: string;
@@ -110,7 +110,7 @@ export function AttachForm({ psp, namespaces, onSubmit }: Props) {
         </div>
       ) : (
         <ul className="max-h-40 overflow-auto rounded border border-slate-200 bg-white p-2" data-testid="attach-workloads">
-          {workloads.length === 0 && <li className="text-slate-700">No DaemonSet, Deployment, StatefulSet, Job or CronJob in {saNamespace}.</li>}
+          {workloads.length === 0 && <li className="text-slate-700">No DaemonSet, Deployment, StatefulSet, Job, CronJob or ReplicationController in {saNamespace}.</li>}
           {workloads.map((w) => {
             const key = `${w.kind}/${w.name}`;
             return (

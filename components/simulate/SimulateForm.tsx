@@ -92,7 +92,7 @@ export function SimulateForm({ namespaces, workloads, privileged, initialWorkloa
           {mode === 'manifest' ? (
             <>
               <textarea className="h-64 w-full rounded border border-slate-300 bg-white p-2 font-mono text-xs" spellCheck={false} value={manifest} onChange={(e) => setManifest(e.target.value)} data-testid="simulate-manifest" aria-label="Manifest YAML" />
-              <p className="text-xs text-slate-500">A Pod, a Deployment, DaemonSet, StatefulSet, Job, CronJob or ReplicaSet (its pod template), a PodTemplate, or a bare template with spec.containers.</p>
+              <p className="text-xs text-slate-500">A Pod, a Deployment, DaemonSet, StatefulSet, Job, CronJob, ReplicaSet or ReplicationController (its pod template), a PodTemplate, or a bare template with spec.containers.</p>
               <label className="flex items-center gap-2 text-sm">Namespace
                 <select className={input} value={namespace} onChange={(e) => setNamespace(e.target.value)} data-testid="simulate-namespace">
                   {namespaces.map((n) => <option key={n} value={n}>{n}</option>)}
@@ -108,7 +108,7 @@ export function SimulateForm({ namespaces, workloads, privileged, initialWorkloa
 
         <fieldset className="space-y-2 text-sm">
           <legend className="text-sm font-semibold">Who creates the pod (the requester)</legend>
-          {radio('controller', 'The workload\'s controller', 'Deployment → replicaset-controller, DaemonSet → daemon-set-controller, Job and CronJob → job-controller… A bare Pod has none.')}
+          {radio('controller', 'The workload\'s controller', 'Deployment → replicaset-controller, DaemonSet → daemon-set-controller, Job and CronJob → job-controller, ReplicationController → replication-controller… A bare Pod has none.')}
           {radio('user', 'A user', 'Someone running kubectl create; system:authenticated is added, as the authenticator does.')}
           {requesterMode === 'user' && (
             <div className="ml-6 flex flex-wrap gap-2">

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { aClusterRole, aClusterRoleBinding, aModel, aPsp, aRole, aRoleBinding, group, sa, useRule, user } from '../testing/builders';
 import { ALLOW_ALL, RUN_AS_ANY, aPod } from '../testing/pod-builders';
-import type { Workload } from '../model/types';
+import type { Binding, ClusterModel, Subject, Workload } from '../model/types';
+import { seededRandom } from '../testing/prng';
 import { canUse, indexAccess, usablePspNames } from './can-use';
 import { identityOfSubject, usableBy, whoCanUse } from './effective-access';
 import { controllerIdentity, podServiceAccountIdentity, serviceAccountRequesterIdentity, userIdentity } from './identity';
@@ -172,5 +173,77 @@ describe('simulateWorkloads', () => {
       ['Job', 'once', 'system:serviceaccount:kube-system:job-controller', false, null],
     ]);
     expect(simulateWorkloads(m, { namespace: 'elsewhere' })).toEqual([]);
+  });
+});
+
+describe('the subject index behind canUse and usablePspNames (property check on random RBAC)', () => {
+  const NAMESPACES = ['a', 'b', 'c'];
+  const PSPS = ['p1', 'p2', 'p3', 'p4'];
+  /** A small universe, so that subjects, groups and namespaces collide often. */
+  function randomRbac(seed: number): ClusterModel {
+    const rnd = seededRandom(seed);
+    const pick = <T,>(xs: readonly T[]) => xs[Math.floor(rnd() * xs.length)];
+    const rule = () => {
+      const r = rnd();
+      if (r < 0.15) return { apiGroups: ['policy'], resources: ['podsecuritypolicies'], verbs: ['use'] };
+      if (r < 0.25) return { apiGroups: ['*'], resources: ['*'], verbs: ['*'], resourceNames: [pick(PSPS)] };
+      if (r < 0.35) return { apiGroups: [''], resources: ['pods'], verbs: ['get'] };
+      return useRule(...PSPS.filter(() => rnd() < 0.4));
+    };
+    const subject = (): Subject => {
+      const r = rnd();
+      if (r < 0.35) return sa(rnd() < 0.2 ? undefined : pick(NAMESPACES), pick(['default', 'app']));
+      if (r < 0.7) return group(pick(['system:serviceaccounts', 'system:serviceaccounts:a', 'system:serviceaccounts:b', 'system:authenticated', 'ops', 'system:masters']));
+      if (r < 0.95) return user(pick(['alice', 'bob', 'system:serviceaccount:a:app']));
+      return { kind: 'Robot', name: 'x' } as unknown as Subject;
+    };
+    const subjects = () => Array.from({ length: 1 + Math.floor(rnd() * 3) }, subject);
+    const clusterRoles = Array.from({ length: 6 }, (_, i) => aClusterRole(`cr${i}`, Array.from({ length: 1 + Math.floor(rnd() * 2) }, rule)));
+    const roles = NAMESPACES.flatMap((ns) => Array.from({ length: 2 }, (_, i) => aRole(ns, `r${i}`, [rule()])));
+    return aModel({
+      psps: PSPS.map((p) => aPsp(p)),
+      clusterRoles,
+      roles,
+      clusterRoleBindings: Array.from({ length: 8 }, (_, i) => aClusterRoleBinding(`crb${i}`, `cr${Math.floor(rnd() * 7)}`, subjects())),
+      roleBindings: Array.from({ length: 12 }, (_, i) => {
+        const ns = pick(NAMESPACES);
+        return aRoleBinding(ns, `rb${i}`, rnd() < 0.5 ? { kind: 'Role', name: `r${Math.floor(rnd() * 3)}` } : { kind: 'ClusterRole', name: `cr${Math.floor(rnd() * 7)}` }, subjects());
+      }),
+    });
+  }
+  const identities = [
+    ...NAMESPACES.flatMap((ns) => [podServiceAccountIdentity(ns, 'default'), podServiceAccountIdentity(ns, 'app'), serviceAccountRequesterIdentity(ns, 'app')]),
+    userIdentity('alice'), userIdentity('bob', ['ops']), userIdentity('root', ['system:masters']), { user: '', groups: ['ops'] },
+  ];
+
+  it('answers with the same chains as walking every binding, and usablePspNames agrees, with or without a binding taken away', () => {
+    let allowed = 0;
+    let asked = 0;
+    for (let seed = 1; seed <= 25; seed++) {
+      const model = randomRbac(seed);
+      const index = indexAccess(model);
+      const bindings = [...model.clusterRoleBindings, ...model.roleBindings];
+      for (const id of identities) {
+        for (const ns of [...NAMESPACES, '', 'elsewhere']) {
+          const usable = usablePspNames(index, id, ns);
+          const removed = bindings[seed % bindings.length];
+          const isRemoved = (b: Binding) => b.kind === removed.kind && b.metadata.name === removed.metadata.name && b.metadata.namespace === removed.metadata.namespace;
+          const without = { ...model, clusterRoleBindings: model.clusterRoleBindings.filter((b) => b !== removed), roleBindings: model.roleBindings.filter((b) => b !== removed) };
+          const usableWithout = usablePspNames(index, id, ns, isRemoved);
+          for (const psp of [...PSPS, 'missing']) {
+            const scanned = canUse(model, id, psp, ns);
+            asked++;
+            if (scanned.allowed) allowed++;
+            expect(canUse(index, id, psp, ns), `seed ${seed} ${id.user} ${psp} ${ns}`).toEqual(scanned);
+            expect(canUse(index, id, psp, ns, { firstOnly: true }).chains, `seed ${seed} first`).toEqual(scanned.chains.slice(0, 1));
+            expect(usable.all || usable.names.has(psp), `seed ${seed} usable ${id.user} ${psp} ${ns}`).toBe(scanned.allowed);
+            expect(usableWithout.all || usableWithout.names.has(psp), `seed ${seed} without ${id.user} ${psp} ${ns}`).toBe(canUse(without, id, psp, ns).allowed);
+          }
+        }
+      }
+    }
+    // Meaningful only if both answers are common.
+    expect(allowed).toBeGreaterThan(asked / 5);
+    expect(allowed).toBeLessThan((asked * 4) / 5);
   });
 });

@@ -44,11 +44,6 @@ export interface AccessIndex {
   roles: RoleIndex;
   clusterRoleBindings: Binding[];
   roleBindingsByNamespace: Map<string, Binding[]>;
-  /**
-   * Bindings by the name a subject matches: `u:<user>` for User subjects and ServiceAccount
-   * subjects (as `system:serviceaccount:ns:name`), `g:<group>` for Group subjects; built lazily.
-   */
-  bySubject?: { cluster: Map<string, Binding[]>; namespaced: Map<string, Map<string, Binding[]>> };
 }
 
 /** Indexes a model once for many questions. */
@@ -105,7 +100,8 @@ export function canUse(
   const index = isIndex(model) ? model : indexAccess(model);
   if (identity.groups.includes(MASTERS)) return { allowed: true, chains: [{ via: 'system:masters', subject: { kind: 'Group', name: MASTERS } }] };
   const chains: GrantChain[] = [];
-  const bindings = [...index.clusterRoleBindings, ...(namespace ? index.roleBindingsByNamespace.get(namespace) ?? [] : [])];
+  // Built here for one question: scan. Given an index (many questions): only the bindings that name the identity, in the same order.
+  const bindings = isIndex(model) ? bindingsNaming(index, identity, namespace) : [...index.clusterRoleBindings, ...(namespace ? index.roleBindingsByNamespace.get(namespace) ?? [] : [])];
   for (const b of bindings) {
     chains.push(...chainsOfBinding(index, b, identity, pspName, !!opts.firstOnly));
     if (opts.firstOnly && chains.length) break;
@@ -114,9 +110,9 @@ export function canUse(
 }
 
 /**
- * The names of the PSPs an identity may use in a namespace, from one pass over the bindings (for
- * simulating many pods: each (identity, namespace) is resolved once). `all` means a rule with empty
- * resourceNames, or system:masters.
+ * The key a subject matches identities by: `u:<user>` for User subjects and ServiceAccount subjects
+ * (as `system:serviceaccount:ns:name`), `g:<group>` for Group subjects; none for a subject that
+ * matches nobody (what subjectMatches answers, as a lookup).
  */
 function subjectKeyForMatching(s: Subject, bindingNs: string | undefined): string | undefined {
   if (s.kind === 'User') return `u:${s.name}`;
@@ -128,53 +124,140 @@ function subjectKeyForMatching(s: Subject, bindingNs: string | undefined): strin
   return undefined;
 }
 
-function bySubject(index: AccessIndex): NonNullable<AccessIndex['bySubject']> {
-  if (index.bySubject) return index.bySubject;
-  const add = (map: Map<string, Binding[]>, key: string | undefined, b: Binding) => {
-    if (!key) return;
-    const list = map.get(key) ?? [];
-    if (list[list.length - 1] !== b) list.push(b);
-    map.set(key, list);
-  };
-  const cluster = new Map<string, Binding[]>();
-  for (const b of index.clusterRoleBindings) for (const s of b.subjects ?? []) add(cluster, subjectKeyForMatching(s, undefined), b);
-  const namespaced = new Map<string, Map<string, Binding[]>>();
-  for (const [ns, list] of index.roleBindingsByNamespace) {
-    const map = new Map<string, Binding[]>();
-    for (const b of list) for (const s of b.subjects ?? []) add(map, subjectKeyForMatching(s, ns), b);
-    namespaced.set(ns, map);
-  }
-  index.bySubject = { cluster, namespaced };
-  return index.bySubject;
+const identityKeys = (identity: Identity) => [`u:${identity.user}`, ...identity.groups.map((g) => `g:${g}`)];
+
+type Usable = { all: boolean; names: ReadonlySet<string> };
+const NOTHING: Usable = { all: false, names: new Set() };
+
+/**
+ * Bindings by the key their subjects match (positions in the index's lists, ascending), and what
+ * the bindings of one key grant, kept with the index: a question about one identity reads the few
+ * bindings naming it, and the PSPs granted to a group (system:serviceaccounts, one namespace's
+ * accounts) are resolved once for every member.
+ */
+interface SubjectIndex {
+  cluster: Map<string, number[]>;
+  namespaced: Map<string, Map<string, number[]>>;
+  clusterUsable: Map<string, Usable>;
+  namespacedUsable: Map<string, Map<string, Usable>>;
 }
 
-export function usablePspNames(index: AccessIndex, identity: Identity, namespace: string): { all: boolean; names: Set<string> } {
-  if (identity.groups.includes(MASTERS)) return { all: true, names: new Set() };
+const subjectIndexes = new WeakMap<AccessIndex, SubjectIndex>();
+
+function subjectIndex(index: AccessIndex): SubjectIndex {
+  let found = subjectIndexes.get(index);
+  if (found) return found;
+  const byKey = (bindings: Binding[], ns: string | undefined) => {
+    const map = new Map<string, number[]>();
+    bindings.forEach((b, i) => {
+      for (const s of b.subjects ?? []) {
+        const key = subjectKeyForMatching(s, ns);
+        if (!key) continue;
+        let list = map.get(key);
+        if (!list) map.set(key, (list = []));
+        if (list[list.length - 1] !== i) list.push(i);
+      }
+    });
+    return map;
+  };
+  found = {
+    cluster: byKey(index.clusterRoleBindings, undefined),
+    namespaced: new Map([...index.roleBindingsByNamespace].map(([ns, list]) => [ns, byKey(list, ns)])),
+    clusterUsable: new Map(),
+    namespacedUsable: new Map(),
+  };
+  subjectIndexes.set(index, found);
+  return found;
+}
+
+/** The positions of `keys` in `map`, merged: ascending, each once. */
+function positionsOf(map: Map<string, number[]> | undefined, keys: string[]): number[] {
+  let out: number[] | undefined;
+  let merged = false;
+  for (const k of keys) {
+    const list = map?.get(k);
+    if (!list?.length) continue;
+    if (!out) out = list;
+    else {
+      out = [...out, ...list];
+      merged = true;
+    }
+  }
+  if (!out) return [];
+  if (!merged) return out;
+  out.sort((a, b) => a - b);
+  return out.filter((p, i) => i === 0 || out![i - 1] !== p);
+}
+
+/** The bindings with a subject matching the identity, in the order the authorizer walks them (ClusterRoleBindings, then the namespace's RoleBindings). */
+function bindingsNaming(index: AccessIndex, identity: Identity, namespace: string): Binding[] {
+  const { cluster, namespaced } = subjectIndex(index);
+  const keys = identityKeys(identity);
+  const out = positionsOf(cluster, keys).map((i) => index.clusterRoleBindings[i]);
+  if (namespace) {
+    const list = index.roleBindingsByNamespace.get(namespace);
+    if (list) for (const i of positionsOf(namespaced.get(namespace), keys)) out.push(list[i]);
+  }
+  return out;
+}
+
+/** What the roles of these bindings let their subjects use. */
+function usableThrough(index: AccessIndex, bindings: Iterable<Binding>): Usable {
   const names = new Set<string>();
-  let all = false;
-  const { cluster, namespaced } = bySubject(index);
-  const keys = [`u:${identity.user}`, ...identity.groups.map((g) => `g:${g}`)];
-  const nsMap = namespace ? namespaced.get(namespace) : undefined;
-  const bindings = new Set(keys.flatMap((k) => [...(cluster.get(k) ?? []), ...(nsMap?.get(k) ?? [])]));
   for (const b of bindings) {
     const key = roleRefKey(b);
     const role = key ? index.roles.get(key) : undefined;
     for (const rule of role?.rules ?? []) {
       const requested = rule.resourceNames ?? [];
       if (requested.length === 0) {
-        if (ruleGrantsUseOfAny(rule)) all = true;
+        if (ruleGrantsUseOfAny(rule)) return { all: true, names: new Set() };
         continue;
       }
       for (const n of requested) if (ruleGrantsUse(rule, n)) names.add(n);
     }
-    if (all) break;
   }
-  return { all, names };
+  return names.size ? { all: false, names } : NOTHING;
+}
+
+function usableOfKey(index: AccessIndex, perKey: Map<string, Usable>, positions: Map<string, number[]> | undefined, bindings: Binding[] | undefined, key: string): Usable {
+  let usable = perKey.get(key);
+  if (!usable) {
+    const list = positions?.get(key);
+    perKey.set(key, (usable = list && bindings ? usableThrough(index, list.map((i) => bindings[i])) : NOTHING));
+  }
+  return usable;
+}
+
+/**
+ * The names of the PSPs an identity may use in a namespace (for simulating many pods: each
+ * (identity, namespace) is resolved once). `all` means a rule with empty resourceNames, or
+ * system:masters. `except`: bindings taken as absent (a fix that removes a grant). The answer is
+ * shared: read it, do not change it.
+ */
+export function usablePspNames(index: AccessIndex, identity: Identity, namespace: string, except?: (b: Binding) => boolean): Usable {
+  if (identity.groups.includes(MASTERS)) return { all: true, names: new Set() };
+  if (except) return usableThrough(index, bindingsNaming(index, identity, namespace).filter((b) => !except(b)));
+  const sub = subjectIndex(index);
+  let nsUsable = namespace ? sub.namespacedUsable.get(namespace) : undefined;
+  if (namespace && !nsUsable) sub.namespacedUsable.set(namespace, (nsUsable = new Map()));
+  const parts: Usable[] = [];
+  for (const key of identityKeys(identity)) {
+    const c = usableOfKey(index, sub.clusterUsable, sub.cluster, index.clusterRoleBindings, key);
+    const n = nsUsable ? usableOfKey(index, nsUsable, sub.namespaced.get(namespace), index.roleBindingsByNamespace.get(namespace), key) : NOTHING;
+    for (const u of [c, n]) {
+      if (u.all) return u;
+      if (u.names.size) parts.push(u);
+    }
+  }
+  if (parts.length <= 1) return parts[0] ?? NOTHING;
+  const names = new Set<string>();
+  for (const u of parts) for (const n of u.names) names.add(n);
+  return { all: false, names };
 }
 
 /** A memoised `isAuthorized` for many questions about the same model. */
 export function authorizationCache(index: AccessIndex): (identity: Identity, psp: string, namespace: string) => boolean {
-  const byIdentity = new Map<string, Map<string, { all: boolean; names: Set<string> }>>();
+  const byIdentity = new Map<string, Map<string, Usable>>();
   const keyOf = new WeakMap<Identity, string>();
   return (identity, psp, namespace) => {
     let key = keyOf.get(identity);

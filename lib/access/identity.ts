@@ -33,7 +33,7 @@ export function userIdentity(user: string, groups: string[] = []): Identity {
 }
 
 /** Which controller creates the pods of a workload kind (Deployments and CronJobs through their ReplicaSets and Jobs). */
-export const POD_CREATING_CONTROLLER: Partial<Record<WorkloadKind | 'ReplicationController', string>> = {
+export const POD_CREATING_CONTROLLER: Partial<Record<WorkloadKind, string>> = {
   Deployment: 'replicaset-controller',
   ReplicaSet: 'replicaset-controller',
   ReplicationController: 'replication-controller',
@@ -52,7 +52,7 @@ export interface ControllerOptions {
 }
 
 /** The requester PSP sees for a workload's pods; undefined for a bare Pod (its author is the requester). */
-export function controllerIdentity(kind: WorkloadKind | 'ReplicationController', opts: ControllerOptions = {}): Identity | undefined {
+export function controllerIdentity(kind: WorkloadKind, opts: ControllerOptions = {}): Identity | undefined {
   const controller = POD_CREATING_CONTROLLER[kind];
   if (!controller) return undefined;
   if (opts.useServiceAccountCredentials === false) return userIdentity('system:kube-controller-manager');

@@ -1,7 +1,6 @@
 import type { Pod } from '../admission/pod';
 import { WORKLOAD_KINDS, type Workload } from '../model/types';
 import { MAX_MANIFEST_DEPTH, metadataShapeErrors, podShapeErrors, tooDeep } from '../validation/pod-shape';
-import type { SimulatedWorkload } from './simulate-workload';
 
 /**
  * What a user pastes into the simulator, turned into what admission sees: a Pod, any pod-creating
@@ -13,10 +12,8 @@ import type { SimulatedWorkload } from './simulate-workload';
 export type Manifest = Record<string, unknown> & { kind?: string; metadata?: Record<string, unknown>; spec?: Record<string, unknown> };
 
 export type ManifestInput =
-  | { ok: true; workload: SimulatedWorkload }
+  | { ok: true; workload: Workload }
   | { ok: false; error: string };
-
-const KINDS = [...WORKLOAD_KINDS, 'ReplicationController'] as const;
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
@@ -58,7 +55,7 @@ export function workloadFromManifest(m: Manifest, namespace?: string): ManifestI
     // A bare template is created by nobody in particular: treat it as a Pod of the given requester.
     return { ok: true, workload: { apiVersion: 'v1', kind: 'Pod', metadata: { ...meta, name, namespace: ns }, spec: m.spec } };
   }
-  if (!(KINDS as readonly string[]).includes(m.kind)) return { ok: false, error: `Cannot simulate a ${m.kind}; give a Pod, a workload (${KINDS.join(', ')}) or a PodTemplate` };
+  if (!(WORKLOAD_KINDS as readonly string[]).includes(m.kind)) return { ok: false, error: `Cannot simulate a ${m.kind}; give a Pod, a workload (${WORKLOAD_KINDS.join(', ')}) or a PodTemplate` };
   if (!m.spec) return { ok: false, error: `The ${m.kind} has no spec` };
   if (!isObject(m.spec)) return { ok: false, error: 'spec: expected an object' };
   if (m.kind === 'Pod') {
@@ -72,7 +69,7 @@ export function workloadFromManifest(m: Manifest, namespace?: string): ManifestI
     const shape = podShapeErrors(found.template, path.join('.'));
     if (shape) return { ok: false, error: shape };
   }
-  return { ok: true, workload: { apiVersion: String(m.apiVersion ?? ''), kind: m.kind as SimulatedWorkload['kind'], metadata: { ...meta, name, namespace: ns }, spec: m.spec } };
+  return { ok: true, workload: { apiVersion: String(m.apiVersion ?? ''), kind: m.kind as Workload['kind'], metadata: { ...meta, name, namespace: ns }, spec: m.spec } };
 }
 
 /** The containers of a simulated pod, to reject a template with none before simulating. */

@@ -34,11 +34,8 @@ export interface WorkloadSimulation extends SelectionResult {
   refusedAfterPsp?: string[];
 }
 
-/** A model workload, or a ReplicationController (which the model does not list but the simulator takes). */
-export type SimulatedWorkload = Omit<Workload, 'kind'> & { kind: WorkloadKind | 'ReplicationController' };
-
 /** The pod a workload's controller creates (or the Pod itself). */
-export function podOfWorkload(w: SimulatedWorkload): Pod {
+export function podOfWorkload(w: Workload): Pod {
   const ns = w.metadata.namespace ?? 'default';
   if (w.kind === 'Pod') return { apiVersion: 'v1', kind: 'Pod', metadata: { ...w.metadata, namespace: ns }, spec: structuredClone(w.spec) as Pod['spec'] };
   const template = w.kind === 'CronJob' ? w.spec?.jobTemplate?.spec?.template : w.spec?.template;
@@ -57,7 +54,7 @@ export function podOfWorkload(w: SimulatedWorkload): Pod {
  * (`<template>-<set>-<ordinal>`), replacing a template volume of the same name (updateStorage in
  * pkg/controller/statefulset): a PSP without `persistentVolumeClaim` refuses such pods.
  */
-function withClaimVolumes(pod: Pod, w: SimulatedWorkload): void {
+function withClaimVolumes(pod: Pod, w: Workload): void {
   const claims: { metadata?: { name?: string } }[] = Array.isArray(w.spec?.volumeClaimTemplates) ? w.spec.volumeClaimTemplates : [];
   const names = claims.map((c) => c.metadata?.name).filter((n): n is string => !!n);
   if (names.length === 0) return;
@@ -125,13 +122,13 @@ export function simulatePod(
   };
 }
 
-export function simulateWorkload(model: ClusterModel, workload: SimulatedWorkload, opts: SimulateOptions & { context?: SimulationContext; diffEveryPolicy?: boolean } = {}): WorkloadSimulation {
+export function simulateWorkload(model: ClusterModel, workload: Workload, opts: SimulateOptions & { context?: SimulationContext; diffEveryPolicy?: boolean } = {}): WorkloadSimulation {
   const requester = workload.kind === 'Pod' ? opts.requester : controllerIdentity(workload.kind, opts);
   return simulatePod(model, podOfWorkload(workload), requester, { serviceAccountAdmission: opts.serviceAccountAdmission, context: opts.context, diffEveryPolicy: opts.diffEveryPolicy });
 }
 
 export interface WorkloadOutcome {
-  kind: SimulatedWorkload['kind'];
+  kind: WorkloadKind;
   namespace: string;
   name: string;
   serviceAccount?: string;
@@ -162,7 +159,7 @@ export function simulateWorkloads(model: ClusterModel, opts: ControllerOptions &
 }
 
 /** A workload's outcome as the namespaces view shows it: refused before, by or after PSP, or the PSP its pods get. */
-export function workloadOutcome(w: SimulatedWorkload, r: Omit<WorkloadSimulation, 'pod' | 'submittedPod'>): WorkloadOutcome {
+export function workloadOutcome(w: Workload, r: Omit<WorkloadSimulation, 'pod' | 'submittedPod'>): WorkloadOutcome {
   return {
     kind: w.kind, namespace: r.namespace, name: w.metadata.name, serviceAccount: r.serviceAccount, requester: r.requester?.user,
     allowed: r.allowed && !r.refusedBeforePsp && !r.refusedAfterPsp, psp: r.psp, mutated: r.mutations.length > 0,

@@ -16,13 +16,16 @@ export function workload(kind: WorkloadKind, name: string, podSpec: Partial<PodS
       return { apiVersion: 'batch/v1', kind, metadata, spec: { schedule: '0 * * * *', jobTemplate: { spec: { template: { ...template, spec: { restartPolicy: 'OnFailure', ...template.spec } } } } } };
     case 'Job':
       return { apiVersion: 'batch/v1', kind, metadata, spec: { template: { ...template, spec: { restartPolicy: 'Never', ...template.spec } } } };
+    case 'ReplicationController':
+      // core/v1: the selector is a plain label map.
+      return { apiVersion: 'v1', kind, metadata, spec: { selector: labels, template, ...(opts.extraSpec ?? {}) } };
     default:
       return { apiVersion: 'apps/v1', kind, metadata, spec: { selector: { matchLabels: labels }, template, ...(kind === 'StatefulSet' ? { serviceName: name } : {}), ...(opts.extraSpec ?? {}) } };
   }
 }
 
 
-const KINDS: WorkloadKind[] = ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob', 'Pod'];
+const KINDS: WorkloadKind[] = ['Deployment', 'DaemonSet', 'StatefulSet', 'ReplicaSet', 'Job', 'CronJob', 'ReplicationController', 'Pod'];
 
 /**
  * A namespace's worth of varied workloads, every one valid for the v1.24 API server (no nodes needed:

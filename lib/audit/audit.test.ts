@@ -187,6 +187,21 @@ describe('auditCluster: workloads no usable PSP admits', () => {
     // A host path needs no privileged container: host-network (not privileged) is enough.
     expect(f[1].fix?.request.body).toMatchObject({ psp: 'host-network', workloads: { items: [{ kind: 'Deployment', name: 'hostpath' }] } });
   });
+
+  it('a ReplicationController is a workload like the others: refused as replication-controller asks, its pods its own, its fix an attach the route takes', () => {
+    const rc: Workload = { ...deployment('ci', 'legacy', privilegedContainer), apiVersion: 'v1', kind: 'ReplicationController' };
+    const pod: Workload = {
+      apiVersion: 'v1', kind: 'Pod', spec: rc.spec.template.spec,
+      metadata: { name: 'legacy-x7k2p', namespace: 'ci', ownerReferences: [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'legacy', controller: true }] },
+    };
+    const m = { ...model, workloads: [rc, pod] };
+    const f = findings(m, 'workload-refused');
+    expect(f.map((x) => x.title)).toEqual(['ReplicationController ci/legacy would be refused']);
+    expect(f[0].evidence[0].text).toBe('pods "legacy-" is forbidden: PodSecurityPolicy: unable to admit pod: [spec.containers[0].securityContext.privileged: Invalid value: true: Privileged containers are not allowed]');
+    expect(f[0].fix?.request.body).toEqual({ psp: 'privileged', namespace: 'ci', workloads: { namespace: 'ci', items: [{ kind: 'ReplicationController', name: 'legacy' }] } });
+    expect(attachBodySchema.safeParse(f[0].fix?.request.body).success).toBe(true);
+    expect(auditCluster(m).workloads).toEqual({ simulated: 1, refused: 1 });
+  });
 });
 
 describe('auditCluster: grant hygiene', () => {

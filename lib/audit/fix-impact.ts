@@ -1,4 +1,4 @@
-import { canUse, subjectMatches, type GrantChain } from '../access/can-use';
+import { subjectMatches, usablePspNames } from '../access/can-use';
 import { podServiceAccountIdentity, type ControllerOptions, type Identity } from '../access/identity';
 import type { SimulationContext } from '../access/simulate-workload';
 import type { Binding, ClusterModel, Subject } from '../model/types';
@@ -36,25 +36,28 @@ function identitiesOf(sim: AuditedSimulation): Identity[] {
 }
 
 /**
- * Authorization once the subject is out of the binding: what holds now, minus the chains through
- * that binding that only the removed subject matched. Answers the same questions as an index of
+ * Authorization once the subject is out of the binding: an identity the removed subject matched
+ * (and no remaining subject of the binding does) is resolved again with that binding taken as
+ * absent; any other identity's answer is what holds now. Answers the same questions as an index of
  * the changed model, without building one per fix.
  */
 function authorizationWithout(context: SimulationContext, binding: Binding, subject: Subject): SimulationContext['isAuthorized'] {
   const scope = binding.kind === 'RoleBinding' ? binding.metadata.namespace : undefined;
   const remaining = (binding.subjects ?? []).filter((s) => !sameSubject(s, subject, scope));
-  const isRemoved = (c: GrantChain) => c.binding?.kind === binding.kind && c.binding.name === binding.metadata.name && (c.binding.namespace ?? undefined) === scope;
-  const memo = new Map<string, boolean>();
+  const isRemoved = (b: Binding) => b.kind === binding.kind && b.metadata.name === binding.metadata.name && (b.kind === 'RoleBinding' ? b.metadata.namespace : undefined) === scope;
+  const loses = (identity: Identity) => subjectMatches(subject, identity, scope) && !remaining.some((s) => subjectMatches(s, identity, scope));
+  const memo = new Map<Identity, Map<string, ReturnType<typeof usablePspNames> | null>>();
   return (identity, psp, namespace) => {
     if (!context.isAuthorized(identity, psp, namespace)) return false;
-    const key = `${identity.user}\u0000${identity.groups.join(',')}\u0000${psp}\u0000${namespace}`;
-    let allowed = memo.get(key);
-    if (allowed === undefined) {
-      const chains = canUse(context.index, identity, psp, namespace).chains;
-      allowed = chains.some((c) => c.via === 'system:masters' || !isRemoved(c) || remaining.some((s) => subjectMatches(s, identity, scope)));
-      memo.set(key, allowed);
+    let perNs = memo.get(identity);
+    if (!perNs) memo.set(identity, (perNs = new Map()));
+    let usable = perNs.get(namespace);
+    if (usable === undefined) {
+      // null: the removal does not reach this identity here (the binding is another namespace's, or names it otherwise too).
+      usable = (scope && namespace !== scope) || !loses(identity) ? null : usablePspNames(context.index, identity, namespace, isRemoved);
+      perNs.set(namespace, usable);
     }
-    return allowed;
+    return !usable || usable.all || usable.names.has(psp);
   };
 }
 
@@ -84,7 +87,7 @@ export function simulateFixImpact(model: ClusterModel, simulation: ClusterSimula
   const variant = JSON.stringify(['fix-impact', binding.kind, binding.metadata.namespace ?? '', binding.metadata.name, subject.kind, subject.namespace ?? '', subject.name]);
   const fix = simulation.simulator.derived(variant, () => {
     const context: SimulationContext = { ...simulation.context, isAuthorized: authorizationWithout(simulation.context, binding, subject) };
-    return { without: new WorkloadSimulator(model, context, opts), last: { candidates: [] as SimulatedWorkloadResult[], verdicts: [] as Verdict[] } };
+    return { without: new WorkloadSimulator(model, context, opts, simulation.simulator), last: { candidates: [] as SimulatedWorkloadResult[], verdicts: [] as Verdict[] } };
   });
   const verdictOf = (r: SimulatedWorkloadResult): Verdict => {
     const { sim } = r;

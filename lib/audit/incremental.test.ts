@@ -73,11 +73,14 @@ function randomEvents(seed: number, steps: number) {
   let n = 0;
   const events: Record<string, () => void> = {
     createPod: () => {
-      const ns = pick(namespaces());
-      const owned = rnd() < 0.5;
+      // Bare, owned by a ReplicaSet the model does not list, or by a ReplicationController it lists (in its namespace).
+      const rcs = [...store.workloads.values()].filter((w) => w.kind === 'ReplicationController');
+      const rc = rcs.length ? pick(rcs) : undefined;
+      const owner = pick([undefined, { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs' }, rc && { apiVersion: 'v1', kind: 'ReplicationController', name: rc.metadata.name }]);
+      const ns = owner?.kind === 'ReplicationController' ? rc!.metadata.namespace! : pick(namespaces());
       const pod: Workload = {
         apiVersion: 'v1', kind: 'Pod', spec: podSpec(ns),
-        metadata: { name: `pod-${n++}`, namespace: ns, ...(owned ? { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs', controller: true }] } : {}) },
+        metadata: { name: `pod-${n++}`, namespace: ns, ...(owner ? { ownerReferences: [{ ...owner, controller: true }] } : {}) },
       };
       store.workloads.set(`Pod/${keyOf(pod)}`, pod);
     },
@@ -92,6 +95,11 @@ function randomEvents(seed: number, steps: number) {
       const ns = pick(namespaces());
       const d: Workload = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: `deploy-${n++}`, namespace: ns }, spec: { template: { metadata: { labels: { a: 'b' } }, spec: podSpec(ns) } } };
       store.workloads.set(`Deployment/${keyOf(d)}`, d);
+    },
+    createReplicationController: () => {
+      const ns = pick(namespaces());
+      const rc: Workload = { apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: `rc-${n++}`, namespace: ns }, spec: { replicas: 1, template: { metadata: { labels: { a: 'b' } }, spec: podSpec(ns) } } };
+      store.workloads.set(`ReplicationController/${keyOf(rc)}`, rc);
     },
     changeRoleBinding: () => {
       const b = pick([...store.policy.get('roleBindings')!.values()]) as Binding;
@@ -132,8 +140,9 @@ function randomEvents(seed: number, steps: number) {
       store.setPolicy('serviceAccounts', { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'missing', namespace: ns } });
     },
   };
+  events.createReplicationController(); // one from the start, so that pods of an RC the model lists come up in every run
   // Pod and workload events are most of a real cluster's events.
-  const weighted = ['createPod', 'createPod', 'createPod', 'changeWorkload', 'changeWorkload', 'deleteWorkload', 'deleteWorkload', 'createDeployment', ...Object.keys(events)];
+  const weighted = ['createPod', 'createPod', 'createPod', 'changeWorkload', 'changeWorkload', 'deleteWorkload', 'deleteWorkload', 'createDeployment', 'createReplicationController', ...Object.keys(events)];
   return { store, steps: Array.from({ length: steps }, () => pick(weighted)).map((name) => ({ name, run: events[name] })) };
 }
 
@@ -149,11 +158,16 @@ describe('IncrementalAnalysis', () => {
       expect(analysis.audit(model), label).toEqual(auditCluster(model));
     };
     check('initial');
+    let rcWithPod = false;
     for (const [i, step] of steps.entries()) {
       step.run();
       model = store.model();
       check(`after event ${i}: ${step.name}`);
+      const rcs = new Set(model.workloads.filter((w) => w.kind === 'ReplicationController').map((w) => `${w.metadata.namespace}/${w.metadata.name}`));
+      rcWithPod ||= model.workloads.some((w) => w.metadata.ownerReferences?.some((o) => o.kind === 'ReplicationController' && rcs.has(`${w.metadata.namespace}/${o.name}`)));
     }
+    // The events reach the ReplicationController path: a listed RC stands for the pods it owns.
+    expect(rcWithPod).toBe(true);
   }, 120_000);
 
   it('simulates each workload as simulateWorkload does, each distinct case once', () => {

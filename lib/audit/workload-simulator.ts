@@ -1,9 +1,9 @@
 import { controllerIdentity, podServiceAccountIdentity, type ControllerOptions, type Identity } from '../access/identity';
-import { podOfWorkload, prepareForAdmission, type SimulationContext, type SimulatedWorkload, type WorkloadSimulation } from '../access/simulate-workload';
+import { podOfWorkload, prepareForAdmission, type SimulationContext, type WorkloadSimulation } from '../access/simulate-workload';
 import type { Container, Pod } from '../admission/pod';
 import { invalidAfterAdmission } from '../admission/pod-validation';
 import { selectPolicy, type PolicyChecks, type SelectionResult } from '../admission/select-policy';
-import type { ClusterModel } from '../model/types';
+import type { ClusterModel, Workload } from '../model/types';
 
 /**
  * Many workloads through admission against one policy state (PSPs, RBAC, ServiceAccounts), each
@@ -59,7 +59,7 @@ function containerShape(c: Container, tokenVolumes: Set<string>): Record<string,
  * StatefulSet's claim templates (they become volumes). Everything the pod PSP sees is a function of
  * these, up to names PSP does not read, so one key is one pod for PSP.
  */
-export function admissionShapeKey(workload: SimulatedWorkload, automountToken: boolean | undefined): string {
+export function admissionShapeKey(workload: Workload, automountToken: boolean | undefined): string {
   const isPod = workload.kind === 'Pod';
   const template = isPod ? workload : workload.kind === 'CronJob' ? workload.spec?.jobTemplate?.spec?.template : workload.spec?.template;
   const podSpec = (template?.spec ?? { containers: [] }) as Record<string, unknown>;
@@ -79,7 +79,7 @@ export function admissionShapeKey(workload: SimulatedWorkload, automountToken: b
 }
 
 /** The pod's name as the refusal quotes it: a Pod's own, or the controller's generateName. */
-function displayName(workload: SimulatedWorkload): string {
+function displayName(workload: Workload): string {
   return workload.kind === 'Pod' ? workload.metadata.name || (workload.metadata as { generateName?: string }).generateName || '' : `${workload.metadata.name}-`;
 }
 
@@ -94,22 +94,38 @@ interface CaseResult {
 
 const podsPrefix = (pod: Pod) => `pods ${JSON.stringify(pod.metadata.name || pod.metadata.generateName || '')}`;
 
-export class WorkloadSimulator {
-  private readonly cases = new Map<string, CaseResult>();
+/**
+ * What does not depend on authorization, only on the PSPs and ServiceAccounts: a case is keyed by
+ * the PSPs its identities may use, so a simulator of the same model under changed grants (a fix's
+ * impact) shares these with the one it varies, and simulates only the cases the change creates.
+ */
+interface SharedCases {
+  cases: Map<string, CaseResult>;
   /** Per pod shape: the pod (as the first workload of that shape submits it) and what each PSP does to it. */
-  private readonly shapes = new Map<string, { pod: Pod; checked: PolicyChecks }>();
+  shapes: Map<string, { pod: Pod; checked: PolicyChecks }>;
+  /** Each workload object's shape key. */
+  shapeKeys: WeakMap<object, string>;
+}
+
+export class WorkloadSimulator {
+  private readonly shared: SharedCases;
   private readonly grants = new Map<string, string>();
   private readonly results = new WeakMap<object, BulkSimulation>();
   /** Distinct cases simulated, for benchmarks. */
   get caseCount(): number {
-    return this.cases.size;
+    return this.shared.cases.size;
   }
 
   constructor(
     private readonly model: Pick<ClusterModel, 'psps' | 'serviceAccounts'>,
     readonly context: SimulationContext,
     private readonly opts: ControllerOptions = {},
-  ) {}
+    /** A simulator of the same PSPs and ServiceAccounts (under other grants) whose cases to share. */
+    variantOf?: WorkloadSimulator,
+  ) {
+    if (variantOf && (variantOf.model.psps !== model.psps || variantOf.model.serviceAccounts !== model.serviceAccounts)) throw new Error('a variant simulator needs the same PSPs and ServiceAccounts');
+    this.shared = variantOf?.shared ?? { cases: new Map(), shapes: new Map(), shapeKeys: new WeakMap() };
+  }
 
   private readonly derivedValues = new Map<string, unknown>();
 
@@ -132,7 +148,7 @@ export class WorkloadSimulator {
   }
 
   /** One workload's simulation; the same workload object is simulated once. */
-  simulate(workload: SimulatedWorkload): BulkSimulation {
+  simulate(workload: Workload): BulkSimulation {
     let r = this.results.get(workload);
     if (!r) this.results.set(workload, (r = this.compute(workload)));
     return r;
@@ -150,7 +166,7 @@ export class WorkloadSimulator {
     return bits;
   }
 
-  private compute(workload: SimulatedWorkload): BulkSimulation {
+  private compute(workload: Workload): BulkSimulation {
     const requester = workload.kind === 'Pod' ? undefined : this.identity(`controller\u0000${workload.kind}`, () => controllerIdentity(workload.kind, this.opts));
     const namespace = workload.metadata.namespace ?? 'default';
     const template = (workload.kind === 'Pod' ? workload.spec : workload.kind === 'CronJob' ? workload.spec?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec) as { serviceAccountName?: string; serviceAccount?: string } | undefined;
@@ -158,13 +174,15 @@ export class WorkloadSimulator {
     const saName = template?.serviceAccountName || template?.serviceAccount || 'default';
     const sa = this.identity(`${namespace}/${saName}`, () => podServiceAccountIdentity(namespace, saName))!;
     const accounts = this.context.accounts;
-    const shape = admissionShapeKey(workload, accounts.get(`${namespace}/${saName}`)?.automountServiceAccountToken);
+    const { cases, shapes, shapeKeys } = this.shared;
+    let shape = shapeKeys.get(workload);
+    if (shape === undefined) shapeKeys.set(workload, (shape = admissionShapeKey(workload, accounts.get(`${namespace}/${saName}`)?.automountServiceAccountToken)));
     const key = `${this.grantsOf(sa, requester, namespace)}\u0000${shape}`;
-    let found = this.cases.get(key);
+    let found = cases.get(key);
     if (!found) {
-      let pod = this.shapes.get(shape);
-      if (!pod) this.shapes.set(shape, (pod = { pod: prepareForAdmission(this.model, podOfWorkload(workload), true, accounts), checked: { byPsp: new Map() } }));
-      this.cases.set(key, (found = this.simulateCase(pod.pod, pod.checked, namespace, sa, requester)));
+      let pod = shapes.get(shape);
+      if (!pod) shapes.set(shape, (pod = { pod: prepareForAdmission(this.model, podOfWorkload(workload), true, accounts), checked: { byPsp: new Map() } }));
+      cases.set(key, (found = this.simulateCase(pod.pod, pod.checked, namespace, sa, requester)));
     }
     const prefix = `pods ${JSON.stringify(displayName(workload))}`;
     const message = found.messageTail === undefined ? undefined : found.named ? `${prefix}${found.messageTail}` : found.messageTail;

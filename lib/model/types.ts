@@ -124,7 +124,7 @@ export interface Namespace extends KubeObject {
   kind: 'Namespace';
 }
 
-export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'Pod'] as const;
+export const WORKLOAD_KINDS = ['Deployment', 'ReplicaSet', 'DaemonSet', 'StatefulSet', 'Job', 'CronJob', 'ReplicationController', 'Pod'] as const;
 export type WorkloadKind = (typeof WORKLOAD_KINDS)[number];
 
 /** A pod-creating object. `spec` is kept whole: the pod template is what admission would see. */

@@ -90,6 +90,30 @@ describe('buildBoard', () => {
     expect(row.pspGaps).toEqual([{ psp: 'defaults', gaps: [expect.objectContaining({ field: 'spec.allowedHostPaths', allowedAfter: 'any host path, writable, not only these prefixes' })] }]);
   });
 
+  it('a ReplicationController is a row\'s workload: its pods are its own, its refusals, PSP mutations and running pods\' changes are its', () => {
+    const psp = aPsp('defaults', { ...ALLOW_ALL, defaultAllowPrivilegeEscalation: false, allowPrivilegeEscalation: true });
+    const rc = { ...deploy('a', 'legacy', { securityContext: { capabilities: { add: ['NET_ADMIN'] } } }), apiVersion: 'v1', kind: 'ReplicationController' as const };
+    const pod: Workload = {
+      apiVersion: 'v1', kind: 'Pod', spec: { containers: [{ name: 'app', image: 'x', securityContext: { capabilities: { add: ['NET_ADMIN'] }, allowPrivilegeEscalation: false } }] },
+      metadata: { name: 'legacy-abcde', namespace: 'a', annotations: { 'kubernetes.io/psp': 'defaults' }, ownerReferences: [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'legacy', controller: true }] },
+    };
+    const model = aModel({
+      namespaces: [ns('a')], psps: [psp],
+      clusterRoles: [aClusterRole('use-defaults', [useRule('defaults')])],
+      clusterRoleBindings: [aClusterRoleBinding('all', 'use-defaults', [group('system:serviceaccounts')])],
+      workloads: [rc, pod],
+    });
+    const [row] = buildBoard({ model, serverMinor: 24, outcomes: pspOutcomes(model) }).namespaces;
+    expect(row.workloads).toBe(1);
+    expect(row.psps).toEqual(['defaults']);
+    expect(row.levels.baseline.violations.map((v) => v.workload)).toEqual(['ReplicationController/legacy']);
+    expect(row.mutations).toEqual([{ workload: 'ReplicationController/legacy', psp: 'defaults', changes: [expect.objectContaining({ path: 'spec.containers[0].securityContext.allowPrivilegeEscalation', after: false, templatePath: 'spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation' })] }]);
+    expect(row.podMutations).toEqual([{
+      namespace: 'a', pod: 'legacy-abcde', owner: 'ReplicationController/legacy', psp: 'defaults',
+      changes: [{ path: 'spec.containers[app].securityContext.allowPrivilegeEscalation', value: false, templatePath: 'spec.template.spec.containers[0].securityContext.allowPrivilegeEscalation' }],
+    }]);
+  });
+
   it('relabelers: update or patch on namespaces, cluster-wide or by a RoleBinding in the namespace, resourceNames respected', () => {
     const editNs = { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch'] };
     const model = aModel({

@@ -50,6 +50,20 @@ describe('runningPodMutations', () => {
     ]);
   });
 
+  it('a ReplicationController\'s pod: what PSP set, kept in the controller\'s spec.template', () => {
+    const out = runningPodMutations([
+      { ...owned('ReplicationController', 'legacy', undefined, { replicas: 1, selector: { app: 'x' }, template: tpl() }), apiVersion: 'v1' },
+      pod('legacy-x7k2p', { kind: 'ReplicationController', name: 'legacy' }, { containers: [{ name: 'app', securityContext: { runAsUser: 65534 } }], securityContext: { fsGroup: 2000 } }),
+    ]);
+    expect(out).toEqual([{
+      namespace: 'ns', pod: 'legacy-x7k2p', owner: 'ReplicationController/legacy', psp: 'restricted',
+      changes: [
+        { path: 'spec.securityContext.fsGroup', value: 2000, templatePath: 'spec.template.spec.securityContext.fsGroup' },
+        { path: 'spec.containers[app].securityContext.runAsUser', value: 65534, templatePath: 'spec.template.spec.containers[1].securityContext.runAsUser' },
+      ],
+    }]);
+  });
+
   it('the seccomp field and annotation are one setting; a default profile PSP added is a change', () => {
     const seccomp = { seccompProfile: { type: 'RuntimeDefault' } };
     const out = runningPodMutations([

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { WORKLOAD_KINDS } from '../model/types';
 import { PSP_TEMPLATES } from '../plan/templates';
 import { invalidBody, isDNS1123Label, isDNS1123Subdomain } from '../validation/names';
 
@@ -34,7 +35,7 @@ export const subjectSchema = z.discriminatedUnion('kind', [
   z.strictObject({ kind: z.literal('ServiceAccount'), name, namespace: dnsLabel }),
 ], { error: (issue) => (issue.code === 'invalid_union' ? 'subject.kind must be Group, User or ServiceAccount (with a namespace)' : undefined) });
 
-const workloadRef = z.strictObject({ kind: z.enum(['DaemonSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob', 'ReplicaSet', 'Pod']), name });
+const workloadRef = z.strictObject({ kind: z.enum(WORKLOAD_KINDS), name });
 
 export const attachBodySchema = z
   .strictObject({

@@ -2,11 +2,11 @@ import 'server-only';
 import { parse } from 'yaml';
 import { AppError } from '../errors';
 import { parseKey } from '../model/keys';
-import type { ClusterModel, Subject } from '../model/types';
+import type { ClusterModel, Subject, Workload } from '../model/types';
 import { whoCanUse, usableBy, identityOfSubject, groupCoverage } from '../access/effective-access';
 import { userIdentity } from '../access/identity';
 import { workloadFromManifest, type Manifest } from '../access/manifest';
-import { podOfWorkload, simulatePod, simulateWorkload, type SimulatedWorkload } from '../access/simulate-workload';
+import { podOfWorkload, simulatePod, simulateWorkload } from '../access/simulate-workload';
 import type { SimulateBody } from '../schemas/analysis';
 import type { ClusterSource } from './sources/source';
 import { analysisOf } from './workload-analysis';
@@ -29,7 +29,7 @@ export async function simulateView(source: ClusterSource, body: SimulateBody) {
   const model = await source.readModel();
   const requester = body.requester ? userIdentity(body.requester.user, body.requester.groups ?? []) : undefined;
   const controllerOpts = { useServiceAccountCredentials: body.useServiceAccountCredentials };
-  let workload: SimulatedWorkload | undefined;
+  let workload: Workload | undefined;
   if (body.workload) {
     const key = parseKey(body.workload);
     workload = key ? model.workloads.find((w) => w.kind === key.kind && (w.metadata.namespace ?? '') === (key.namespace ?? '') && w.metadata.name === key.name) : undefined;

@@ -26,6 +26,7 @@ export const RESOURCES: ResourceDef[] = [
   { kind: 'StatefulSet', group: 'apps', version: 'v1', resource: 'statefulsets', essential: false },
   { kind: 'Job', group: 'batch', version: 'v1', resource: 'jobs', essential: false },
   { kind: 'CronJob', group: 'batch', version: 'v1', resource: 'cronjobs', essential: false },
+  { kind: 'ReplicationController', group: '', version: 'v1', resource: 'replicationcontrollers', essential: false },
 ];
 
 export function apiVersionOf(def: ResourceDef): string {

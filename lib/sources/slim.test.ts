@@ -31,6 +31,11 @@ describe('slimForCache', () => {
     expect(out).toEqual({ kind: 'Deployment', metadata: { name: 'd' }, spec: {} });
   });
 
+  it('slims a ReplicationController as the other workload kinds (a list item without kind included)', () => {
+    const rc = { metadata: { name: 'r', managedFields: [{ manager: 'm' }], annotations: { [LAST_APPLIED_ANNOTATION]: '{}' } }, spec: { replicas: 2, template: { spec: { containers: [] } } }, status: { replicas: 2 } };
+    expect(slimForCache(structuredClone(rc), 'ReplicationController')).toEqual({ metadata: { name: 'r' }, spec: rc.spec });
+  });
+
   it('keeps the annotations and status of policy objects (an edit writes back what it was shown)', () => {
     const psp = { kind: 'PodSecurityPolicy', metadata: { name: 'p', annotations: { [LAST_APPLIED_ANNOTATION]: '{}' }, managedFields: [] }, spec: {} };
     const ns = { kind: 'Namespace', metadata: { name: 'n' }, status: { phase: 'Active' } };

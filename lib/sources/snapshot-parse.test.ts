@@ -48,6 +48,23 @@ describe('modelFromSnapshotFiles', () => {
     expect(m.warnings).toEqual([{ code: 'unknown-kind', message: 'Skipped 3 object(s) of kinds the dashboard does not read: ConfigMap (2), Service (1)' }]);
   });
 
+  it('reads ReplicationControllers as workloads, from kubectl get rc -o yaml (a ReplicationControllerList)', () => {
+    const text = `apiVersion: v1
+kind: ReplicationControllerList
+items:
+- metadata: {name: legacy, namespace: web}
+  spec:
+    replicas: 0
+    selector: {app: legacy}
+    template:
+      metadata: {labels: {app: legacy}}
+      spec: {containers: [{name: app, image: nginx}]}
+`;
+    const m = modelFromSnapshotFiles([{ name: 'rc.yaml', text }], source);
+    expect(m.warnings).toEqual([]);
+    expect(m.workloads.map((w) => [w.kind, w.metadata.namespace, w.metadata.name, w.spec.replicas])).toEqual([['ReplicationController', 'web', 'legacy', 0]]);
+  });
+
   it('rejects an invalid object of a known kind, naming where it is', () => {
     expect(() => modelFromSnapshotFiles([{ name: 'f.yaml', text: 'kind: RoleBinding\nmetadata: {name: b}\nsubjects: []\n' }], source)).toThrow(
       /^f\.yaml, document 1: RoleBinding is invalid: roleRef/,

@@ -12,8 +12,6 @@ import type { Evidence, Finding, Fix } from '../types';
  * per namespace and per the PSP that would admit them, so that one attach fixes a group.
  */
 
-const ATTACHABLE = new Set(['DaemonSet', 'Deployment', 'StatefulSet', 'Job', 'CronJob', 'ReplicaSet', 'Pod']);
-
 /** How permissive a PSP is: critical settings first, then the rest. */
 function permissiveness(psp: Psp): number {
   const settings = privilegedSettings(psp.spec ?? {});
@@ -47,8 +45,8 @@ function evaluationsEvidence(evaluations: PolicyEvaluation[], maxEvidence: numbe
 const label = (r: SimulatedWorkloadResult) => `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`;
 
 function attachFix(psp: Psp, namespace: string, group: SimulatedWorkloadResult[]): Fix | undefined {
-  // The attach route takes at most 500 workloads at a time.
-  const items = group.filter((r) => ATTACHABLE.has(r.workload.kind)).slice(0, 500).map((r) => ({ kind: r.workload.kind, name: r.workload.metadata.name }));
+  // The attach route takes at most 500 workloads at a time, of any workload kind the model lists.
+  const items = group.slice(0, 500).map((r) => ({ kind: r.workload.kind, name: r.workload.metadata.name }));
   if (items.length === 0) return undefined;
   const name = psp.metadata.name;
   const privileged = isPrivilegedPsp(psp.spec ?? {});
