@@ -67,7 +67,7 @@ test.describe.serial('the header\'s context picker on two real clusters', () => 
   test('switch by keyboard: the graph and the PSP list show the other cluster, then the first again', async ({ page }) => {
     await page.goto(`${BASE}/?view=graph`);
     await expect(picker(page)).toHaveValue('old');
-    await expect(page.getByTestId('context-state')).toHaveText('· live');
+    await expect(page.getByTestId('context-state')).toHaveAttribute('data-state', 'live');
     await expect(page.locator('[data-testid="graph-node"][data-name="old-only"]').first()).toBeVisible();
 
     await switchByKeyboard(page, 'ArrowDown', 'switch-button');
@@ -79,7 +79,7 @@ test.describe.serial('the header\'s context picker on two real clusters', () => 
     await page.goto(`${BASE}/?view=graph`);
     await expect(page.locator('[data-testid="graph-node"][data-name="current-leftover"]').first()).toBeVisible();
     await expect(page.locator('[data-testid="graph-node"][data-name="old-only"]')).toHaveCount(0);
-    await expect(page.getByTestId('context-state')).toHaveText('· live');
+    await expect(page.getByTestId('context-state')).toHaveAttribute('data-state', 'live');
     await page.goto(`${BASE}/psps`);
     await expect(page.locator('main')).not.toContainText('old-only');
 

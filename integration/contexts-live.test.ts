@@ -96,11 +96,9 @@ describe.runIf(run)('kubeconfig contexts on two real API servers (v1.24 and v1.3
     expect(oldSource).toBe(startSource());
     expect(contextSources()!.stateOf('old')).toBe('live');
     const revision = oldSource.revision();
-    const t0 = performance.now();
     const body = await (await call(getCluster, 'GET', '/api/v1/cluster', { page: 'old', cookie })).json();
     expect(body.source.serverVersion).toBe(old.serverVersion);
     expect(oldSource.revision()).toBe(revision);
-    expect(performance.now() - t0).toBeLessThan(5_000);
     expect((await call(getObject, 'GET', `/api/v1/objects?id=${encodeURIComponent('ClusterRole//only-in-old')}`, { page: 'old', cookie })).status).toBe(200);
     expect(contextSources()!.list().map((c) => c.state)).toEqual(['live', 'live']);
   });

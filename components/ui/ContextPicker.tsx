@@ -32,7 +32,7 @@ const POLL_MS = 5_000;
  * loads the page again from the start: nothing prepared on the old context survives the switch.
  * The state beside it is the selected context's source (loading, live, unreachable).
  */
-export function ContextPicker({ initial }: { initial: ContextsView }) {
+export function ContextPicker({ initial, version }: { initial: ContextsView; version?: string }) {
   const [view, setView] = useState(initial);
   const [choice, setChoice] = useState(initial.selected ?? '');
   const [busy, setBusy] = useState(false);
@@ -71,8 +71,9 @@ export function ContextPicker({ initial }: { initial: ContextsView }) {
     <span className="flex min-w-0 items-center gap-1" data-testid="context-picker-group">
       <select
         aria-label="Kubeconfig context"
+        title={`Kubeconfig context ${shown}${version ? `, API server ${version}` : ''}`}
         data-testid="context-picker"
-        className="min-w-16 max-w-56 truncate rounded border border-slate-300 bg-white px-1 py-0.5 font-medium text-slate-900"
+        className="min-w-24 max-w-40 truncate rounded border border-slate-300 bg-white px-1 py-0.5 font-medium text-slate-900 xl:max-w-56"
         value={choice}
         disabled={busy}
         onChange={(e) => setChoice(e.target.value)}
@@ -91,11 +92,15 @@ export function ContextPicker({ initial }: { initial: ContextsView }) {
       </select>
       {choice !== shown && (
         <button type="button" onClick={() => void switchTo()} disabled={busy} data-testid="context-switch"
-          className="rounded bg-indigo-700 px-2 py-0.5 text-xs font-semibold text-white hover:bg-indigo-800">
+          className="shrink-0 rounded bg-indigo-700 px-2 py-0.5 text-xs font-semibold text-white hover:bg-indigo-800">
           {busy ? 'Switching…' : 'Switch'}
         </button>
       )}
-      <span role="status" data-testid="context-state" className={STATE_CLASS[state]}>· {STATE_LABEL[state]}</span>
+      {/* Below 1280 px a coloured dot (the words stay for screen readers and in its title). */}
+      <span role="status" data-testid="context-state" data-state={state} title={`Context ${shown}: ${STATE_LABEL[state]}`} className={`shrink-0 ${STATE_CLASS[state]}`}>
+        <span aria-hidden="true" className="xl:hidden">●</span>
+        <span className="sr-only xl:not-sr-only">· {STATE_LABEL[state]}</span>
+      </span>
       {error && <span role="alert" className="max-w-64 truncate text-xs text-red-700" title={error}>{error}</span>}
     </span>
   );

@@ -55,9 +55,10 @@ export function SourceHeader({ source, actor, contexts }: { source: SourceInfo; 
         {source.readOnly && <ReadOnlyBadge />}
         <span className="hidden text-slate-500 xl:inline">{KIND_LABEL[source.kind]}:</span>
         {contexts?.switchable
-          ? <ContextPicker initial={contexts} />
+          ? <ContextPicker initial={contexts} version={source.serverVersion} />
           : <span className="min-w-16 max-w-72 truncate font-medium" title={`${KIND_LABEL[source.kind]}: ${source.name}`}>{source.name}</span>}
-        {source.serverVersion ? <span className="text-slate-500">· {source.serverVersion}</span> : source.kind === 'live' ? <span className="text-slate-500">· version unknown</span> : null}
+        {/* With the picker the version gives way below 1280 px (the picker's title says it). */}
+        {source.serverVersion ? <span className={`text-slate-500 ${contexts?.switchable ? 'hidden xl:inline' : ''}`}>· {source.serverVersion}</span> : source.kind === 'live' ? <span className={`text-slate-500 ${contexts?.switchable ? 'hidden xl:inline' : ''}`}>· version unknown</span> : null}
         {!contexts?.switchable && <span data-testid="source-state" className={source.kind !== 'live' ? 'hidden text-slate-600 xl:inline' : source.state === 'live' ? 'text-emerald-700' : source.state === 'syncing' ? 'text-slate-500' : 'font-medium text-red-700'}>· {state}</span>}
         {!source.readOnly && <ActorBadge actor={actor} />}
       </div>
