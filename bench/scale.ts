@@ -39,6 +39,7 @@ const cluster = values.kubeconfig ? undefined : await startCluster({ version: '1
 try {
   const kubeconfig = values.kubeconfig ?? cluster!.kubeconfigPath;
   const conn = KubeConnection.load({ kubeconfig, context: 'admin' });
+  conn.keepAliveWrites = true;
   const plan = planScaleCluster(shape);
   log(`Scale ${scale}: ${shape.namespaces} namespaces, ${shape.deployments} Deployments and ReplicaSets, ${totalPods(shape)} pods (${shape.replicaSetPods} ReplicaSet, ${shape.daemonSets}×${shape.nodes} DaemonSet, ${shape.barePods} bare), ${shape.rbac.psps} PSPs, ${shape.rbac.clusterRoles + shape.rbac.roles} roles, ${shape.rbac.clusterRoleBindings + shape.rbac.roleBindings} bindings, ${shape.rbac.serviceAccounts} ServiceAccounts`);
   const loaded = (await conn.request('GET', loadedMarkerPath())).status === 200;

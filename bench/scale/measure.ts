@@ -15,6 +15,7 @@ import { alternately, liveFirstLoad } from '../live-first-load';
 
 const { values } = parseArgs({ options: { kubeconfig: { type: 'string' }, rounds: { type: 'string', default: '3' }, 'churn-seconds': { type: 'string', default: '300' }, rate: { type: 'string', default: '20' } } });
 const conn = KubeConnection.load({ kubeconfig: values.kubeconfig, context: 'admin' });
+conn.keepAliveWrites = true;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 const mib = (b: number) => b / 1024 / 1024;

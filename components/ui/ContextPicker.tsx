@@ -66,7 +66,8 @@ export function ContextPicker({ initial, version }: { initial: ContextsView; ver
     }
   };
 
-  const state = view.contexts.find((c) => c.name === shown)?.state ?? 'loading';
+  const selected = view.contexts.find((c) => c.name === shown);
+  const state = selected?.state ?? 'loading';
   return (
     <span className="flex min-w-0 items-center gap-1" data-testid="context-picker-group">
       <select
@@ -85,7 +86,7 @@ export function ContextPicker({ initial, version }: { initial: ContextsView; ver
         }}
       >
         {view.contexts.map((c) => (
-          <option key={c.name} value={c.name} title={`cluster ${c.cluster}, user ${c.user}${c.namespace ? `, namespace ${c.namespace}` : ''}`}>
+          <option key={c.name} value={c.name} title={`cluster ${c.cluster}, user ${c.user}${c.namespace ? `, namespace ${c.namespace}` : ''}${c.reason ? `; ${c.reason}` : ''}`}>
             {c.name}{c.name === shown ? '' : ` (${STATE_LABEL[c.state]})`}
           </option>
         ))}
@@ -97,7 +98,7 @@ export function ContextPicker({ initial, version }: { initial: ContextsView; ver
         </button>
       )}
       {/* Below 1280 px a coloured dot (the words stay for screen readers and in its title). */}
-      <span role="status" data-testid="context-state" data-state={state} title={`Context ${shown}: ${STATE_LABEL[state]}`} className={`shrink-0 ${STATE_CLASS[state]}`}>
+      <span role="status" data-testid="context-state" data-state={state} title={`Context ${shown}: ${STATE_LABEL[state]}${selected?.reason ? ` (${selected.reason})` : ''}`} className={`shrink-0 ${STATE_CLASS[state]}`}>
         <span aria-hidden="true" className="xl:hidden">●</span>
         <span className="sr-only xl:not-sr-only">· {STATE_LABEL[state]}</span>
       </span>

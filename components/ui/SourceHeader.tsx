@@ -8,7 +8,7 @@ import type { ContextsView } from '@/lib/client/api';
 const STATE_LABEL: Record<SourceInfo['state'], string> = {
   live: 'live · watching',
   syncing: 'reading…',
-  degraded: 'some kinds cannot be read',
+  degraded: 'degraded · some kinds missing or behind',
   unreachable: 'unreachable',
   static: 'static file',
 };
@@ -59,7 +59,7 @@ export function SourceHeader({ source, actor, contexts }: { source: SourceInfo; 
           : <span className="min-w-16 max-w-72 truncate font-medium" title={`${KIND_LABEL[source.kind]}: ${source.name}`}>{source.name}</span>}
         {/* With the picker the version gives way below 1280 px (the picker's title says it). */}
         {source.serverVersion ? <span className={`text-slate-500 ${contexts?.switchable ? 'hidden xl:inline' : ''}`}>· {source.serverVersion}</span> : source.kind === 'live' ? <span className={`text-slate-500 ${contexts?.switchable ? 'hidden xl:inline' : ''}`}>· version unknown</span> : null}
-        {!contexts?.switchable && <span data-testid="source-state" className={source.kind !== 'live' ? 'hidden text-slate-600 xl:inline' : source.state === 'live' ? 'text-emerald-700' : source.state === 'syncing' ? 'text-slate-500' : 'font-medium text-red-700'}>· {state}</span>}
+        {!contexts?.switchable && <span data-testid="source-state" title={source.stateReason} className={source.kind !== 'live' ? 'hidden text-slate-600 xl:inline' : source.state === 'live' ? 'text-emerald-700' : source.state === 'syncing' ? 'text-slate-500' : 'font-medium text-red-700'}>· {state}</span>}
         {!source.readOnly && <ActorBadge actor={actor} />}
       </div>
     </header>

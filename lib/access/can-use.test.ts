@@ -76,6 +76,7 @@ describe('controller identities', () => {
     ['DaemonSet', 'system:serviceaccount:kube-system:daemon-set-controller'],
     ['Job', 'system:serviceaccount:kube-system:job-controller'],
     ['CronJob', 'system:serviceaccount:kube-system:job-controller'],
+    ['ReplicationController', 'system:serviceaccount:kube-system:replication-controller'],
   ] as const)('%s pods are created by %s', (kind, user) => {
     expect(controllerIdentity(kind)).toEqual({ user, groups: ['system:serviceaccounts', 'system:serviceaccounts:kube-system', 'system:authenticated'] });
   });

@@ -148,6 +148,8 @@ export interface SourceInfo {
    * cannot be read; unreachable: the API server does not answer; static: a file.
    */
   state: 'live' | 'syncing' | 'degraded' | 'unreachable' | 'static';
+  /** Why the state is not `live` (which kinds, what failed), when there is something to say. */
+  stateReason?: string;
   readOnly: boolean;
   /** Why this source was chosen, when it was not asked for (the demo when no kubeconfig exists). */
   note?: string;

@@ -79,7 +79,8 @@ describe('/api/v1/contexts with a kubeconfig of two contexts', () => {
       switchable: true,
       selected: 'alpha',
       contexts: [
-        { name: 'alpha', cluster: 'cluster-alpha', user: 'admin-alpha', current: true, start: true, selected: true, state: expect.any(String) },
+        // Its API server does not answer: the state (and a reason, once it has one) may be any.
+        expect.objectContaining({ name: 'alpha', cluster: 'cluster-alpha', user: 'admin-alpha', current: true, start: true, selected: true, state: expect.any(String) }),
         { name: 'beta team', cluster: 'cluster-beta', user: 'admin-beta', namespace: 'team-b', current: false, start: false, selected: false, state: 'not-started' },
       ],
     });

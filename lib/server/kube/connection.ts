@@ -56,8 +56,10 @@ export function inClusterAvailable(env: NodeJS.ProcessEnv = process.env): boolea
 
 /** A cluster endpoint plus the dashboard's own credentials, loaded from kubeconfig or in-cluster config. */
 export class KubeConnection {
-  /** Keep-alive agents by the TLS credentials they present (see `reuseAgent`). */
+  /** Keep-alive agents by the TLS credentials they present (see `chooseAgent`). */
   private readonly agents = new Map<string, https.Agent>();
+  /** Writes reuse connections too: for bulk writers (the benchmarks), never for the dashboard's changes. */
+  keepAliveWrites = false;
 
   private constructor(private readonly kc: KubeConfig, readonly info: KubeConnectionInfo) {}
 
@@ -86,7 +88,7 @@ export class KubeConnection {
     return new KubeConnection(kc, { server: cluster.server.replace(/\/$/, ''), context: file ? kc.getCurrentContext() : 'in-cluster', user: kc.getCurrentUser()?.name, kubeconfigPath: file, inCluster: !file });
   }
 
-  private async requestOptions(identity: Identity, headers: Record<string, string>): Promise<https.RequestOptions> {
+  private async requestOptions(method: string, identity: Identity, headers: Record<string, string>): Promise<https.RequestOptions> {
     const opts: https.RequestOptions = { headers: { Accept: 'application/json', ...headers } };
     await this.kc.applyToHTTPSOptions(opts);
     const h = opts.headers as Record<string, string | string[]>;
@@ -100,20 +102,27 @@ export class KubeConnection {
       h['Impersonate-User'] = identity.user;
       if (identity.groups?.length) h['Impersonate-Group'] = identity.groups;
     }
-    this.reuseAgent(opts);
+    this.chooseAgent(opts, method);
     return opts;
   }
 
   /**
-   * client-node makes a new https.Agent on every call, so every request paid a TCP and TLS
-   * handshake (about 4 ms of CPU on each side here; the bench's writers spent most of their time
-   * on it) and a user's token request still presented our client certificate, which the agent
-   * carried. One keep-alive agent per set of TLS credentials instead. Proxied clusters keep
-   * client-node's agent.
+   * client-node makes a new https.Agent on every call, with our TLS credentials in it: every
+   * request paid a TCP and TLS handshake (about 4 ms of CPU on each side here), and a request with
+   * a user's token still presented our client certificate. So the agent is made here from the
+   * credentials this identity presents. Reads (GET: lists, watches, probes) share one keep-alive
+   * agent. Writes get a fresh connection each, unless `keepAliveWrites`: a write sent on an open
+   * connection to a frozen API server is delivered when it resumes, after the request has timed
+   * out, where a new connection's TLS handshake never completes and the write is never sent (the
+   * applier's read-back relies on that). Proxied clusters keep client-node's agent.
    */
-  private reuseAgent(opts: https.RequestOptions): void {
+  private chooseAgent(opts: https.RequestOptions, method: string): void {
     if (this.kc.getCurrentCluster()?.proxyUrl || !(opts.agent instanceof https.Agent)) return;
     const tls = { ca: opts.ca, cert: opts.cert, key: opts.key, pfx: opts.pfx, passphrase: opts.passphrase, rejectUnauthorized: opts.rejectUnauthorized, servername: opts.servername };
+    if (method !== 'GET' && !this.keepAliveWrites) {
+      opts.agent = new https.Agent(tls);
+      return;
+    }
     const key = JSON.stringify(tls);
     let agent = this.agents.get(key);
     if (!agent) this.agents.set(key, (agent = new https.Agent({ ...tls, keepAlive: true })));
@@ -127,7 +136,7 @@ export class KubeConnection {
    * `idleTimeoutMs`: for streams, the longest silence.
    */
   private open(method: string, apiPath: string, identity: Identity, body: string | undefined, limit: { deadlineMs?: number; idleTimeoutMs?: number }, headers: Record<string, string> = {}) {
-    return this.requestOptions(identity, body ? { 'Content-Type': 'application/json', ...headers } : headers).then(
+    return this.requestOptions(method, identity, body ? { 'Content-Type': 'application/json', ...headers } : headers).then(
       (opts) =>
         new Promise<{ res: http.IncomingMessage; done: () => void }>((resolve, reject) => {
           const url = new URL(this.info.server + apiPath);

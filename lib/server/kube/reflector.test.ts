@@ -230,14 +230,15 @@ describe('Reflector', () => {
     expect(s.r.stats.lists).toBe(1);
   });
 
-  it('reports unreachable while watches cannot be opened, and counts a retry of the same failure as no change', async () => {
+  it('reports lagging (cache kept, reason given) while watches cannot be opened, and counts a retry of the same failure as no change', async () => {
     const s = setup();
     const { stream } = await listed(s);
     stream.drop();
     await s.clock.advance(1_000);
     (await s.kube.next()).fail(new AppError('unreachable', 'connect ECONNREFUSED'));
     await settle();
-    expect(s.r.state).toMatchObject({ phase: 'failed', error: { code: 'unreachable' } });
+    expect(s.r.state).toMatchObject({ phase: 'lagging', error: { code: 'unreachable', message: 'connect ECONNREFUSED' } });
+    expect(s.r.items.size).toBe(2);
     const generation = s.r.generation;
     await s.clock.advance(2_000);
     (await s.kube.next()).fail(new AppError('unreachable', 'connect ECONNREFUSED'));
@@ -252,7 +253,10 @@ describe('Reflector', () => {
     stream.end();
     const hung = await s.kube.next();
     await s.clock.advance(15_000);
-    expect(s.r.state).toMatchObject({ phase: 'failed', error: { code: 'unreachable' } });
+    // Not `failed`: one watch without an answer is no proof that the server is down (the live
+    // source's probe decides that), and the cache is still the last one seen.
+    expect(s.r.state).toMatchObject({ phase: 'lagging', error: { code: 'unreachable', message: expect.stringContaining('did not answer a watch of roles within 15 s') } });
+    expect(s.r.items.size).toBe(2);
     const late = hung.open();
     await settle();
     expect(late.destroyed).toBe(true);

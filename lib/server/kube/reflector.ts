@@ -13,6 +13,15 @@ export type ReflectorState =
   | { phase: 'synced' }
   /** The API does not exist on this server (PSP on v1.25+). */
   | { phase: 'absent' }
+  /**
+   * It has a cache (from a list and the watch after it) but cannot follow changes just now: a
+   * watch or relist failed for a reason of transport (no answer in time, connection refused or
+   * reset, 429). What it holds may be out of date; it retries from its resourceVersion. One request
+   * that got no answer in time says nothing about the API server as a whole (under load a watch can
+   * take longer than its open timeout while everything else is answered): whether the server
+   * answers is the live source's `/readyz` probe's to say, not this.
+   */
+  | { phase: 'lagging'; error: AppError }
   | { phase: 'failed'; error: AppError };
 
 /** The part of a watch response the reflector reads: node's IncomingMessage, or a test's fake. */
@@ -157,8 +166,9 @@ const DEFAULTS = {
  *   connection drops, or it stalls, it is re-opened from the last resourceVersion: no relist. Only
  *   410 Gone relists.
  * - Failures back off 1 s → 30 s with jitter (Backoff); 429 waits at least its Retry-After.
- * - While it cannot reach the server it reports `failed` (unreachable) but keeps its items and
- *   resourceVersion, so the server's return costs a watch, not a list.
+ * - While a watch cannot be opened (or a relist fails) for a reason of transport, it reports
+ *   `lagging` with the reason, keeps its items and resourceVersion (the server's return costs a
+ *   watch, not a list), and leaves it to the live source's probe to say whether the server answers.
  */
 export class Reflector {
   /** The cache, `namespace/name` → object; replaced whole by a list, changed in place by watch events. */
@@ -169,6 +179,8 @@ export class Reflector {
   /** Counters, for tests and diagnostics. */
   readonly stats = { lists: 0, watches: 0, stalls: 0 };
   private resourceVersion = '';
+  /** A list has succeeded once: from then on a failure of transport leaves a cache, `lagging`, not `failed`. */
+  private listedOnce = false;
   /** The last relist's RV was unavailable (410/too large): list from etcd next (client-go's isLastSyncResourceVersionUnavailable). */
   private rvUnavailable = false;
   /** The server paginated a list: keep the limit on relists (client-go's paginatedResult). */
@@ -232,10 +244,11 @@ export class Reflector {
 
   private fail(e: unknown) {
     const error = isAppError(e) ? e : new AppError('internal', `Reading ${this.def.resource} failed: ${(e as Error).message}`);
+    const phase = this.listedOnce && error.code === 'unreachable' ? 'lagging' : 'failed';
     const was = this.state;
     // The same failure again (each retry of a server that stays down) is no change for the readers.
-    if (was.phase === 'failed' && was.error.code === error.code && was.error.message === error.message) this.state = { phase: 'failed', error };
-    else this.setState({ phase: 'failed', error });
+    if (was.phase === phase && was.error.code === error.code && was.error.message === error.message) this.state = { phase, error };
+    else this.setState({ phase, error });
     this.resolveFirstSync();
   }
 
@@ -327,6 +340,7 @@ export class Reflector {
       return false;
     }
     this.rvUnavailable = false;
+    this.listedOnce = true;
     this.items = result.items;
     this.resourceVersion = result.resourceVersion;
     this.setState({ phase: 'synced' });

@@ -61,6 +61,7 @@ describe('ContextSources', () => {
     const { sources } = setup();
     expect(sources.get('broken').info().name).toBe('broken');
     expect(sources.stateOf('broken')).toBe('failed');
+    expect(sources.list().find((c) => c.name === 'broken')).toMatchObject({ state: 'failed', reason: 'no such file' });
     expect(sources.stateOf('a')).toBe('live');
     expect(sources.get('b').info().name).toBe('b');
   });

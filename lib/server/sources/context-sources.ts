@@ -11,6 +11,8 @@ export interface ContextListing extends KubeconfigContext {
   /** The context the dashboard was started on (--context, else the current one). */
   start: boolean;
   state: ContextState;
+  /** Why it is not live, when the source can say (a context that cannot be opened always says). */
+  reason?: string;
 }
 
 /**
@@ -62,7 +64,15 @@ export class ContextSources {
 
   /** Every context, in the kubeconfig's order, with the state of its source. */
   list(): ContextListing[] {
-    return this.contexts.map((c) => ({ ...c, current: c.name === this.current, start: c.name === this.startContext, state: this.stateOf(c.name) }));
+    return this.contexts.map((c) => {
+      const reason = this.reasonOf(c.name);
+      return { ...c, current: c.name === this.current, start: c.name === this.startContext, state: this.stateOf(c.name), ...(reason ? { reason } : {}) };
+    });
+  }
+
+  private reasonOf(context: string): string | undefined {
+    const source = this.opened.get(context)?.source;
+    return source && (this.failureOf(source) ?? source.info().stateReason);
   }
 
   stateOf(context: string): ContextState {

@@ -1,6 +1,7 @@
 import 'server-only';
 import { AppError, type MissingPermission } from '../../errors';
-import { WORKLOAD_KINDS, type ClusterModel, type ModelWarning, type SourceInfo, type WorkloadKind } from '../../model/types';
+import type { ClusterModel, ModelWarning, SourceInfo } from '../../model/types';
+import { isWorkloadKind } from '../../sources/slim';
 import { RESOURCES } from '../../sources/resources';
 import { mapAlong } from '../../model/map-along';
 import { buildModel, type RawObject } from '../../sources/to-model';
@@ -39,10 +40,6 @@ function fieldOf(kind: string): keyof PolicyPart | 'workloads' {
 
 /** A list slot not parsed yet. */
 const MISSING: unknown = Symbol('missing');
-
-function isWorkloadKind(kind: string): boolean {
-  return WORKLOAD_KINDS.includes(kind as WorkloadKind);
-}
 
 /**
  * A live cluster, read through one reflector per kind. Requests read only the cache: reloading the
@@ -86,6 +83,17 @@ export class LiveSource implements ClusterSource {
   private onChange() {
     // A reflector recovering from a failure means the server is back: its version may have changed.
     if (this.reflectors.every((r) => r.state.phase !== 'failed') && !this.serverVersion) void this.fetchVersion();
+    // A kind that cannot follow its watch: ask the server now whether it answers at all, rather
+    // than wait for the next probe or take one slow request for the whole server's silence.
+    if (this.reflectors.some((r) => r.state.phase === 'lagging')) void this.probeNow();
+  }
+
+  private probing?: Promise<void>;
+
+  /** One probe at a time; a probe asked for while one runs is that one. */
+  private probeNow(): Promise<void> {
+    this.probing ??= this.probe().finally(() => (this.probing = undefined));
+    return this.probing;
   }
 
   start(): Promise<void> {
@@ -133,13 +141,14 @@ export class LiveSource implements ClusterSource {
    */
   private scheduleProbe() {
     if (this.closed) return;
-    this.probeTimer = setTimeout(() => void this.probe().finally(() => this.scheduleProbe()), this.probeIntervalMs);
+    this.probeTimer = setTimeout(() => void this.probeNow().finally(() => this.scheduleProbe()), this.probeIntervalMs);
     this.probeTimer.unref?.();
   }
 
   private async probe() {
-    // Only while watches are open: a reflector that cannot reach the server says so itself.
-    if (!this.reflectors.some((r) => r.state.phase === 'synced')) return;
+    // Only once a kind has its cache (its watch open, or lagging): before that, the lists' own
+    // failures say what is wrong.
+    if (!this.reflectors.some((r) => r.state.phase === 'synced' || r.state.phase === 'lagging')) return;
     const at = Date.now();
     let why: string | undefined;
     try {
@@ -173,21 +182,36 @@ export class LiveSource implements ClusterSource {
 
   info(): SourceInfo {
     const psp = this.reflectors.find((r) => r.def.kind === 'PodSecurityPolicy')!;
-    const phases = this.reflectors.map((r) => r.state);
-    const failed = phases.filter((p): p is { phase: 'failed'; error: AppError } => p.phase === 'failed');
-    const state: SourceInfo['state'] = failed.some((f) => f.error.code === 'unreachable') || !this.health.answering
+    const failed = this.reflectors.filter((r) => r.state.phase === 'failed');
+    const lagging = this.reflectors.filter((r) => r.state.phase === 'lagging');
+    const errorOf = (r: Reflector) => (r.state as { error: AppError }).error;
+    const unreachableList = failed.find((r) => errorOf(r).code === 'unreachable');
+    // `unreachable` only on evidence about the whole server: its /readyz probe failed, or a kind
+    // that has never been listed cannot be. A lagging watch is `degraded`, with its reason.
+    const state: SourceInfo['state'] = !this.health.answering || unreachableList
       ? 'unreachable'
-      : failed.length > 0
+      : failed.length > 0 || lagging.length > 0
         ? 'degraded'
-        : phases.some((p) => p.phase === 'syncing')
+        : this.reflectors.some((r) => r.state.phase === 'syncing')
           ? 'syncing'
           : 'live';
+    const stateReason = !this.health.answering
+      ? `The API server does not answer /readyz: ${this.health.why}`
+      : unreachableList
+        ? errorOf(unreachableList).message
+        : state === 'degraded'
+          ? [
+              ...failed.map((r) => `${r.def.kind}s cannot be read: ${errorOf(r).message}`),
+              ...lagging.map((r) => `${r.def.kind}s may be out of date (the API server answers; retrying): ${errorOf(r).message}`),
+            ].join(' ')
+          : undefined;
     return {
       kind: 'live',
       name: this.conn.info.context,
       serverVersion: this.serverVersion,
       pspApiServed: psp.state.phase !== 'absent',
       state,
+      ...(stateReason ? { stateReason } : {}),
       readOnly: this.readOnly,
     };
   }
@@ -216,6 +240,8 @@ export class LiveSource implements ClusterSource {
     for (const r of this.reflectors) {
       if (r.state.phase === 'failed') {
         warnings.push({ code: r.state.error.code === 'forbidden' ? 'list-forbidden' : 'list-failed', message: `${r.def.kind}s are not shown: ${r.state.error.message}` });
+      } else if (r.state.phase === 'lagging') {
+        warnings.push({ code: 'list-failed', message: `${r.def.kind}s are shown as last seen and may be out of date: ${r.state.error.message}` });
       }
     }
     const base = buildModel({ objects: [], source: this.info(), warnings, computeAggregation: false });
@@ -271,6 +297,10 @@ export class LiveSource implements ClusterSource {
     const errors = failed.map((r) => (r.state as { error: AppError }).error);
     const unreachable = errors.find((e) => e.code === 'unreachable');
     if (unreachable) throw unreachable;
+    // Kinds shown from their cache while their watches fail: fine while the server answers (the
+    // state says degraded, the model warns); when the probe says it does not, an error page.
+    const lagging = this.reflectors.find((r) => r.state.phase === 'lagging');
+    if (lagging && !this.health.answering) throw (lagging.state as { error: AppError }).error;
     const unauthorized = errors.find((e) => e.code === 'unauthorized');
     if (unauthorized) throw unauthorized;
     const essential = failed.filter((r) => r.def.essential);
