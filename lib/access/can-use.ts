@@ -126,7 +126,7 @@ function subjectKeyForMatching(s: Subject, bindingNs: string | undefined): strin
 
 const identityKeys = (identity: Identity) => [`u:${identity.user}`, ...identity.groups.map((g) => `g:${g}`)];
 
-type Usable = { all: boolean; names: ReadonlySet<string> };
+export type Usable = { all: boolean; names: ReadonlySet<string> };
 const NOTHING: Usable = { all: false, names: new Set() };
 
 /**
@@ -220,11 +220,10 @@ function usableThrough(index: AccessIndex, bindings: Iterable<Binding>): Usable 
 }
 
 function usableOfKey(index: AccessIndex, perKey: Map<string, Usable>, positions: Map<string, number[]> | undefined, bindings: Binding[] | undefined, key: string): Usable {
+  const list = positions?.get(key);
+  if (!list || !bindings) return NOTHING;
   let usable = perKey.get(key);
-  if (!usable) {
-    const list = positions?.get(key);
-    perKey.set(key, (usable = list && bindings ? usableThrough(index, list.map((i) => bindings[i])) : NOTHING));
-  }
+  if (!usable) perKey.set(key, (usable = usableThrough(index, list.map((i) => bindings[i]))));
   return usable;
 }
 
@@ -255,11 +254,17 @@ export function usablePspNames(index: AccessIndex, identity: Identity, namespace
   return { all: false, names };
 }
 
+/**
+ * "May this identity use this PSP for a pod in this namespace?", and optionally the whole answer
+ * for an identity and namespace at once (`usable`), for a reader that asks about every PSP.
+ */
+export type Authorizer = ((identity: Identity, psp: string, namespace: string) => boolean) & { usable?: (identity: Identity, namespace: string) => Usable };
+
 /** A memoised `isAuthorized` for many questions about the same model. */
-export function authorizationCache(index: AccessIndex): (identity: Identity, psp: string, namespace: string) => boolean {
+export function authorizationCache(index: AccessIndex): Authorizer {
   const byIdentity = new Map<string, Map<string, Usable>>();
   const keyOf = new WeakMap<Identity, string>();
-  return (identity, psp, namespace) => {
+  const usable = (identity: Identity, namespace: string): Usable => {
     let key = keyOf.get(identity);
     if (key === undefined) {
       key = `${identity.user}\u0000${[...identity.groups].sort().join(',')}`;
@@ -267,8 +272,14 @@ export function authorizationCache(index: AccessIndex): (identity: Identity, psp
     }
     let perNs = byIdentity.get(key);
     if (!perNs) byIdentity.set(key, (perNs = new Map()));
-    let usable = perNs.get(namespace);
-    if (!usable) perNs.set(namespace, (usable = usablePspNames(index, identity, namespace)));
-    return usable.all || usable.names.has(psp);
+    let found = perNs.get(namespace);
+    if (!found) perNs.set(namespace, (found = usablePspNames(index, identity, namespace)));
+    return found;
   };
+  const isAuthorized: Authorizer = (identity, psp, namespace) => {
+    const u = usable(identity, namespace);
+    return u.all || u.names.has(psp);
+  };
+  isAuthorized.usable = usable;
+  return isAuthorized;
 }

@@ -1,5 +1,5 @@
-import type { Binding, ClusterModel, Subject } from '../model/types';
-import { compareNames, roleRefKey, ruleGrantsUse } from '../rbac/grants';
+import type { Binding, ClusterModel, Role, Subject } from '../model/types';
+import { compareNames, roleRefKey, ruleGrantsUse, ruleGrantsUseOfAny } from '../rbac/grants';
 import { canUse, indexAccess, type AccessIndex, type GrantChain } from './can-use';
 import { AUTHENTICATED, MASTERS, podServiceAccountIdentity, userIdentity, type Identity } from './identity';
 
@@ -29,15 +29,30 @@ export interface AccessGrant {
   covers?: string;
 }
 
-/** Every (subject, scope) that may use `pspName`, with the chain that grants it. system:masters is listed first. */
-export function whoCanUse(model: Pick<ClusterModel, 'clusterRoles' | 'roles' | 'clusterRoleBindings' | 'roleBindings'>, pspName: string): AccessGrant[] {
-  const index = indexAccess(model);
+/** The bindings (ClusterRoleBindings, then RoleBindings by namespace) whose role grants use of some PSP, with the role; kept with the index. */
+const useGranting = new WeakMap<AccessIndex, { b: Binding; key: string; role: Role }[]>();
+
+function useGrantingBindings(index: AccessIndex): { b: Binding; key: string; role: Role }[] {
+  let found = useGranting.get(index);
+  if (!found) {
+    found = [];
+    for (const b of [...index.clusterRoleBindings, ...[...index.roleBindingsByNamespace.values()].flat()]) {
+      const key = roleRefKey(b);
+      const role = key ? index.roles.get(key) : undefined;
+      if (role && role.rules.some(ruleGrantsUseOfAny)) found.push({ b, key: key!, role });
+    }
+    useGranting.set(index, found);
+  }
+  return found;
+}
+
+/**
+ * Every (subject, scope) that may use `pspName`, with the chain that grants it. system:masters is
+ * listed first. Pass an index of the model to ask about many PSPs.
+ */
+export function whoCanUse(model: Pick<ClusterModel, 'clusterRoles' | 'roles' | 'clusterRoleBindings' | 'roleBindings'>, pspName: string, index: AccessIndex = indexAccess(model)): AccessGrant[] {
   const out: AccessGrant[] = [{ subject: { kind: 'Group', name: MASTERS }, chain: { via: 'system:masters', subject: { kind: 'Group', name: MASTERS } }, covers: groupCoverage(MASTERS) }];
-  const bindings: Binding[] = [...index.clusterRoleBindings, ...[...index.roleBindingsByNamespace.values()].flat()];
-  for (const b of bindings) {
-    const key = roleRefKey(b);
-    const role = key ? index.roles.get(key) : undefined;
-    if (!role) continue;
+  for (const { b, key, role } of useGrantingBindings(index)) {
     const ruleIndex = role.rules.findIndex((r) => ruleGrantsUse(r, pspName));
     if (ruleIndex < 0) continue;
     const bindingNs = b.kind === 'RoleBinding' ? b.metadata.namespace : undefined;

@@ -4,7 +4,7 @@ import type { Pod } from '../admission/pod';
 import { invalidAfterAdmission } from '../admission/pod-validation';
 import { selectPolicy, type SelectionResult } from '../admission/select-policy';
 import type { ClusterModel, Workload, WorkloadKind } from '../model/types';
-import { authorizationCache, indexAccess, type AccessIndex } from './can-use';
+import { authorizationCache, indexAccess, type AccessIndex, type Authorizer } from './can-use';
 import { controllerIdentity, podServiceAccountIdentity, type ControllerOptions, type Identity } from './identity';
 
 /**
@@ -81,7 +81,7 @@ function indexServiceAccounts(model: Pick<ClusterModel, 'serviceAccounts'>): Ser
 export interface SimulationContext {
   index: AccessIndex;
   accounts: ServiceAccountIndex;
-  isAuthorized: (identity: Identity, psp: string, namespace: string) => boolean;
+  isAuthorized: Authorizer;
 }
 
 /** Indexes a model once for many simulations. */

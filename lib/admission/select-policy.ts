@@ -64,7 +64,8 @@ export interface SelectionInput {
 /** Each PSP's strategies, and what applying and validating it did to one pod (see SelectionInput.checked). */
 export interface PolicyChecks {
   built?: { psp: Psp; r: ReturnType<typeof buildStrategies> }[];
-  byPsp: Map<string, { copy: Pod; fieldErrors: FieldError[]; mutated: boolean }>;
+  /** `errors`: the field errors as the API server words them (shared by the evaluations of every case of this pod: read, do not change). */
+  byPsp: Map<string, { copy: Pod; fieldErrors: FieldError[]; errors: string[]; mutated: boolean }>;
 }
 
 export interface SelectionResult {
@@ -90,15 +91,15 @@ export function selectPolicy(input: SelectionInput): SelectionResult {
   const { pod, isAuthorized } = input;
   const mutationAllowed = input.mutationAllowed ?? true;
   const hint = mutationAllowed ? undefined : pod.metadata.annotations?.[PSP_ANNOTATION];
-  const sorted = [...input.psps].sort((a, b) => {
+  const strategies = () => [...input.psps].sort((a, b) => {
     if (hint !== undefined) {
       if (a.metadata.name === hint && b.metadata.name !== hint) return -1;
       if (b.metadata.name === hint && a.metadata.name !== hint) return 1;
     }
     return compareNames(a.metadata.name, b.metadata.name);
-  });
+  }).map((psp) => ({ psp, r: buildStrategies(psp) }));
   const evaluations: PolicyEvaluation[] = [];
-  const built = (input.checked && hint === undefined ? (input.checked.built ??= sorted.map((psp) => ({ psp, r: buildStrategies(psp) }))) : undefined) ?? sorted.map((psp) => ({ psp, r: buildStrategies(psp) }));
+  const built = (input.checked && hint === undefined ? (input.checked.built ??= strategies()) : undefined) ?? strategies();
   for (const { psp, r } of built) {
     if (!r.ok) evaluations.push({ psp: psp.metadata.name, verdict: 'invalid-policy', errors: [r.error], reason: `its strategies cannot be built (${r.error}); the plugin skips it` });
   }
@@ -122,12 +123,12 @@ export function selectPolicy(input: SelectionInput): SelectionResult {
     if (!check) {
       const copy = mutatePod(st, pod);
       const fieldErrors = validatePod(st, copy);
-      check = { copy, fieldErrors, mutated: fieldErrors.length === 0 && !semanticEqual(pod, copy) };
+      check = { copy, fieldErrors, errors: fieldErrors.map(formatFieldError), mutated: fieldErrors.length === 0 && !semanticEqual(pod, copy) };
       input.checked?.byPsp.set(name, check);
     }
     const { copy, fieldErrors, mutated } = check;
     if (fieldErrors.length > 0) {
-      evaluations.push({ psp: name, verdict: 'rejects', fieldErrors, errors: fieldErrors.map(formatFieldError), reason: 'it refuses the pod' });
+      evaluations.push({ psp: name, verdict: 'rejects', fieldErrors, errors: check.errors, reason: 'it refuses the pod' });
       continue;
     }
     const mutations = mutated && input.diffEveryPolicy !== false ? diffObjects(pod, copy) : [];

@@ -4,6 +4,7 @@ import { isPrivilegedPsp } from '../psp/privileged-settings';
 import { compareNames } from '../rbac/grants';
 import { resolvePspRelations, type PspRelations } from '../rbac/relations';
 import { findBinding } from './evidence';
+import { changesAlong, sameItems } from '../model/map-along';
 import { simulateFixImpact } from './fix-impact';
 import { broadGrantFindings, everyDefaultServiceAccountFindings } from './rules/privileged-grants';
 import { refusedWorkloadFindings } from './rules/refused-workloads';
@@ -36,7 +37,6 @@ export function sortFindings(findings: Finding[]): Finding[] {
 
 /** Two fix impacts name the same workloads. */
 const sameImpact = (a: FixImpact, b: FixImpact) => sameItems(a.refusedAfter, b.refusedAfter) && sameItems(a.changedPsp, b.changedPsp);
-const sameItems = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 /**
  * Grant-removing fixes (the ones that can break workloads) get the workloads they would break. The
@@ -84,7 +84,7 @@ function policyFindings(model: ClusterModel, rel: PspRelations, privileged: Psp[
   if (last && last.namespaces === model.namespaces && last.rel === rel && last.maxEvidence === maxEvidence && last.warnings === warnings) return last;
   const psp = model.source.pspApiServed
     ? [
-        ...broadGrantFindings(model, privileged),
+        ...broadGrantFindings(model, privileged, simulation.context.index),
         ...everyDefaultServiceAccountFindings(model, privileged, simulation.context.index, maxEvidence),
         ...wildcardGrantFindings(rel, maxEvidence),
         ...unusedPspFindings(model, rel),
@@ -95,30 +95,48 @@ function policyFindings(model: ClusterModel, rel: PspRelations, privileged: Psp[
 }
 
 /**
- * The refused-workload findings, namespace by namespace (they are grouped per namespace): a
- * namespace whose refused workloads are the same results as in the last audit keeps its findings.
+ * The refused-workload findings, namespace by namespace (they are grouped per namespace). Kept with
+ * the policy state: after a workload event only the namespaces of the results that changed are
+ * grouped again (found by walking along the last results), and a namespace whose refused workloads
+ * are the same results keeps its findings.
  */
 function refusedFindings(model: ClusterModel, simulation: ClusterSimulation, maxEvidence: number): Finding[] {
-  const memo = simulation.simulator.derived('audit:refused', () => ({ maxEvidence, byNamespace: new Map<string, { results: SimulatedWorkloadResult[]; findings: Finding[] }>() }));
+  type Group = { results: SimulatedWorkloadResult[]; findings: Finding[] };
+  const memo = simulation.simulator.derived('audit:refused', () => ({
+    maxEvidence, byNamespace: new Map<string, Group>(), last: undefined as { results: SimulatedWorkloadResult[]; out: Finding[] } | undefined,
+  }));
   if (memo.maxEvidence !== maxEvidence) {
     memo.byNamespace.clear();
+    memo.last = undefined;
     memo.maxEvidence = maxEvidence;
   }
+  if (memo.last?.results === simulation.results) return memo.last.out;
   const least = simulation.simulator.derived('audit:least-permissive', () => new WeakMap());
+  const changes = memo.last ? changesAlong(simulation.results, memo.last.results, 64) : undefined;
+  // undefined: every namespace is grouped again.
+  const touched = changes ? new Set([...changes.added, ...changes.removed].map((r) => r.sim.namespace)) : undefined;
   const refused = new Map<string, SimulatedWorkloadResult[]>();
-  for (const r of simulation.results) {
-    if (r.sim.allowed) continue;
-    let list = refused.get(r.sim.namespace);
-    if (!list) refused.set(r.sim.namespace, (list = []));
-    list.push(r);
+  if (!touched || touched.size) {
+    for (const r of simulation.results) {
+      if (r.sim.allowed || (touched && !touched.has(r.sim.namespace))) continue;
+      let list = refused.get(r.sim.namespace);
+      if (!list) refused.set(r.sim.namespace, (list = []));
+      list.push(r);
+    }
   }
-  const out: Finding[] = [];
+  let changed = !memo.last;
+  for (const namespace of touched ?? [...memo.byNamespace.keys()]) {
+    if (!refused.has(namespace) && memo.byNamespace.delete(namespace)) changed = true;
+  }
   for (const [namespace, results] of refused) {
-    let kept = memo.byNamespace.get(namespace);
-    if (!kept || !sameItems(kept.results, results)) memo.byNamespace.set(namespace, (kept = { results, findings: refusedWorkloadFindings(results, model.psps, maxEvidence, least) }));
-    out.push(...kept.findings);
+    const kept = memo.byNamespace.get(namespace);
+    if (kept && sameItems(kept.results, results)) continue;
+    memo.byNamespace.set(namespace, { results, findings: refusedWorkloadFindings(results, model.psps, maxEvidence, least) });
+    changed = true;
   }
-  for (const namespace of memo.byNamespace.keys()) if (!refused.has(namespace)) memo.byNamespace.delete(namespace);
+  // In no particular order: the report is sorted.
+  const out = !changed && memo.last ? memo.last.out : [...memo.byNamespace.values()].flatMap((g) => g.findings);
+  memo.last = { results: simulation.results, out };
   return out;
 }
 

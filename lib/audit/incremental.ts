@@ -3,7 +3,7 @@ import type { ControllerOptions } from '../access/identity';
 import type { ClusterModel, Workload } from '../model/types';
 import { resolvePspRelations, type PspRelations } from '../rbac/relations';
 import { auditCluster } from './audit';
-import { mapAlong } from '../model/map-along';
+import { mapAlong, sameItems } from '../model/map-along';
 import { simulateCluster, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
 import type { AuditOptions, AuditReport } from './types';
 import { WorkloadSimulator } from './workload-simulator';
@@ -24,7 +24,6 @@ import { WorkloadSimulator } from './workload-simulator';
 type PolicyArrays = readonly unknown[];
 
 const policyArrays = (m: ClusterModel): PolicyArrays => [m.psps, m.clusterRoles, m.roles, m.clusterRoleBindings, m.roleBindings, m.serviceAccounts];
-const sameItems = (a: readonly unknown[], b: readonly unknown[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 export class IncrementalAnalysis {
   private simulator?: { inputs: PolicyArrays; simulator: WorkloadSimulator };

@@ -160,7 +160,15 @@ export class WorkloadSimulator {
     let bits = this.grants.get(key);
     if (bits === undefined) {
       const { isAuthorized } = this.context;
-      bits = this.model.psps.map((p) => (isAuthorized(sa, p.metadata.name, namespace) || (requester && isAuthorized(requester, p.metadata.name, namespace)) ? '1' : '0')).join('');
+      const { psps } = this.model;
+      if (isAuthorized.usable) {
+        // Both identities' answers at once rather than a question per PSP.
+        const a = isAuthorized.usable(sa, namespace);
+        const b = requester ? isAuthorized.usable(requester, namespace) : undefined;
+        bits = a.all || b?.all ? '1'.repeat(psps.length) : psps.map((p) => (a.names.has(p.metadata.name) || b?.names.has(p.metadata.name) ? '1' : '0')).join('');
+      } else {
+        bits = psps.map((p) => (isAuthorized(sa, p.metadata.name, namespace) || (requester && isAuthorized(requester, p.metadata.name, namespace)) ? '1' : '0')).join('');
+      }
       this.grants.set(key, bits);
     }
     return bits;

@@ -19,3 +19,33 @@ export function mapAlong<I, O, L>(items: I[], last: L[], keyOf: (l: L) => unknow
   }
   return out;
 }
+
+/** The same items in the same order (by identity). */
+export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
+/**
+ * What changed from `last` to `items`, walked along as mapAlong walks: the items not matched to an
+ * item of the last list (new, or replaced) and the last items skipped (gone, or replaced). Every
+ * other item is at the same place relative to the matched ones, so a group of items (a namespace's)
+ * with no changed member keeps its members in the same order. `undefined` when more than `limit`
+ * items changed (then recomputing everything is cheaper).
+ */
+export function changesAlong<T>(items: readonly T[], last: readonly T[], limit: number): { added: T[]; removed: T[] } | undefined {
+  const added: T[] = [];
+  const removed: T[] = [];
+  let j = 0;
+  for (let i = 0; i < items.length; i++) {
+    const item = items[i];
+    let k = j;
+    while (k < last.length && k <= j + 2 && last[k] !== item) k++;
+    if (k < last.length && k <= j + 2) {
+      for (let g = j; g < k; g++) removed.push(last[g]);
+      j = k + 1;
+    } else added.push(item);
+    if (added.length + removed.length > limit) return undefined;
+  }
+  for (let g = j; g < last.length; g++) removed.push(last[g]);
+  return added.length + removed.length > limit ? undefined : { added, removed };
+}

@@ -1,4 +1,4 @@
-import { canUse, type AccessIndex, type GrantChain } from '../../access/can-use';
+import { canUse, indexAccess, type AccessIndex, type GrantChain } from '../../access/can-use';
 import { whoCanUse, type AccessGrant } from '../../access/effective-access';
 import { podServiceAccountIdentity } from '../../access/identity';
 import { objectKey } from '../../model/keys';
@@ -27,11 +27,11 @@ function subjectLabel(g: AccessGrant): string {
   return describeSubject({ ...g.subject, namespace: g.subject.namespace });
 }
 
-export function broadGrantFindings(model: ClusterModel, privileged: Psp[]): Finding[] {
+export function broadGrantFindings(model: ClusterModel, privileged: Psp[], index: AccessIndex = indexAccess(model)): Finding[] {
   const out: Finding[] = [];
   for (const psp of privileged) {
     const name = psp.metadata.name;
-    for (const g of whoCanUse(model, name)) {
+    for (const g of whoCanUse(model, name, index)) {
       if (g.chain.via !== 'rbac' || !g.chain.binding) continue;
       const reach = broadSubjectReason(g.subject, g.namespace);
       if (!reach) continue;

@@ -18,6 +18,15 @@ function permissiveness(psp: Psp): number {
   return settings.filter((s) => s.severity === 'critical').length * 100 + settings.length;
 }
 
+const scores = new WeakMap<Psp[], Map<string, number>>();
+
+/** Each PSP's permissiveness, once per PSP list (the audit groups refusals namespace by namespace). */
+function scoresOf(psps: Psp[]): Map<string, number> {
+  let score = scores.get(psps);
+  if (!score) scores.set(psps, (score = new Map(psps.map((p) => [p.metadata.name, permissiveness(p)]))));
+  return score;
+}
+
 /** The least permissive PSP that would admit the pod if its service account were granted it. */
 function leastPermissiveAdmitting(evaluations: PolicyEvaluation[], score: Map<string, number>): string | undefined {
   let best: string | undefined;
@@ -70,7 +79,7 @@ export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps
     if (r.sim.allowed) continue;
     let least = memo.get(r.sim.evaluations);
     if (least === undefined) {
-      score ??= new Map(psps.map((p) => [p.metadata.name, permissiveness(p)]));
+      score ??= scoresOf(psps);
       memo.set(r.sim.evaluations, (least = leastPermissiveAdmitting(r.sim.evaluations, score) ?? null));
     }
     const psp = least ?? undefined;

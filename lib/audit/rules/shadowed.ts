@@ -6,7 +6,7 @@ import type { ClusterModel, Psp, Subject, Workload } from '../../model/types';
 import { isPrivilegedPsp } from '../../psp/privileged-settings';
 import { compareNames } from '../../rbac/grants';
 import { chainEvidence, findBinding, removeGrantRequest } from '../evidence';
-import { mapAlong } from '../../model/map-along';
+import { mapAlong, sameItems } from '../../model/map-along';
 import type { AuditedSimulation, ClusterSimulation, SimulatedWorkloadResult } from '../simulations';
 import type { Evidence, Finding } from '../types';
 import { criticalSettingsText } from './privileged-grants';
@@ -77,56 +77,105 @@ function probeDeployment(namespace: string): Workload {
   return probe;
 }
 
+/** One workload's (or probe's) part in one shadowed pair. */
+interface Contribution {
+  pairKey: string;
+  pair: ShadowPair;
+  affected: Affected;
+}
+
+const privilegedNames = new WeakMap<Psp[], Set<string>>();
+
+function privilegedOf(psps: Psp[]): Set<string> {
+  let names = privilegedNames.get(psps);
+  if (!names) privilegedNames.set(psps, (names = new Set(psps.filter((p) => isPrivilegedPsp(p.spec ?? {})).map((p) => p.metadata.name))));
+  return names;
+}
+
+interface ShadowMemo {
+  /** Each result's contributions, for walking along after a workload event. */
+  results?: { results: SimulatedWorkloadResult[]; contributions: Contribution[][] };
+  /** Each probed namespace's contributions (a probe's simulation does not change under one policy state). */
+  probes: Map<string, Contribution[]>;
+  /** The last answer: the contributions it was made of, in order, and each pair's affected list and finding. */
+  last?: { maxEvidence: number; contributions: Contribution[][]; byPair: Map<string, { affected: Affected[]; finding: Finding }>; findings: Finding[] };
+}
+
+/**
+ * Kept with the policy state: each workload's and each probed namespace's contributions are made
+ * once, and a pair whose affected workloads are the same as in the last audit keeps its finding (the
+ * same object, which the fix impact and the sorted report reuse). After a pod event that changes no
+ * pair, the last findings stand.
+ */
 export function shadowedPspFindings(model: ClusterModel, simulation: ClusterSimulation, maxEvidence: number): Finding[] {
-  const psps = new Map(model.psps.map((p) => [p.metadata.name, p]));
-  const privileged = new Set(model.psps.filter((p) => isPrivilegedPsp(p.spec ?? {})).map((p) => p.metadata.name));
+  const privileged = privilegedOf(model.psps);
   const { context } = simulation;
   const grantOf = grantFinder(simulation);
-  const pairs = new Map<string, { restrictive: string; permissive: string; affected: Affected[] }>();
-  const record = (sim: AuditedSimulation, label: string, objects: string[], shadowPairs = shadowedBy(sim, privileged, context)) => {
-    for (const pair of shadowPairs) {
-      const key = `${pair.restrictive}\u0000${pair.permissive}`;
-      const entry = pairs.get(key) ?? { ...pair, affected: [] };
-      entry.affected.push({ label, objects, grant: grantOf(sim, pair.permissive) });
-      pairs.set(key, entry);
+  const memo = simulation.simulator.derived('audit:shadowed', (): ShadowMemo => ({ probes: new Map() }));
+  const contributionsOf = (sim: AuditedSimulation, label: string, objects: string[]): Contribution[] =>
+    shadowedBy(sim, privileged, context).map((pair) => ({ pairKey: `${pair.restrictive}\u0000${pair.permissive}`, pair, affected: { label, objects, grant: grantOf(sim, pair.permissive) } }));
+  const ofResult = (r: SimulatedWorkloadResult) => contributionsOf(r.sim, `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`, [r.key]);
+  // Walked along the last audit's results: after a pod event only its workload is looked at.
+  const perResult = memo.results ? mapAlong(simulation.results, memo.results.results, (r) => r, ofResult, memo.results.contributions) : simulation.results.map(ofResult);
+  memo.results = { results: simulation.results, contributions: perResult };
+  const contributions = perResult.filter((c) => c.length > 0);
+  const withWorkloads = new Set<string>();
+  for (const r of simulation.results) withWorkloads.add(r.sim.namespace);
+  for (const n of model.namespaces) {
+    const ns = n.metadata.name;
+    if (withWorkloads.has(ns)) continue;
+    let probed = memo.probes.get(ns);
+    if (!probed) {
+      probed = contributionsOf(simulation.simulator.simulate(probeDeployment(ns)), `a plain Deployment (no securityContext) in namespace ${ns}`, [objectKey('Namespace', undefined, ns)]);
+      memo.probes.set(ns, probed);
     }
-  };
-  // Each result's pairs, walked along the last audit's of this policy state: after a pod event only its workload is looked at.
-  const memo = simulation.simulator.derived('audit:shadowed-pairs', () => ({ last: undefined as { results: SimulatedWorkloadResult[]; pairs: ShadowPair[][] } | undefined }));
-  const pairsOf = (r: SimulatedWorkloadResult) => shadowedBy(r.sim, privileged, context);
-  const resultPairs = memo.last ? mapAlong(simulation.results, memo.last.results, (r) => r, pairsOf, memo.last.pairs) : simulation.results.map(pairsOf);
-  memo.last = { results: simulation.results, pairs: resultPairs };
-  simulation.results.forEach((r, i) => {
-    if (resultPairs[i].length) record(r.sim, `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`, [r.key], resultPairs[i]);
-  });
-  const withWorkloads = new Set(simulation.results.map((r) => r.sim.namespace));
-  for (const ns of model.namespaces.map((n) => n.metadata.name).filter((n) => !withWorkloads.has(n))) {
-    const sim = simulation.simulator.simulate(probeDeployment(ns));
-    record(sim, `a plain Deployment (no securityContext) in namespace ${ns}`, [objectKey('Namespace', undefined, ns)]);
+    if (probed.length) contributions.push(probed);
   }
-  return [...pairs.values()]
-    .sort((a, b) => compareNames(a.restrictive, b.restrictive) || compareNames(a.permissive, b.permissive))
-    .map(({ restrictive, permissive, affected }) => {
-      const grants = new Map<string, NonNullable<Affected['grant']>>();
-      for (const a of affected) if (a.grant) grants.set(a.grant.evidence.text, a.grant);
-      const only = grants.size === 1 && affected.every((a) => a.grant) ? [...grants.values()][0] : undefined;
-      const binding = only?.binding ? findBinding(model, only.binding) : undefined;
-      const shown = affected.slice(0, maxEvidence);
-      const more = affected.length - shown.length;
-      return {
-        id: `shadowed-restrictive-psp:${restrictive}:${permissive}`,
-        rule: 'shadowed-restrictive-psp' as const,
-        severity: 'high' as const,
-        title: `${restrictive} is shadowed by ${permissive}`,
-        detail:
-          `The pods of ${affected.length} workload${affected.length === 1 ? '' : 's'} (or plain Deployment${affected.length === 1 ? '' : 's'}) would pass ${restrictive} once it fills in its defaults, but ${permissive} admits them as they are, ` +
-          `and Kubernetes picks a PSP that needs no change over one that does. So they get ${permissive} (${criticalSettingsText(psps.get(permissive)!)}) and run without ${restrictive}'s defaults.` +
-          (more > 0 ? ` ${more} more are not listed.` : ''),
-        evidence: [
-          ...shown.map((a) => ({ text: `${a.label}: gets ${permissive}, would pass ${restrictive} after defaulting`, objects: a.objects })),
-          ...[...grants.values()].slice(0, maxEvidence).map((g) => g.evidence),
-        ],
-        fix: binding && only?.subject ? removeGrantRequest(binding, only.subject, permissive) : undefined,
-      };
+  const last = memo.last?.maxEvidence === maxEvidence ? memo.last : undefined;
+  if (last && sameItems(last.contributions, contributions)) return last.findings;
+  const pairs = new Map<string, { pair: ShadowPair; affected: Affected[] }>();
+  for (const list of contributions) {
+    for (const c of list) {
+      let entry = pairs.get(c.pairKey);
+      if (!entry) pairs.set(c.pairKey, (entry = { pair: c.pair, affected: [] }));
+      entry.affected.push(c.affected);
+    }
+  }
+  const byPair = new Map<string, { affected: Affected[]; finding: Finding }>();
+  const findings = [...pairs]
+    .sort(([, a], [, b]) => compareNames(a.pair.restrictive, b.pair.restrictive) || compareNames(a.pair.permissive, b.pair.permissive))
+    .map(([key, { pair, affected }]) => {
+      const kept = last?.byPair.get(key);
+      const finding = kept && sameItems(kept.affected, affected) ? kept.finding : shadowedFinding(model, pair, affected, maxEvidence);
+      byPair.set(key, { affected, finding });
+      return finding;
     });
+  memo.last = { maxEvidence, contributions, byPair, findings };
+  return findings;
+}
+
+
+function shadowedFinding(model: ClusterModel, { restrictive, permissive }: ShadowPair, affected: Affected[], maxEvidence: number): Finding {
+  const grants = new Map<string, NonNullable<Affected['grant']>>();
+  for (const a of affected) if (a.grant) grants.set(a.grant.evidence.text, a.grant);
+  const only = grants.size === 1 && affected.every((a) => a.grant) ? [...grants.values()][0] : undefined;
+  const binding = only?.binding ? findBinding(model, only.binding) : undefined;
+  const shown = affected.slice(0, maxEvidence);
+  const more = affected.length - shown.length;
+  const psp = model.psps.find((p) => p.metadata.name === permissive)!;
+  return {
+    id: `shadowed-restrictive-psp:${restrictive}:${permissive}`,
+    rule: 'shadowed-restrictive-psp' as const,
+    severity: 'high' as const,
+    title: `${restrictive} is shadowed by ${permissive}`,
+    detail:
+      `The pods of ${affected.length} workload${affected.length === 1 ? '' : 's'} (or plain Deployment${affected.length === 1 ? '' : 's'}) would pass ${restrictive} once it fills in its defaults, but ${permissive} admits them as they are, ` +
+      `and Kubernetes picks a PSP that needs no change over one that does. So they get ${permissive} (${criticalSettingsText(psp)}) and run without ${restrictive}'s defaults.` +
+      (more > 0 ? ` ${more} more are not listed.` : ''),
+    evidence: [
+      ...shown.map((a) => ({ text: `${a.label}: gets ${permissive}, would pass ${restrictive} after defaulting`, objects: a.objects })),
+      ...[...grants.values()].slice(0, maxEvidence).map((g) => g.evidence),
+    ],
+    fix: binding && only?.subject ? removeGrantRequest(binding, only.subject, permissive) : undefined,
+  };
 }
