@@ -8,6 +8,8 @@ export async function register() {
   if (process.env.NEXT_RUNTIME !== 'nodejs') return;
   const [{ default: http }, { installEarlyRefusal }] = await Promise.all([import('node:http'), import('./lib/validation/requests')]);
   installEarlyRefusal(http.Server.prototype);
-  const [{ getSource, getConfig }, { checkSourceAtStart }] = await Promise.all([import('./lib/server/sources/registry'), import('./lib/server/startup')]);
-  if (!(await checkSourceAtStart(getSource(), getConfig()))) process.exit(1);
+  const [{ startSource, getConfig, contextSources }, { checkSourceAtStart }] = await Promise.all([import('./lib/server/sources/registry'), import('./lib/server/startup')]);
+  if (!(await checkSourceAtStart(startSource(), getConfig()))) process.exit(1);
+  const others = contextSources()?.list().filter((c) => !c.start).map((c) => `"${c.name}"`);
+  if (others?.length) console.log(`psp-dashboard: the header's picker switches to the kubeconfig's other contexts, each opened on first use: ${others.join(', ')}`);
 }

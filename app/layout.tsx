@@ -2,7 +2,7 @@ import './globals.css';
 import type { Metadata } from 'next';
 import { SourceHeader } from '@/components/ui/SourceHeader';
 import { headers } from 'next/headers';
-import { getSource } from '@/lib/server/sources/registry';
+import { contextsView, sourceOf } from '@/lib/server/sources/registry';
 import { currentActor } from '@/lib/server/identity/actor';
 
 export const metadata: Metadata = {
@@ -14,13 +14,17 @@ export const dynamic = 'force-dynamic';
 
 export default async function RootLayout({ children }: { children: React.ReactNode }) {
   // The first read waits for the initial LIST (once); the header then shows the real version and state.
-  await getSource().readModel().catch(() => undefined);
-  const source = getSource().info();
-  const actor = await currentActor(await headers());
+  const requestHeaders = await headers();
+  const source = sourceOf(requestHeaders);
+  await source.readModel().catch(() => undefined);
+  const actor = await currentActor(requestHeaders);
+  const contexts = contextsView(requestHeaders);
   return (
     <html lang="en">
       <body>
-        <SourceHeader source={source} actor={actor} />
+        {/* The context this page shows: lib/client/api.ts sends it with every request. */}
+        {contexts.switchable && <meta name="pspd-context" content={contexts.selected} />}
+        <SourceHeader source={source.info()} actor={actor} contexts={contexts.switchable ? contexts : undefined} />
         {children}
       </body>
     </html>

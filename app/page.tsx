@@ -5,7 +5,7 @@ import { PolicyGraph } from '@/components/graph/PolicyGraph';
 import { ServerError } from '@/components/ui/ServerError';
 import { clusterView, graphView } from '@/lib/server/views';
 import { graphOptions, graphQueryFromRecord, sceneKey } from '@/lib/graph/url-query';
-import { getSource } from '@/lib/server/sources/registry';
+import { pageSource } from '@/lib/server/sources/page-source';
 import { headers } from 'next/headers';
 import { currentActor } from '@/lib/server/identity/actor';
 
@@ -17,19 +17,20 @@ export default async function GraphPage({ searchParams }: { searchParams: Promis
   // snapshots on the audit. Any query (?view=graph, ?node=…) asks for the graph.
   const params = await searchParams;
   const asked = Object.keys(params).length > 0;
-  await getSource().readModel().catch(() => undefined);
-  const info = getSource().info();
+  const source = await pageSource();
+  await source.readModel().catch(() => undefined);
+  const info = source.info();
   if (!asked && !info.pspApiServed && info.name !== 'unavailable') redirect('/migration');
   if ((info.readOnly || info.kind === 'snapshot') && !asked) redirect('/audit');
   let cluster;
   try {
-    cluster = { ...(await clusterView()), actor: await currentActor(await headers()) };
+    cluster = { ...(await clusterView(source)), actor: await currentActor(await headers()) };
   } catch (e) {
     return <ServerError error={e} />;
   }
   // The first scene, laid out here, comes with the page: the graph paints without another request.
   const query = graphQueryFromRecord(params);
-  const scene = await graphView(graphOptions(query), query.view ?? 'auto').catch(() => undefined);
+  const scene = await graphView(source, graphOptions(query), query.view ?? 'auto').catch(() => undefined);
   return (
     <Suspense>
       <PolicyGraph cluster={cluster} initial={scene && { key: sceneKey(query, []), scene }} />

@@ -1,6 +1,7 @@
 /**
  * Issue 11 #16: copy buttons on the tree, the exports and the kubectl fixes; undo one pending change;
- * the audit in plain words, with kubectl first and the dashboard's own API request folded away.
+ * the audit in plain words, with kubectl first and the dashboard's own API request folded away; the
+ * details panel's YAML tab copies its text.
  */
 import { expect, test } from '@playwright/test';
 import path from 'node:path';
@@ -47,4 +48,17 @@ test('audit: the rule in words, kubectl with a copy button, the API request fold
   expect(await clipboard(page)).toBe('kubectl delete clusterrolebinding eks:podsecuritypolicy:authenticated');
   await expect(page.locator('body')).not.toContainText('pod source');
   await finding.screenshot({ path: path.join(ARTIFACTS, 'audit-finding-plain.png') });
+});
+
+test('the details panel copies its YAML tab', async ({ page }) => {
+  await page.goto(`/?node=${encodeURIComponent('PodSecurityPolicy//eks.privileged')}`);
+  await expect(page.getByTestId('details-title')).toHaveText('eks.privileged');
+  await page.getByTestId('details-panel').getByRole('button', { name: 'YAML', exact: true }).click();
+  const yaml = page.getByTestId('details-yaml');
+  await expect(yaml).toContainText('kind: PodSecurityPolicy');
+  await page.getByTestId('copy-yaml').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('copy-yaml')).toHaveText('Copied');
+  expect(await clipboard(page)).toBe(await yaml.textContent());
+  await page.getByTestId('details-panel').screenshot({ path: path.join(ARTIFACTS, 'details-yaml-copy.png') });
 });

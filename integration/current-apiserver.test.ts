@@ -52,7 +52,7 @@ describe.runIf(run)('live source on the current kube-apiserver (no PSP API)', ()
       'PodSecurityPolicy//restricted', 'ClusterRole//psp-util.restricted', 'ClusterRoleBinding//psp-util.restricted', 'Group//system:authenticated',
     ]));
     expect(graph.nodes.find((n: { id: string }) => n.id === 'PodSecurityPolicy//restricted').missing).toBe(true);
-    const psps = await (await getPsps()).json();
+    const psps = await (await getPsps(new Request('http://x/api/v1/psps'))).json();
     expect(psps).toEqual({ pspApiServed: false, psps: [] });
     expect((await getTree(new Request('http://x/api/v1/tree'))).status).toBe(200);
   });

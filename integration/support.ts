@@ -1,4 +1,7 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { parse as parseYaml, stringify as stringifyYaml } from 'yaml';
 import { binariesAvailable, type ClusterVersion, type TestCluster } from '../testenv/cluster';
 import { RESOURCES, collectionPath } from '../lib/sources/resources';
 import { parseSnapshotText } from '../lib/sources/snapshot-parse';
@@ -104,4 +107,23 @@ export function securityView(pod: Pod) {
     containers: [...(pod.spec.initContainers ?? []), ...pod.spec.containers].map((c) =>
       pick(c.securityContext, ['runAsUser', 'runAsGroup', 'runAsNonRoot', 'seLinuxOptions', 'capabilities', 'readOnlyRootFilesystem', 'allowPrivilegeEscalation', 'privileged', 'seccompProfile'])),
   };
+}
+
+interface KubeconfigLists { clusters: { name: string }[]; users: { name: string }[]; contexts: { name: string; context: { cluster: string; user: string } }[] }
+
+/**
+ * One kubeconfig with each cluster's admin context, renamed to the key: what a person with several
+ * clusters has. Written to a temporary file (mode 0600); returns its path.
+ */
+export function kubeconfigOfClusters(byContext: Record<string, TestCluster>, currentContext: string): string {
+  const merged: KubeconfigLists & Record<string, unknown> = { apiVersion: 'v1', kind: 'Config', clusters: [], users: [], contexts: [], 'current-context': currentContext };
+  for (const [name, cluster] of Object.entries(byContext)) {
+    const kc = parseYaml(readFileSync(cluster.kubeconfigPath, 'utf8')) as KubeconfigLists;
+    merged.clusters.push(...kc.clusters.map((c) => ({ ...c, name: `${name}-cluster` })));
+    merged.users.push(...kc.users.filter((u) => u.name === 'admin').map((u) => ({ ...u, name: `${name}-admin` })));
+    merged.contexts.push({ name, context: { cluster: `${name}-cluster`, user: `${name}-admin` } });
+  }
+  const file = path.join(mkdtempSync(path.join(os.tmpdir(), 'pspd-clusters-')), 'kubeconfig');
+  writeFileSync(file, stringifyYaml(merged), { mode: 0o600 });
+  return file;
 }

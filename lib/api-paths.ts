@@ -22,6 +22,7 @@ export const API_PATHS = {
   bindingSubjects: (kind: string, name: string, namespace?: string) => withQuery(`/api/v1/bindings/${kind}/${enc(name)}/subjects`, { namespace: kind === 'RoleBinding' ? namespace : undefined }),
   clean: '/api/v1/clean',
   cluster: '/api/v1/cluster',
+  contexts: '/api/v1/contexts',
   csrf: '/api/v1/csrf',
   detach: '/api/v1/detach',
   graph: '/api/v1/graph',

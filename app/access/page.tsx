@@ -6,6 +6,7 @@ import { sortRows, type AccessTables } from '@/lib/access/access-tables';
 import { objectKey } from '@/lib/model/keys';
 import { pageOf } from '@/lib/paging';
 import { accessTablesView } from '@/lib/server/access-tables-view';
+import { pageSource } from '@/lib/server/sources/page-source';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Access · PSP Dashboard' };
@@ -44,7 +45,7 @@ export default async function AccessPage({ searchParams }: { searchParams: Promi
   const dir = q.dir === 'desc' ? 'desc' : 'asc';
   let tables: AccessTables;
   try {
-    tables = await accessTablesView();
+    tables = await accessTablesView(await pageSource());
   } catch (e) {
     return <ServerError error={e} />;
   }

@@ -4,6 +4,7 @@ import { ServerError } from '@/components/ui/ServerError';
 import { auditView } from '@/lib/server/audit-view';
 import { headers } from 'next/headers';
 import { currentActor } from '@/lib/server/identity/actor';
+import { pageSource } from '@/lib/server/sources/page-source';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Audit · PSP Dashboard' };
@@ -14,7 +15,7 @@ export default async function AuditPage({ searchParams }: { searchParams: Promis
   const { changes } = await currentActor(await headers());
   let report;
   try {
-    report = await auditView({ useServiceAccountCredentials: controllers !== 'manager' });
+    report = await auditView(await pageSource(), { useServiceAccountCredentials: controllers !== 'manager' });
   } catch (e) {
     return <ServerError error={e} />;
   }

@@ -1,12 +1,12 @@
 import type { Metadata } from 'next';
 import { PendingChanges } from '@/components/changes/PendingChanges';
-import { getSource } from '@/lib/server/sources/registry';
+import { pageSource } from '@/lib/server/sources/page-source';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Changes · PSP Dashboard' };
 
-export default function ChangesPage() {
-  const info = getSource().info();
+export default async function ChangesPage() {
+  const info = (await pageSource()).info();
   return (
     <main className="p-6">
       <h1 className="mb-1 text-xl font-semibold">Pending changes</h1>

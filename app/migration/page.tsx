@@ -10,7 +10,7 @@ import { ServerError } from '@/components/ui/ServerError';
 import { summarizeRow } from '@/lib/pss/board';
 import { currentActor } from '@/lib/server/identity/actor';
 import { podSecurityView } from '@/lib/server/pod-security-view';
-import { getSource } from '@/lib/server/sources/registry';
+import { pageSource } from '@/lib/server/sources/page-source';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Migration · PSP Dashboard' };
@@ -18,9 +18,10 @@ export const metadata: Metadata = { title: 'Migration · PSP Dashboard' };
 /** Leaving PSP for Pod Security Admission: the board of every namespace, and the steps left. */
 export default async function MigrationPage() {
   const { changes } = await currentActor(await headers());
+  const source = await pageSource();
   let view;
   try {
-    view = await podSecurityView();
+    view = await podSecurityView(source);
   } catch (e) {
     return <ServerError error={e} />;
   }
@@ -39,8 +40,8 @@ export default async function MigrationPage() {
         <ExportLinks />
       </div>
       <ChecklistPanel items={view.checklist} pspApiServed={view.pspApiServed} />
-      <MigrationPlansPanel changes={changes} revision={getSource().revision()} />
-      <MigrationBoard rows={rows} changes={changes} revision={getSource().revision()} />
+      <MigrationPlansPanel changes={changes} revision={source.revision()} />
+      <MigrationBoard rows={rows} changes={changes} revision={source.revision()} />
       <ManifestCheck namespaces={view.namespaces.map((r) => r.namespace)} serverMinor={view.serverMinor} />
     </main>
   );

@@ -9,6 +9,7 @@ import { workloadOutcomesView } from '@/lib/server/analysis-views';
 import { clusterView, pspTableView } from '@/lib/server/views';
 import { headers } from 'next/headers';
 import { currentActor } from '@/lib/server/identity/actor';
+import { pageSource } from '@/lib/server/sources/page-source';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Namespaces · PSP Dashboard' };
@@ -23,9 +24,10 @@ export default async function NamespacesPage({ searchParams }: { searchParams: P
   const q = await searchParams;
   const namespace = typeof q.namespace === 'string' && q.namespace ? q.namespace : undefined;
   const { changes } = await currentActor(await headers());
+  const source = await pageSource();
   let data;
   try {
-    const [cluster, psps, outcomes] = await Promise.all([clusterView(), pspTableView(), workloadOutcomesView({ namespace })]);
+    const [cluster, psps, outcomes] = await Promise.all([clusterView(source), pspTableView(source), workloadOutcomesView(source, { namespace })]);
     data = { namespaces: cluster.namespaces, privileged: new Set(psps.psps.filter((p) => p.isPrivileged).map((p) => p.name)), outcomes };
   } catch (e) {
     return <ServerError error={e} />;

@@ -6,17 +6,19 @@ import { PspActions } from '@/components/psp/PspActions';
 import { headers } from 'next/headers';
 import { currentActor } from '@/lib/server/identity/actor';
 import { SignInToChange } from '@/components/session/SignInToChange';
+import { pageSource } from '@/lib/server/sources/page-source';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'PSPs · PSP Dashboard' };
 
 export default async function PspsPage() {
   const { changes } = await currentActor(await headers());
+  const source = await pageSource();
   let view;
   let namespaces: string[];
   try {
-    view = await pspTableView();
-    namespaces = (await clusterView()).namespaces;
+    view = await pspTableView(source);
+    namespaces = (await clusterView(source)).namespaces;
   } catch (e) {
     return <ServerError error={e} />;
   }

@@ -1,4 +1,4 @@
-import { getSource } from '@/lib/server/sources/registry';
+import { startSource } from '@/lib/server/sources/registry';
 
 export const dynamic = 'force-dynamic';
 
@@ -8,7 +8,7 @@ export const dynamic = 'force-dynamic';
  * Answered for any Host, like /healthz, and with nothing but the state.
  */
 export function GET() {
-  const state = getSource().info().state;
+  const state = startSource().info().state;
   const ready = state !== 'syncing';
   return new Response(`${ready ? 'ok' : 'syncing'}\n`, { status: ready ? 200 : 503, headers: { 'Content-Type': 'text/plain', 'Cache-Control': 'no-store' } });
 }

@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import { SimulateForm } from '@/components/simulate/SimulateForm';
 import { ServerError } from '@/components/ui/ServerError';
 import { clusterView, pspTableView, workloadsView } from '@/lib/server/views';
+import { pageSource } from '@/lib/server/sources/page-source';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Simulate · PSP Dashboard' };
@@ -11,7 +12,8 @@ export default async function SimulatePage({ searchParams }: { searchParams: Pro
   const { workload } = await searchParams;
   let data;
   try {
-    const [cluster, psps, workloads] = await Promise.all([clusterView(), pspTableView(), workloadsView()]);
+    const source = await pageSource();
+    const [cluster, psps, workloads] = await Promise.all([clusterView(source), pspTableView(source), workloadsView(source)]);
     // Listed as namespace/name in the picker, so sorted that way.
     const byNamespace = [...workloads].sort((a, b) => (a.namespace ?? '').localeCompare(b.namespace ?? '') || a.name.localeCompare(b.name));
     data = { namespaces: cluster.namespaces, privileged: psps.psps.filter((p) => p.isPrivileged).map((p) => p.name), workloads: byNamespace };

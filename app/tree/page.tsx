@@ -4,6 +4,7 @@ import { CopyButton } from '@/components/ui/CopyButton';
 import { ServerError } from '@/components/ui/ServerError';
 import { API_PATHS } from '@/lib/api-paths';
 import { treeView } from '@/lib/server/views';
+import { pageSource } from '@/lib/server/sources/page-source';
 
 export const dynamic = 'force-dynamic';
 export const metadata: Metadata = { title: 'Tree · PSP Dashboard' };
@@ -12,7 +13,7 @@ export default async function TreePage({ searchParams }: { searchParams: Promise
   const all = (await searchParams).all === 'true';
   let tree;
   try {
-    tree = await treeView(all);
+    tree = await treeView(await pageSource(), all);
   } catch (e) {
     return <ServerError error={e} />;
   }

@@ -6,6 +6,7 @@ import { AttachForm } from '../changes/AttachForm';
 import { KIND_STYLE } from './kind-style';
 import type { GraphNodeKind } from '@/lib/graph/types';
 import { ErrorNotice } from '../ui/ErrorNotice';
+import { CopyButton } from '../ui/CopyButton';
 import { SignInToChange } from '../session/SignInToChange';
 import type { ChangesAllowed } from '@/lib/identity/actor-view';
 import { objectKey, parseKey } from '@/lib/model/keys';
@@ -107,8 +108,13 @@ export function DetailsPanel({ id, onClose, onFocus, onSelect, changes, namespac
         {dialog && (
           <ChangeDialog title={dialog.title} request={dialog.request} onClose={() => setDialog(undefined)} onApplied={() => onChanged()} />
         )}
-        {view && tab === 'yaml' && (
-          <pre className="whitespace-pre-wrap break-all rounded bg-slate-900 p-3 font-mono text-xs text-slate-100" data-testid="details-yaml">{view.yaml}</pre>
+        {view?.yaml && tab === 'yaml' && (
+          <>
+            <div className="mb-2 flex justify-end">
+              <CopyButton text={view.yaml} label="Copy YAML" testId="copy-yaml" />
+            </div>
+            <pre className="whitespace-pre-wrap break-all rounded bg-slate-900 p-3 font-mono text-xs text-slate-100" data-testid="details-yaml">{view.yaml}</pre>
+          </>
         )}
       </div>
     </aside>

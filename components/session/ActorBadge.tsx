@@ -37,7 +37,7 @@ export function ActorBadge({ actor }: { actor: ActorView }) {
     <span className="flex min-w-0 items-center gap-2 border-l border-slate-200 pl-2">
       <span className="max-w-80 shrink-0 truncate text-slate-700" data-testid="actor" title={`${actor.user}${groups}${actor.verified === false ? ' (the kubeconfig entry name; the API server could not confirm it)' : ''}`}>
         <span className="hidden xl:inline">acting </span>as <strong className="font-semibold">{actor.user}</strong>{groups && <span className="hidden text-slate-500 xl:inline">{groups}</span>}
-        {actor.mode === 'kubeconfig' && <span className="text-slate-500"> · kubeconfig</span>}
+        {actor.mode === 'kubeconfig' && <span className="hidden text-slate-500 xl:inline"> · kubeconfig</span>}
       </span>
       {actor.mode === 'session' && (
         <button type="button" onClick={signOut} disabled={busy} className="shrink-0 rounded border border-slate-300 px-2 py-0.5 text-xs hover:bg-slate-100" data-testid="sign-out-button">

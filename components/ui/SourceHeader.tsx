@@ -2,6 +2,8 @@ import Link from 'next/link';
 import type { SourceInfo } from '@/lib/model/types';
 import type { ActorView } from '@/lib/identity/actor-view';
 import { ActorBadge } from '../session/ActorBadge';
+import { ContextPicker } from './ContextPicker';
+import type { ContextsView } from '@/lib/client/api';
 
 const STATE_LABEL: Record<SourceInfo['state'], string> = {
   live: 'live · watching',
@@ -27,7 +29,7 @@ function ReadOnlyBadge() {
 }
 
 /** Which cluster this is, which version, and whether what is shown is live. Always visible. */
-export function SourceHeader({ source, actor }: { source: SourceInfo; actor: ActorView }) {
+export function SourceHeader({ source, actor, contexts }: { source: SourceInfo; actor: ActorView; contexts?: ContextsView }) {
   const state = source.kind !== 'live' ? 'static file' : STATE_LABEL[source.state];
   return (
     <header className="flex h-14 items-center gap-4 border-b border-slate-200 bg-white px-4" data-testid="source-header">
@@ -52,9 +54,12 @@ export function SourceHeader({ source, actor }: { source: SourceInfo; actor: Act
         )}
         {source.readOnly && <ReadOnlyBadge />}
         <span className="hidden text-slate-500 xl:inline">{KIND_LABEL[source.kind]}:</span>
-        <span className="min-w-16 max-w-72 truncate font-medium" title={`${KIND_LABEL[source.kind]}: ${source.name}`}>{source.name}</span>
-        {source.serverVersion ? <span className="text-slate-500">· {source.serverVersion}</span> : source.kind === 'live' ? <span className="text-slate-500">· version unknown</span> : null}
-        <span data-testid="source-state" title={source.stateReason} className={source.kind !== 'live' ? 'hidden text-slate-600 xl:inline' : source.state === 'live' ? 'text-emerald-700' : source.state === 'syncing' ? 'text-slate-500' : 'font-medium text-red-700'}>· {state}</span>
+        {contexts?.switchable
+          ? <ContextPicker initial={contexts} version={source.serverVersion} />
+          : <span className="min-w-16 max-w-72 truncate font-medium" title={`${KIND_LABEL[source.kind]}: ${source.name}`}>{source.name}</span>}
+        {/* With the picker the version gives way below 1280 px (the picker's title says it). */}
+        {source.serverVersion ? <span className={`text-slate-500 ${contexts?.switchable ? 'hidden xl:inline' : ''}`}>· {source.serverVersion}</span> : source.kind === 'live' ? <span className={`text-slate-500 ${contexts?.switchable ? 'hidden xl:inline' : ''}`}>· version unknown</span> : null}
+        {!contexts?.switchable && <span data-testid="source-state" title={source.stateReason} className={source.kind !== 'live' ? 'hidden text-slate-600 xl:inline' : source.state === 'live' ? 'text-emerald-700' : source.state === 'syncing' ? 'text-slate-500' : 'font-medium text-red-700'}>· {state}</span>}
         {!source.readOnly && <ActorBadge actor={actor} />}
       </div>
     </header>

@@ -18,6 +18,9 @@ import type { z } from 'zod';
 import type { attachBodySchema, cleanBodySchema, createPspBodySchema, detachBodySchema, removeSubjectBodySchema, updatePspBodySchema } from '../schemas/mutations';
 import type { AdviseApplyBody } from '../schemas/advise';
 import { API_PATHS } from '../api-paths';
+import { CONTEXT_HEADER } from '../contexts/selection';
+import { pageContext } from './page-context';
+import type { contextsView } from '../server/sources/registry';
 
 /** The browser's one way to the server: typed fetches of /api/v1, errors rebuilt from their JSON. */
 
@@ -30,8 +33,9 @@ export class ApiError extends Error {
 
 async function request<T>(path: string, init?: RequestInit, as: 'json' | 'text' = 'json'): Promise<T> {
   let res: Response;
+  const context = pageContext();
   try {
-    res = await fetch(path, { ...init, headers: { Accept: as === 'json' ? 'application/json' : 'text/plain', ...init?.headers } });
+    res = await fetch(path, { ...init, headers: { Accept: as === 'json' ? 'application/json' : 'text/plain', ...(context ? { [CONTEXT_HEADER]: encodeURIComponent(context) } : {}), ...init?.headers } });
   } catch (e) {
     throw new ApiError('network', `The dashboard server did not answer: ${(e as Error).message}`, 0);
   }
@@ -84,6 +88,8 @@ export type { PlanImpact, WorkloadImpact } from '../plan/impact';
 
 /** GET /api/v1/pending (the server's view, not a copy). */
 export type PendingView = ReturnType<typeof pendingView>;
+/** GET /api/v1/contexts (the server's view, not a copy). */
+export type ContextsView = ReturnType<typeof contextsView>;
 /** GET /api/v1/psps. */
 export type PspsView = Awaited<ReturnType<typeof pspTableView>>;
 
@@ -164,6 +170,10 @@ export const api = {
   undoPending: async (n: number) => request<PendingView>(API_PATHS.pendingChange(n), { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
   discardPending: async () => request<PendingView>(API_PATHS.pending(), { method: 'DELETE', headers: { 'x-csrf-token': await csrfToken() } }),
   cluster: () => request<ClusterView>(API_PATHS.cluster),
+  contexts: () => request<ContextsView>(API_PATHS.contexts),
+  /** Selects the kubeconfig context this browser shows (the page is then loaded again). */
+  selectContext: async (context: string) =>
+    request<ContextsView>(API_PATHS.contexts, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-csrf-token': await csrfToken() }, body: JSON.stringify({ context }) }),
   session: () => request<ActorView>(API_PATHS.session),
   signIn: async (token: string) =>
     request<ActorView>(API_PATHS.session, { method: 'POST', headers: { 'Content-Type': 'application/json', 'x-csrf-token': await csrfToken() }, body: JSON.stringify({ token }) }),

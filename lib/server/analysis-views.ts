@@ -8,7 +8,7 @@ import { userIdentity } from '../access/identity';
 import { workloadFromManifest, type Manifest } from '../access/manifest';
 import { podOfWorkload, simulatePod, simulateWorkload } from '../access/simulate-workload';
 import type { SimulateBody } from '../schemas/analysis';
-import { getSource } from './sources/registry';
+import type { ClusterSource } from './sources/source';
 import { analysisOf } from './workload-analysis';
 
 /** The admission simulation and effective-access views, computed from the source's current model. */
@@ -25,8 +25,8 @@ export function manifestOf(input: NonNullable<SimulateBody['manifest']>): Manife
   return parsed as Manifest;
 }
 
-export async function simulateView(body: SimulateBody) {
-  const model = await getSource().readModel();
+export async function simulateView(source: ClusterSource, body: SimulateBody) {
+  const model = await source.readModel();
   const requester = body.requester ? userIdentity(body.requester.user, body.requester.groups ?? []) : undefined;
   const controllerOpts = { useServiceAccountCredentials: body.useServiceAccountCredentials };
   let workload: Workload | undefined;
@@ -51,8 +51,8 @@ function subjectOf(ref: string): Subject {
   return kind === 'ServiceAccount' ? { kind, namespace: a, name: b } : { kind, name: a };
 }
 
-export async function accessView(q: { psp?: string; subject?: string }) {
-  const model = await getSource().readModel();
+export async function accessView(source: ClusterSource, q: { psp?: string; subject?: string }) {
+  const model = await source.readModel();
   if (q.psp) {
     const exists = model.psps.some((p) => p.metadata.name === q.psp);
     return { psp: q.psp, exists, grants: whoCanUse(model, q.psp) };
@@ -76,8 +76,7 @@ export async function accessView(q: { psp?: string; subject?: string }) {
  * What every top-level workload's pods get now: the per-namespace view. Kept between requests and
  * followed incrementally (see IncrementalAnalysis), shared with the audit.
  */
-export async function workloadOutcomesView(q: { namespace?: string; useServiceAccountCredentials?: boolean }) {
-  const source = getSource();
+export async function workloadOutcomesView(source: ClusterSource, q: { namespace?: string; useServiceAccountCredentials?: boolean }) {
   const model = await source.readModel();
   const workloads = analysisOf(source, q.useServiceAccountCredentials ?? true).outcomes(model, q.namespace);
   return {

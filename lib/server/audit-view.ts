@@ -1,6 +1,6 @@
 import 'server-only';
 import type { AuditReport } from '../audit/types';
-import { getSource } from './sources/registry';
+import type { ClusterSource } from './sources/source';
 import { analysisOf } from './workload-analysis';
 
 /**
@@ -8,8 +8,7 @@ import { analysisOf } from './workload-analysis';
  * changes incrementally (see IncrementalAnalysis): a pod event costs that pod's workload, not the
  * whole audit. Only the timestamp is fresh on each answer.
  */
-export async function auditView(opts: { useServiceAccountCredentials?: boolean } = {}): Promise<AuditReport> {
-  const source = getSource();
+export async function auditView(source: ClusterSource, opts: { useServiceAccountCredentials?: boolean } = {}): Promise<AuditReport> {
   const model = await source.readModel();
   const report = analysisOf(source, opts.useServiceAccountCredentials ?? true).audit(model);
   return { ...report, generatedAt: new Date().toISOString() };

@@ -1,8 +1,8 @@
 import 'server-only';
 import { plansOverview } from '../plan/migration/overview';
-import { getSource } from './sources/registry';
+import type { ClusterSource } from './sources/source';
 
 /** GET /api/v1/pod-security/plans: what the migration plans offer on this cluster. */
-export async function migrationPlansView() {
-  return plansOverview(await getSource().readModel());
+export async function migrationPlansView(source: ClusterSource) {
+  return plansOverview(await source.readModel());
 }

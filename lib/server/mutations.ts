@@ -5,14 +5,13 @@ import type { Change } from '../plan/change';
 import { exportKubectl, exportYaml } from '../plan/in-memory';
 import type { Identity } from './kube/connection';
 import { previewImpact } from './plan-impact';
-import { getSource } from './sources/registry';
+import type { ClusterSource } from './sources/source';
 
 /** The answer of every mutating route (the typed client's response type). */
 export type ChangeView = Awaited<ReturnType<typeof runChange>>;
 
-/** Runs a change on the process's source and shapes the answer every mutating route returns. */
-export async function runChange(change: Change, opts: { dryRun: boolean; identity: Identity }) {
-  const source = getSource();
+/** Runs a change on the request's source and shapes the answer every mutating route returns. */
+export async function runChange(source: ClusterSource, change: Change, opts: { dryRun: boolean; identity: Identity }) {
   const result = await source.applyChange(change, opts);
   const { plan } = result;
   // Before anyone confirms: which workloads the change would refuse or move to another PSP.
@@ -37,20 +36,18 @@ export async function runChange(change: Change, opts: { dryRun: boolean; identit
   };
 }
 
-export function pendingView() {
-  const source = getSource();
+export function pendingView(source: ClusterSource) {
   if (!source.pending) return { supported: false as const, history: [], apply: [], delete: [], yaml: '', kubectl: '' };
   const { history, changes } = source.pending();
   return { supported: true as const, history, apply: changes.apply, delete: changes.delete, yaml: exportYaml(changes), kubectl: exportKubectl(changes) };
 }
 
-export function discardPending() {
-  getSource().discardPending?.();
+export function discardPending(source: ClusterSource) {
+  source.discardPending?.();
 }
 
 /** Takes back the pending change at `index` (0-based); conflicts when a later one depends on it. */
-export async function undoPending(index: number) {
-  const source = getSource();
+export async function undoPending(source: ClusterSource, index: number) {
   if (!source.undoPending) throw new AppError('invalid', 'This source has no pending changes to undo');
   await source.undoPending(index);
 }

@@ -16,7 +16,7 @@ import { NEWEST_KNOWN_MINOR, serverMinorOf, type PssVersion } from '../pss/versi
 import type { BoardQuery, PodSecurityCheckBody } from '../schemas/pod-security';
 import { manifestOf } from './analysis-views';
 import { podSecurityConfiguration } from './pod-security-config';
-import { getSource } from './sources/registry';
+import type { ClusterSource } from './sources/source';
 
 /**
  * The migration board and the one-pod check, computed from the source's current model. Models are
@@ -39,10 +39,9 @@ export function serverMinorOfModel(model: Pick<ClusterModel, 'source'>): number 
 /** Per model, the board and the configuration it was computed with (a changed file gives a new one). */
 const boards = new WeakMap<ClusterModel, { config: PssConfiguration; board: Board }>();
 
-async function currentBoard(): Promise<{ model: ClusterModel; board: Board }> {
-  const source = getSource();
+async function currentBoard(source: ClusterSource): Promise<{ model: ClusterModel; board: Board }> {
   const model = await source.readModel();
-  const config = podSecurityConfiguration();
+  const config = podSecurityConfiguration(source);
   let cached = boards.get(model);
   if (cached?.config !== config) {
     // The PSP outcomes come from the simulation the audit and the namespaces view share.
@@ -53,8 +52,8 @@ async function currentBoard(): Promise<{ model: ClusterModel; board: Board }> {
   return { model, board: cached.board };
 }
 
-export async function podSecurityView(q: BoardQuery = {}) {
-  const { model, board } = await currentBoard();
+export async function podSecurityView(source: ClusterSource, q: BoardQuery = {}) {
+  const { model, board } = await currentBoard(source);
   const rows = q.namespace ? board.namespaces.filter((r) => r.namespace === q.namespace) : board.namespaces;
   if (q.namespace && rows.length === 0) throw new AppError('not_found', `No namespace ${q.namespace} in this cluster`);
   return {
@@ -68,17 +67,17 @@ export async function podSecurityView(q: BoardQuery = {}) {
 }
 
 /** The board as a file: Markdown or CSV. */
-export async function podSecurityExport(format: 'markdown' | 'csv', namespace?: string): Promise<string> {
-  const { model, board } = await currentBoard();
+export async function podSecurityExport(source: ClusterSource, format: 'markdown' | 'csv', namespace?: string): Promise<string> {
+  const { model, board } = await currentBoard(source);
   const b = namespace ? { ...board, namespaces: board.namespaces.filter((r) => r.namespace === namespace) } : board;
   return format === 'csv' ? boardCsv(b) : boardMarkdown(b, model.source.serverVersion);
 }
 
 /** POST /api/v1/pod-security/check: one pod or template at a level and version, as this server's PodSecurity would judge it. */
-export async function podSecurityCheck(body: PodSecurityCheckBody) {
-  const model = await getSource().readModel();
+export async function podSecurityCheck(source: ClusterSource, body: PodSecurityCheckBody) {
+  const model = await source.readModel();
   const serverMinor = serverMinorOfModel(model);
-  const config = podSecurityConfiguration();
+  const config = podSecurityConfiguration(source);
   let object: { kind?: string; metadata?: { namespace?: string } | null } | undefined;
   if (body.workload) {
     const key = parseKey(body.workload);

@@ -8,11 +8,13 @@ import { tokenRefused } from '@/lib/server/identity/reviews';
 import { runChange } from '@/lib/server/mutations';
 import { guardMutation } from './guard';
 import { handle, parseQuery } from './respond';
+import { checkContextUnchanged, sourceOf } from '@/lib/server/sources/registry';
 
 export type MutationQuery = z.infer<typeof mutationQuerySchema>;
 
 /**
- * The one shape of every change route: guard (read-only, Host, Origin, CSRF), the query, who acts
+ * The one shape of every change route: guard (read-only, Host, Origin, CSRF), the context the page
+ * was prepared on still selected (409 otherwise: see checkContextUnchanged), the query, who acts
  * (a signed-in person where sign-in is required: 401 otherwise, before anything else is read), the
  * change the handler builds from its body, then the plan run as that person. A token that died since
  * sign-in ends the session, and the answer says to sign in again.
@@ -21,11 +23,12 @@ export function changeRoute<Ctx>(build: (req: Request, query: MutationQuery, ctx
   return (req: Request, ctx: Ctx) =>
     handle(async () => {
       guardMutation(req);
+      checkContextUnchanged(req.headers);
       const query = parseQuery(req, mutationQuerySchema);
       const identity = await writerIdentity(req.headers);
       const change = await build(req, query, ctx);
       try {
-        return Response.json(await runChange(change, { dryRun: !!query.dryRun, identity }));
+        return Response.json(await runChange(sourceOf(req.headers), change, { dryRun: !!query.dryRun, identity }));
       } catch (e) {
         if (identity.kind === 'token' && isAppError(e) && e.code === 'unauthorized') {
           endSessionOf(req.headers);

@@ -11,6 +11,11 @@ import { getConfig } from '@/lib/server/sources/registry';
  */
 export function guardMutation(req: Request): void {
   if (getConfig().readOnly) throw new AppError('read_only', 'The dashboard runs read-only (--read-only or PSPD_READ_ONLY): changes are refused.');
+  guardBrowserRequest(req);
+}
+
+/** The Host, Origin and CSRF checks alone: for a request that changes the browser's state, not the cluster's (the context picker). */
+export function guardBrowserRequest(req: Request): void {
   const host = req.headers.get('host');
   if (!isAllowedHost(host)) throw new AppError('forbidden', `Host "${host ?? ''}" is not allowed.`);
   const origin = req.headers.get('origin');
@@ -25,7 +30,7 @@ export function guardMutation(req: Request): void {
 }
 
 /** `https:` when the request arrived over TLS (at this server or at the proxy in front of it), else `http:`. */
-function requestScheme(req: Request): string {
+export function requestScheme(req: Request): string {
   return req.url.startsWith('https:') || (req.headers.get('x-forwarded-proto') ?? '').split(',')[0].trim().toLowerCase() === 'https' ? 'https:' : 'http:';
 }
 

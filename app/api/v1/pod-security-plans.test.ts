@@ -27,7 +27,7 @@ describe('migration plan routes on the demo', () => {
   beforeEach(() => setSourceForTests(new FileSource(DEMO_PATH, 'demo', false), { source: { kind: 'demo', reason: 'asked' }, readOnly: false }));
 
   it('the overview: what the plans offer on the demo', async () => {
-    const o = await (await overview()).json();
+    const o = await (await overview(new Request('http://x/api/v1/pod-security/plans'))).json();
     expect(o).toMatchObject({ pspApiServed: true, pinnedVersion: 'v1.24', bypassPsps: ['eks.privileged'], cleanup: 0 });
     expect(o.mutating.every((m: { copy: string; psp: string }) => m.copy === `0-${m.psp}`)).toBe(true);
   });

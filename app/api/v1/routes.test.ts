@@ -28,7 +28,7 @@ describe('read routes on the demo cluster', () => {
   });
 
   it('GET /api/v1/psps: the table row of eks.privileged', async () => {
-    const body = await (await getPsps()).json();
+    const body = await (await getPsps(new Request('http://x/api/v1/psps'))).json();
     expect(body.psps[0]).toMatchObject({ name: 'eks.privileged', priv: true, caps: '*', selinux: 'RunAsAny', volumes: '*', isPrivileged: true });
   });
 

@@ -3,7 +3,8 @@ import { createHash } from 'node:crypto';
 import { AppError, isAppError } from '../../errors';
 import { authMode } from '../config';
 import { OWN_IDENTITY, type Identity } from '../kube/connection';
-import { getConfig, getSource } from '../sources/registry';
+import { getConfig, sourceOf } from '../sources/registry';
+import type { RequestHeaders } from '../sources/context-selection';
 import { clearedCookie, readCookie, sessionCookie, sessionCookieName } from './cookie';
 import { reviewToken, selfSubjectReview } from './reviews';
 import { sessionStore, type Person } from './sessions';
@@ -11,10 +12,7 @@ import type { ActorView } from '../../identity/actor-view';
 
 export type { ActorView };
 
-/** The headers of a request (a Request's, or next/headers' in a page). */
-export interface RequestHeaders {
-  get(name: string): string | null;
-}
+export type { RequestHeaders };
 
 /** A token is re-confirmed with the API server at most this often when the browser asks who is signed in. */
 const RECHECK_MS = 60_000;
@@ -24,8 +22,9 @@ function mode(): ActorView['mode'] {
   return config.source.kind === 'live' ? authMode(config) : 'offline';
 }
 
-function connection() {
-  const conn = getSource().connection?.();
+/** The connection of the context this request reads (the one cluster, outside kubeconfig mode). */
+function connection(headers: RequestHeaders) {
+  const conn = sourceOf(headers).connection?.();
   if (!conn) throw new AppError('source_error', 'The cluster connection is not available: the live source failed to start (see the error page).');
   return conn;
 }
@@ -41,26 +40,32 @@ function bearer(headers: RequestHeaders): string | undefined {
 
 /** TokenReviews of proxy-injected tokens, by the token's hash, for a minute. */
 const headerCache = globalThis as unknown as { __pspdHeaderPeople?: Map<string, { person: Person; at: number }> };
-async function personOfHeader(token: string): Promise<Person> {
+async function personOfHeader(headers: RequestHeaders, token: string): Promise<Person> {
   const cache = (headerCache.__pspdHeaderPeople ??= new Map());
   const key = createHash('sha256').update(token).digest('base64url');
   const hit = cache.get(key);
   if (hit && Date.now() - hit.at < RECHECK_MS) return hit.person;
-  const person = await reviewToken(connection(), token);
+  const person = await reviewToken(connection(headers), token);
   if (cache.size > 1000) cache.clear();
   cache.set(key, { person, at: Date.now() });
   return person;
 }
 
-/** The kubeconfig's user, as the API server names it where it can say (v1.27+), else the entry's name. */
-const kubeconfigHolder = globalThis as unknown as { __pspdKubeconfigPerson?: Promise<{ person: Person; verified: boolean }> };
-function kubeconfigPerson(): Promise<{ person: Person; verified: boolean }> {
-  kubeconfigHolder.__pspdKubeconfigPerson ??= (async () => {
-    const conn = connection();
-    const self = await selfSubjectReview(conn, OWN_IDENTITY).catch(() => undefined);
-    return self ? { person: self, verified: true } : { person: { user: conn.info.user ?? conn.info.context, groups: [] }, verified: false };
-  })();
-  return kubeconfigHolder.__pspdKubeconfigPerson;
+/**
+ * The kubeconfig's user of the request's context, as the API server names it where it can say
+ * (v1.27+), else the entry's name. Asked once per context's connection.
+ */
+const kubeconfigHolder = globalThis as unknown as { __pspdKubeconfigPeople?: WeakMap<object, Promise<{ person: Person; verified: boolean }>> };
+async function kubeconfigPerson(headers: RequestHeaders): Promise<{ person: Person; verified: boolean }> {
+  const people = (kubeconfigHolder.__pspdKubeconfigPeople ??= new WeakMap());
+  const conn = connection(headers);
+  let person = people.get(conn);
+  if (!person) {
+    const named = { person: { user: conn.info.user ?? conn.info.context, groups: [] }, verified: false };
+    person = selfSubjectReview(conn, OWN_IDENTITY).then((self) => (self ? { person: self, verified: true } : named), () => named);
+    people.set(conn, person);
+  }
+  return person;
 }
 
 function changes(signedIn: boolean): ActorView['changes'] {
@@ -73,14 +78,14 @@ export async function currentActor(headers: RequestHeaders): Promise<ActorView> 
   const m = mode();
   if (m === 'offline') return { mode: m, signedIn: false, canSignIn: false, changes: changes(true) };
   if (m === 'kubeconfig') {
-    const k = await kubeconfigPerson().catch(() => undefined);
+    const k = await kubeconfigPerson(headers).catch(() => undefined);
     return { mode: m, signedIn: true, user: k?.person.user, groups: k?.person.groups, verified: k?.verified ?? false, canSignIn: false, changes: changes(true) };
   }
   if (m === 'header') {
     const token = bearer(headers);
     if (!token) return { mode: m, signedIn: false, canSignIn: false, changes: changes(false), message: 'The auth proxy sent no Authorization header.' };
     try {
-      const person = await personOfHeader(token);
+      const person = await personOfHeader(headers, token);
       return { mode: m, signedIn: true, ...person, verified: true, canSignIn: false, changes: changes(true) };
     } catch (e) {
       return { mode: m, signedIn: false, canSignIn: false, changes: changes(false), message: isAppError(e) ? e.message : 'The token could not be checked.' };
@@ -94,7 +99,7 @@ export async function currentActor(headers: RequestHeaders): Promise<ActorView> 
   }
   if (Date.now() - session.checkedAt > RECHECK_MS) {
     try {
-      await reviewToken(connection(), session.token);
+      await reviewToken(connection(headers), session.token);
       store.markChecked(session.id);
     } catch (e) {
       if (isAppError(e) && e.code === 'unauthorized') {
@@ -119,7 +124,7 @@ export async function writerIdentity(headers: RequestHeaders): Promise<Identity>
   if (m === 'header') {
     const token = bearer(headers);
     if (!token) throw new AppError('unauthorized', 'Changes need a signed-in person: the auth proxy in front of the dashboard sent no Authorization header.', { signIn: false });
-    await personOfHeader(token);
+    await personOfHeader(headers, token);
     return { kind: 'token', token };
   }
   const session = sessionStore().get(sessionId(headers));
@@ -146,7 +151,7 @@ export async function signIn(url: string, headers: RequestHeaders, token: string
       ? 'Sign-in is handled by the auth proxy in front of the dashboard.'
       : m === 'kubeconfig' ? 'This dashboard acts as your kubeconfig\'s user; there is nothing to sign in to (start it with --sign-in to require sign-in).' : 'The demo and snapshots keep changes in memory; there is nothing to sign in to.');
   }
-  const person = await reviewToken(connection(), token);
+  const person = await reviewToken(connection(headers), token);
   const store = sessionStore();
   store.delete(sessionId(headers));
   const session = store.create(token, person);

@@ -4,7 +4,7 @@ import type { ClusterModel, Workload } from '@/lib/model/types';
 import { advise, serviceAccountOf, topLevelWorkloads } from '@/lib/advisor/advise';
 import type { AdviseBody } from '@/lib/schemas/advise';
 import { podShapeErrors } from '@/lib/validation/pod-shape';
-import { getSource } from '@/lib/server/sources/registry';
+import type { ClusterSource } from '@/lib/server/sources/source';
 
 /** The workloads a request names, or a 404 naming what is not there. */
 function selectWorkloads(all: Workload[], namespaces: (ns: string) => Workload[], body: AdviseBody): { workloads: Workload[]; name: string } {
@@ -48,8 +48,8 @@ export function workloadsOfRequest(model: ClusterModel, body: AdviseBody): { wor
   return { workloads, name: body.name ?? name };
 }
 
-export async function adviseView(body: AdviseBody) {
-  const model = await getSource().readModel();
+export async function adviseView(source: ClusterSource, body: AdviseBody) {
+  const model = await source.readModel();
   const { workloads, name } = workloadsOfRequest(model, body);
   const advice = advise(model, workloads, { name, useServiceAccountCredentials: body.useServiceAccountCredentials });
   return {

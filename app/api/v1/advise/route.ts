@@ -2,6 +2,7 @@ import { handle, parseBody } from '../../_http/respond';
 import { readJson } from '../../_http/guard';
 import { adviseBodySchema } from '@/lib/schemas/advise';
 import { adviseView } from './advise-view';
+import { sourceOf } from '@/lib/server/sources/registry';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,5 +12,5 @@ export const dynamic = 'force-dynamic';
  * cluster (the proof). Changes nothing.
  */
 export function POST(req: Request) {
-  return handle(async () => Response.json(await adviseView(parseBody(await readJson(req), adviseBodySchema))));
+  return handle(async () => Response.json(await adviseView(sourceOf(req.headers), parseBody(await readJson(req), adviseBodySchema))));
 }

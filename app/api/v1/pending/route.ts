@@ -2,6 +2,7 @@ import { handle, parseQuery } from '../../_http/respond';
 import { guardMutation } from '../../_http/guard';
 import { z } from 'zod';
 import { discardPending, pendingView, undoPending } from '@/lib/server/mutations';
+import { checkContextUnchanged, sourceOf } from '@/lib/server/sources/registry';
 
 export const dynamic = 'force-dynamic';
 
@@ -11,7 +12,7 @@ const querySchema = z.strictObject({ format: z.enum(['json', 'yaml', 'kubectl'])
 export function GET(req: Request) {
   return handle(() => {
     const { format } = parseQuery(req, querySchema);
-    const view = pendingView();
+    const view = pendingView(sourceOf(req.headers));
     if (format === 'yaml') return new Response(view.yaml, { headers: { 'Content-Type': 'application/yaml; charset=utf-8', 'Content-Disposition': 'attachment; filename="psp-dashboard-changes.yaml"' } });
     if (format === 'kubectl') return new Response(view.kubectl, { headers: { 'Content-Type': 'text/plain; charset=utf-8' } });
     return Response.json(view);
@@ -24,9 +25,11 @@ const deleteQuerySchema = z.strictObject({ change: z.coerce.number().int().min(1
 export function DELETE(req: Request) {
   return handle(async () => {
     guardMutation(req);
+    checkContextUnchanged(req.headers);
     const { change } = parseQuery(req, deleteQuerySchema);
-    if (change === undefined) discardPending();
-    else await undoPending(change - 1);
-    return Response.json(pendingView());
+    const source = sourceOf(req.headers);
+    if (change === undefined) discardPending(source);
+    else await undoPending(source, change - 1);
+    return Response.json(pendingView(source));
   });
 }

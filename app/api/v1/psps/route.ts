@@ -6,11 +6,12 @@ import { createPspChange } from '@/lib/plan/requests';
 import { pspFromTemplate } from '@/lib/plan/templates';
 import { validatePspManifest } from '@/lib/plan/psps';
 import { pspTableView } from '@/lib/server/views';
+import { sourceOf } from '@/lib/server/sources/registry';
 
 export const dynamic = 'force-dynamic';
 
-export function GET() {
-  return handle(async () => Response.json(await pspTableView()));
+export function GET(req: Request) {
+  return handle(async () => Response.json(await pspTableView(sourceOf(req.headers))));
 }
 
 /** Create a PSP from a template (privileged, restricted, baseline) or from a manifest. */

@@ -4,6 +4,7 @@ import { changeRoute } from '../../../../_http/change-route';
 import { labelPlanBodySchema } from '@/lib/schemas/migration';
 import { labelNamespaceChange } from '@/lib/plan/migration/changes';
 import { podSecurityConfiguration } from '@/lib/server/pod-security-config';
+import { sourceOf } from '@/lib/server/sources/registry';
 
 export const dynamic = 'force-dynamic';
 
@@ -12,4 +13,4 @@ export const dynamic = 'force-dynamic';
  * then enforce. The preview carries lib/pss's prediction of the server's warnings and, on a live
  * cluster, the warnings its dry run really answered.
  */
-export const POST = changeRoute(async (req) => labelNamespaceChange(parseBody(await readJson(req), labelPlanBodySchema), podSecurityConfiguration()));
+export const POST = changeRoute(async (req) => labelNamespaceChange(parseBody(await readJson(req), labelPlanBodySchema), podSecurityConfiguration(sourceOf(req.headers))));
