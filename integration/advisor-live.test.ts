@@ -85,7 +85,7 @@ describe.runIf(run)('advisor proposals on kube-apiserver v1.24 with kube-control
       const workloads = topLevelWorkloads(demo, ns);
       cases.push({ namespace: ns, model: bare, workloads, advice: advise(bare, workloads, { name: `advised-${ns}` }) });
     }
-    for (const [seed, count] of [[7, 9], [23, 9], [31, 8]] as const) {
+    for (const [seed, count] of [[7, 9], [23, 9], [33, 8]] as const) {
       const ns = `gen-${seed}`;
       const workloads = generateWorkloads(seed, count, ns);
       const model: ClusterModel = { ...bare, workloads, serviceAccounts: [{ apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns } }] };

@@ -272,6 +272,17 @@ describe('auditCluster: grant hygiene', () => {
   });
 });
 
+describe('auditCluster on the demo with a ReplicationController in shop', () => {
+  it('the critical fix\'s impact names the RC among the workloads it would refuse', () => {
+    const demo = demoModel();
+    const rc: Workload = { ...deployment('shop', 'legacy'), apiVersion: 'v1', kind: 'ReplicationController' };
+    const report = auditCluster({ ...demo, workloads: [...demo.workloads, rc] }, { now: new Date('2026-01-02T03:04:05Z') });
+    expect(report.workloads).toEqual({ simulated: 12, refused: 0 });
+    const impact = report.findings.find((f) => f.severity === 'critical')?.fix?.impact;
+    expect(impact?.refusedAfter).toContain('ReplicationController/shop/legacy');
+  });
+});
+
 describe('auditCluster on the demo cluster (EKS as shipped)', () => {
   const report = auditCluster(demoModel(), { now: new Date('2026-01-02T03:04:05Z') });
 

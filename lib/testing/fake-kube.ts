@@ -1,6 +1,7 @@
 import { EventEmitter } from 'node:events';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { KubeResponse } from '../server/kube/connection';
+import { ListItemsReader } from '../server/kube/list-items';
 import type { ReflectorClock, ReflectorConnection, WatchStream } from '../server/kube/reflector';
 import type { WatchEvent } from '../sources/watch-events';
 
@@ -155,6 +156,14 @@ export class FakeKube implements ReflectorConnection {
 
   request(_method: 'GET', apiPath: string, opts?: { timeoutMs?: number }): Promise<KubeResponse> {
     return new Promise((resolve, reject) => this.record(new FakeCall('request', apiPath, this.clock.now(), resolve as (v: unknown) => void, reject, opts?.timeoutMs)));
+  }
+  /** As KubeConnection's: the answer's body goes through ListItemsReader in 7-character chunks (every boundary case comes up). */
+  async listItems(apiPath: string, opts: { timeoutMs?: number }, onItem: (item: Record<string, unknown>) => void): Promise<KubeResponse & { list?: Record<string, unknown> }> {
+    const res = await this.request('GET', apiPath, opts);
+    if (res.status < 200 || res.status > 299) return res;
+    const reader = new ListItemsReader(onItem);
+    for (let i = 0; i < res.body.length; i += 7) reader.write(res.body.slice(i, i + 7));
+    return { ...res, list: reader.finish() };
   }
   stream(apiPath: string): Promise<WatchStream> {
     return new Promise((resolve, reject) => this.record(new FakeCall('stream', apiPath, this.clock.now(), resolve as (v: unknown) => void, reject)));

@@ -6,6 +6,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { AppError } from '../../errors';
+import { ListItemsReader } from './list-items';
 import { warningTexts } from './warnings';
 
 /**
@@ -183,6 +184,36 @@ export class KubeConnection {
       done();
     }
     return { status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8'), headers: res.headers, warnings: warningTexts(res.rawHeaders) };
+  }
+
+  /**
+   * A list: a 2xx body is read as it arrives, each item given to `onItem` as soon as it is parsed
+   * (see ListItemsReader), and the list without its items is returned in `list`; any other answer
+   * is returned whole in `body`. The deadline covers the body, as for `request`.
+   */
+  async listItems(apiPath: string, opts: { timeoutMs?: number }, onItem: (item: Record<string, unknown>) => void): Promise<KubeResponse & { list?: Record<string, unknown> }> {
+    let opened: { res: http.IncomingMessage; done: () => void };
+    try {
+      opened = await this.open('GET', apiPath, OWN_IDENTITY, undefined, { deadlineMs: opts.timeoutMs ?? 15_000 });
+    } catch (e) {
+      throw unreachable(this.info.server, e);
+    }
+    const { res, done } = opened;
+    const status = res.statusCode ?? 0;
+    const reader = status >= 200 && status < 300 ? new ListItemsReader(onItem) : undefined;
+    let body = '';
+    try {
+      res.setEncoding('utf8');
+      for await (const c of res) {
+        if (reader) reader.write(c as string);
+        else body += c as string;
+      }
+    } catch (e) {
+      throw unreachable(this.info.server, e);
+    } finally {
+      done();
+    }
+    return { status, body, headers: res.headers, ...(reader ? { list: reader.finish() } : {}) };
   }
 
   /** A streaming GET (a watch). The caller reads lines from the response and destroys it when done. */

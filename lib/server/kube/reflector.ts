@@ -38,6 +38,8 @@ export interface WatchStream {
 /** What a reflector needs of the API server connection (KubeConnection, or a scripted fake in tests). */
 export interface ReflectorConnection {
   request(method: 'GET', apiPath: string, opts?: { timeoutMs?: number }): Promise<KubeResponse>;
+  /** A list read as it arrives: a 2xx answer's items go to onItem, the rest of the list comes back in `list`. */
+  listItems(apiPath: string, opts: { timeoutMs?: number }, onItem: (item: Record<string, unknown>) => void): Promise<KubeResponse & { list?: Record<string, unknown> }>;
   stream(apiPath: string, identity?: undefined, idleTimeoutMs?: number): Promise<WatchStream>;
 }
 
@@ -366,8 +368,21 @@ export class Reflector {
     let query = first;
     let listRv = '';
     let fullListed = false;
+    const apiVersion = apiVersionOf(this.def);
+    const add = (item: RawObject) => {
+      // Fresh from JSON.parse, so filled and slimmed in place rather than copied (see slimForCache:
+      // what no engine reads is not kept).
+      // Slimmed before kind and apiVersion are added: `status` is then still the last property,
+      // whose deletion keeps the object's fast shape (deleting any other makes it a dictionary).
+      slimForCache(item, this.def.kind);
+      item.kind = this.def.kind;
+      item.apiVersion = apiVersion;
+      items.set(cacheKey(item), item);
+    };
     for (;;) {
-      const res = await this.conn.request('GET', this.path(query), { timeoutMs: this.opts.listTimeoutMs });
+      // Items are taken as the body arrives (a whole kind from the watch cache can be hundreds of
+      // MB); a page that then fails is thrown away with the whole list.
+      const res = await this.conn.listItems(this.path(query), { timeoutMs: this.opts.listTimeoutMs }, add);
       if (res.status === 404 && this.def.kind === 'PodSecurityPolicy' && !query.continue) return 'absent';
       if (res.status === 410 && query.continue && !fullListed) {
         // The continue token expired mid-list: one full list at the same RV, no limit (client-go's pager).
@@ -385,18 +400,7 @@ export class Reflector {
       if (res.status < 200 || res.status > 299) {
         throw kubeError(res, `list ${this.def.resource}`, { verb: 'list', group: this.def.group, resource: this.def.resource });
       }
-      const list = JSON.parse(res.body) as { items?: RawObject[]; metadata?: { continue?: string; resourceVersion?: string } };
-      const apiVersion = apiVersionOf(this.def);
-      for (const item of list.items ?? []) {
-        // Fresh from JSON.parse, so filled and slimmed in place rather than copied (see slimForCache:
-        // what no engine reads is not kept).
-        // Slimmed before kind and apiVersion are added: `status` is then still the last property,
-        // whose deletion keeps the object's fast shape (deleting any other makes it a dictionary).
-        slimForCache(item, this.def.kind);
-        item.kind = this.def.kind;
-        item.apiVersion = apiVersion;
-        items.set(cacheKey(item), item);
-      }
+      const list = res.list as { metadata?: { continue?: string; resourceVersion?: string } };
       listRv = list.metadata?.resourceVersion ?? listRv;
       const cont = list.metadata?.continue ?? '';
       if (!cont) break;
