@@ -1,5 +1,7 @@
 import type { ControllerOptions } from '../access/identity';
+import { simulationContext } from '../access/simulate-workload';
 import { simulateCluster, type ClusterSimulation } from '../audit/simulations';
+import { WorkloadSimulator } from '../audit/workload-simulator';
 import { objectKey } from '../model/keys';
 import type { Binding, ClusterModel, KubeObject, Psp, Role } from '../model/types';
 import type { Plan } from './types';
@@ -89,11 +91,15 @@ export function compareSimulations(before: ClusterSimulation, after: ClusterSimu
 
 /**
  * The impact of a plan on the model it was made from. `before` is the simulation of that model
- * (callers cache it per model); only the model after the change is simulated here.
+ * (callers cache it per model); only the model after the change is simulated here. A plan that
+ * changes only RBAC leaves every case (pod shape × usable PSPs) as it was: the simulation after it
+ * shares `before`'s cases and simulates only the ones the new grants make.
  */
 export function planImpact(model: ClusterModel, plan: Plan, opts: ControllerOptions, before: ClusterSimulation = simulateCluster(model, opts)): PlanImpact {
   if (plan.noop || plan.operations.length === 0 || !plan.operations.some((op) => op.kind in LIST_OF_KIND)) {
     return { refusedAfter: [], changedPsp: [], admittedAfter: [], simulated: before.outcomes.length };
   }
-  return compareSimulations(before, simulateCluster(modelAfterPlan(model, plan), opts));
+  const after = modelAfterPlan(model, plan);
+  const shared = before.simulator.sharesCasesWith(after) ? new WorkloadSimulator(after, simulationContext(after), opts, before.simulator) : undefined;
+  return compareSimulations(before, simulateCluster(after, opts, shared));
 }
