@@ -33,6 +33,7 @@ benchAdmission(model, time);
 
 console.log('');
 benchAudit(raw, time);
+console.log(''); (await import('./preview-impact')).benchPreviewImpact(raw, time);
 
 console.log(''); (await import('./pss')).benchPss(time);
 console.log(''); (await import('./board')).benchBoard(raw, time);
