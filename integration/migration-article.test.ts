@@ -7,7 +7,8 @@
  * 2. The guide's steps as plans, through the live source: step 2, the non-mutating copy of every
  *    mutating PSP; step 3 for every namespace, the strictest level all its pod templates meet,
  *    audit and warn, then enforce, pinned to v1.24; then the PSP bypass.
- * 3. After the plans every pod is deleted: every Deployment, StatefulSet and Job gets pods again
+ * (An RC in shop joins the demo's workloads.)
+ * 3. After the plans every pod is deleted: every Deployment, StatefulSet, Job and RC gets pods again
  *    (DaemonSets and CronJobs, with no nodes and no schedule here, by a server dry run as their
  *    controller), and no namespace is left without its six labels.
  * 4. On v1.37 (no PSP API) the same namespaces (with their labels) and workloads are re-created:
@@ -34,8 +35,14 @@ import type { RawObject } from '../lib/sources/to-model';
 import { clusterAvailable, createObjects, createPath, demoObjects, until } from './support';
 
 const run = clusterAvailable('1.24') && clusterAvailable('current');
-const CONTROLLED = ['Deployment', 'StatefulSet', 'Job'];
-const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Job', 'DaemonSet', 'CronJob'];
+const CONTROLLED = ['Deployment', 'StatefulSet', 'Job', 'ReplicationController'];
+const WORKLOAD_KINDS = ['Deployment', 'StatefulSet', 'Job', 'ReplicationController', 'DaemonSet', 'CronJob'];
+/** Beside the demo's workloads, an old-style ReplicationController (the migration must carry it too). */
+const LEGACY_RC: RawObject = {
+  apiVersion: 'v1', kind: 'ReplicationController', metadata: { name: 'legacy', namespace: 'shop' },
+  spec: { replicas: 1, selector: { app: 'legacy' }, template: { metadata: { labels: { app: 'legacy' } }, spec: { containers: [{ name: 'legacy', image: 'nginx:1.25' }] } } },
+};
+const articleObjects = () => [...demoObjects(), LEGACY_RC];
 const SIX = ['enforce', 'audit', 'warn'].flatMap((m) => [`${LABEL_PREFIX}${m}`, `${LABEL_PREFIX}${m}-version`]);
 
 async function applied(live: LiveSource, change: Change) {
@@ -59,7 +66,7 @@ const label = (w: { kind: string; metadata: { namespace?: string; name: string }
 
 type PodMeta = { metadata: { creationTimestamp: string; annotations?: Record<string, string>; ownerReferences?: { name: string }[] } };
 
-/** A workload's pods, newest first (Deployment → ReplicaSet → Pod; StatefulSet and Job → Pod). */
+/** A workload's pods, newest first (Deployment → ReplicaSet → Pod; StatefulSet, Job and ReplicationController → Pod). */
 async function podsOf(cluster: TestCluster, w: Workload): Promise<PodMeta[]> {
   const ns = w.metadata.namespace!;
   const pods = (await cluster.request('admin', 'GET', `/api/v1/namespaces/${ns}/pods`)).body.items as PodMeta[];
@@ -90,7 +97,7 @@ describe.runIf(run)('the article\'s cluster migrated to Pod Security Admission w
 
   beforeAll(async () => {
     v124 = await startCluster({ version: '1.24', controllerManager: true });
-    await createObjects(v124, demoObjects());
+    await createObjects(v124, articleObjects());
     live = new LiveSource(KubeConnection.load({ kubeconfig: v124.kubeconfigPath, context: 'admin' }), false);
     await live.start();
   }, 240_000);
@@ -177,7 +184,7 @@ describe.runIf(run)('the article\'s cluster migrated to Pod Security Admission w
       expect(put.status).toBe(200);
     }
     const labelsOf = async (ns: string) => (await cluster.request('admin', 'GET', `/api/v1/namespaces/${ns}`)).body.metadata.labels as Record<string, string>;
-    const workloads = demoObjects().filter((o) => WORKLOAD_KINDS.includes(o.kind!));
+    const workloads = articleObjects().filter((o) => WORKLOAD_KINDS.includes(o.kind!));
     const conn = KubeConnection.load({ kubeconfig: cluster.kubeconfigPath, context: 'admin' });
     let agree = 0;
     for (const w of workloads) {

@@ -146,15 +146,24 @@ function refusedFindings(model: ClusterModel, simulation: ClusterSimulation, max
  * inserted in place, which gives what sorting them all gives (the order is total: ids are unique).
  */
 function sortPatched(findings: Finding[], simulation: ClusterSimulation | undefined): Finding[] {
-  const memo = simulation?.simulator.derived('audit:sorted', () => ({ last: undefined as Finding[] | undefined }));
-  const present = new Set(findings);
-  const kept = memo?.last?.filter((f) => present.has(f)) ?? [];
-  const keptSet = new Set(kept);
-  const fresh = findings.filter((f) => !keptSet.has(f));
+  const memo = simulation?.simulator.derived('audit:sorted', () => ({ last: undefined as { sorted: Finding[]; set: Set<Finding> } | undefined }));
+  const last = memo?.last;
+  const fresh = last ? findings.filter((f) => !last.set.has(f)) : findings;
   let sorted: Finding[];
-  if (!memo || fresh.length * 8 > findings.length) sorted = sortFindings(findings);
-  else {
-    sorted = kept;
+  let set: Set<Finding>;
+  if (!last || fresh.length * 8 > findings.length) {
+    sorted = sortFindings(findings);
+    set = new Set(findings);
+  } else {
+    // No duplicates: as many kept as the last list holds means none is gone.
+    const keptCount = findings.length - fresh.length;
+    let gone: Finding[] = [];
+    if (keptCount === last.sorted.length) sorted = [...last.sorted];
+    else {
+      const present = new Set(findings);
+      sorted = last.sorted.filter((f) => present.has(f));
+      gone = last.sorted.filter((f) => !present.has(f));
+    }
     for (const f of sortFindings(fresh)) {
       let lo = 0;
       let hi = sorted.length;
@@ -165,8 +174,12 @@ function sortPatched(findings: Finding[], simulation: ClusterSimulation | undefi
       }
       sorted.splice(lo, 0, f);
     }
+    // The set is the memo's own (the last report keeps its sorted list, never this set).
+    set = last.set;
+    for (const f of gone) set.delete(f);
+    for (const f of fresh) set.add(f);
   }
-  if (memo) memo.last = sorted;
+  if (memo) memo.last = { sorted, set };
   return sorted;
 }
 
@@ -195,7 +208,8 @@ export function auditCluster(
     findings.push(...danglingFindings(model, [...model.warnings, ...rel.warnings]));
   }
   const sorted = sortPatched(findings, simulation);
-  const summary = Object.fromEntries(SEVERITIES.map((s) => [s, sorted.filter((f) => f.severity === s).length])) as Record<Severity, number>;
+  const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  for (const f of sorted) summary[f.severity]++;
   return {
     ...(opts.now ? { generatedAt: opts.now.toISOString() } : {}),
     source: model.source,

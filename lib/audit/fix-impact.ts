@@ -7,7 +7,7 @@ import { roleRefKey, ruleGrantsUse } from '../rbac/grants';
 import { resultsByChosenPsp, type AuditedSimulation, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
 import type { FixImpact } from './types';
 import { WorkloadSimulator } from './workload-simulator';
-import { mapAlong } from '../model/map-along';
+import { mapAlong, sameItems } from '../model/map-along';
 
 /**
  * What a grant-removing fix does to admission: the workloads that could notice, simulated again as
@@ -95,7 +95,7 @@ export function simulateFixImpact(model: ClusterModel, simulation: ClusterSimula
   const variant = JSON.stringify(['fix-impact', binding.kind, binding.metadata.namespace ?? '', binding.metadata.name, subject.kind, subject.namespace ?? '', subject.name]);
   const fix = simulation.simulator.derived(variant, () => {
     const context: SimulationContext = { ...simulation.context, isAuthorized: authorizationWithout(simulation.context, binding, subject) };
-    return { without: new WorkloadSimulator(model, context, opts, simulation.simulator), last: { candidates: [] as SimulatedWorkloadResult[], verdicts: [] as Verdict[] } };
+    return { without: new WorkloadSimulator(model, context, opts, simulation.simulator), last: { candidates: [] as SimulatedWorkloadResult[], verdicts: [] as Verdict[], impact: undefined as FixImpact | undefined } };
   });
   const verdictOf = (r: SimulatedWorkloadResult): Verdict => {
     const { sim } = r;
@@ -107,9 +107,10 @@ export function simulateFixImpact(model: ClusterModel, simulation: ClusterSimula
   // Only workloads admitted under a PSP this role grants are candidates; judged in the results' order.
   const candidates = [...resultsByChosenPsp(simulation)].filter(([psp]) => role.rules.some((rule) => ruleGrantsUse(rule, psp))).flatMap(([, list]) => list);
   if (candidates.length === 0) return { refusedAfter: [], changedPsp: [] };
+  // The same candidates as in the last audit (a pod event elsewhere): the same impact.
+  if (fix.last.impact && sameItems(candidates, fix.last.candidates)) return fix.last.impact;
   // Judged along the last audit's candidates: after a pod event only its workload is judged again.
   const verdicts = mapAlong(candidates, fix.last.candidates, (r) => r, verdictOf, fix.last.verdicts);
-  fix.last = { candidates, verdicts };
   const changed: { r: SimulatedWorkloadResult; verdict: Verdict }[] = [];
   candidates.forEach((r, i) => {
     if (verdicts[i] !== 'same') changed.push({ r, verdict: verdicts[i] });
@@ -118,8 +119,10 @@ export function simulateFixImpact(model: ClusterModel, simulation: ClusterSimula
     const order = resultOrder(simulation);
     changed.sort((a, b) => order.get(a.r)! - order.get(b.r)!);
   }
-  return {
+  const impact = {
     refusedAfter: changed.filter((c) => c.verdict === 'refused').map((c) => c.r.key),
     changedPsp: changed.filter((c) => c.verdict === 'changed').map((c) => c.r.key),
   };
+  fix.last = { candidates, verdicts, impact };
+  return impact;
 }
