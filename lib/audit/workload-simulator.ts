@@ -123,8 +123,13 @@ export class WorkloadSimulator {
     /** A simulator of the same PSPs and ServiceAccounts (under other grants) whose cases to share. */
     variantOf?: WorkloadSimulator,
   ) {
-    if (variantOf && (variantOf.model.psps !== model.psps || variantOf.model.serviceAccounts !== model.serviceAccounts)) throw new Error('a variant simulator needs the same PSPs and ServiceAccounts');
+    if (variantOf && !variantOf.sharesCasesWith(model)) throw new Error('a variant simulator needs the same PSPs and ServiceAccounts');
     this.shared = variantOf?.shared ?? { cases: new Map(), shapes: new Map(), shapeKeys: new WeakMap() };
+  }
+
+  /** Whether a simulator of `model` (under any grants) may share this one's cases: the same PSPs and ServiceAccounts. */
+  sharesCasesWith(model: Pick<ClusterModel, 'psps' | 'serviceAccounts'>): boolean {
+    return this.model.psps === model.psps && this.model.serviceAccounts === model.serviceAccounts;
   }
 
   private readonly derivedValues = new Map<string, unknown>();

@@ -6,6 +6,8 @@ import { compareSimulations, modelAfterPlan, planImpact } from './impact';
 import { planDeletePsp } from './psps';
 import { attachChange, createPspChange } from './requests';
 import type { Psp } from '../model/types';
+import { buildModel } from '../sources/to-model';
+import { generateLargeCluster, generateLargeClusterWorkloads, type LargeClusterSize } from '../testing/large-cluster';
 
 const restricted: Psp = {
   apiVersion: 'policy/v1beta1', kind: 'PodSecurityPolicy', metadata: { name: 'restricted' },
@@ -126,4 +128,26 @@ describe('planImpact', () => {
     expect(after.clusterRoleBindings.some((b) => b.metadata.name === 'eks:podsecuritypolicy:authenticated')).toBe(false);
     expect(model.clusterRoleBindings.some((b) => b.metadata.name === 'eks:podsecuritypolicy:authenticated')).toBe(true);
   });
+
+  it('after an RBAC-only plan, sharing the cases of "now" gives what simulating the changed model from nothing gives', () => {
+    const SMALL: LargeClusterSize = { psps: 10, clusterRoles: 50, roles: 90, clusterRoleBindings: 50, roleBindings: 200, serviceAccounts: 300, namespaces: 15 };
+    const raw = [...generateLargeCluster(SMALL, 9), ...generateLargeClusterWorkloads(SMALL, 300, 4)];
+    const model = buildModel({ objects: raw.map((object, i) => ({ object, where: `#${i}` })), source: demoModel().source, computeAggregation: true });
+    const now = simulateCluster(model, {});
+    let changes = 0;
+    const plans = [
+      ...model.clusterRoleBindings.slice(0, 12).map((b) => planDeleteBinding(model, { kind: 'ClusterRoleBinding', name: b.metadata.name }, true)),
+      ...model.roleBindings.slice(0, 12).map((b) => planRemoveSubject(model, { kind: 'RoleBinding', namespace: b.metadata.namespace, name: b.metadata.name }, b.subjects[0], true)),
+      attachChange({ psp: model.psps[0].metadata.name, subjects: [everyone], acknowledgeRisk: true }).plan(model),
+    ];
+    for (const plan of plans) {
+      const shared = planImpact(model, plan, {}, now);
+      expect(now.simulator.sharesCasesWith(modelAfterPlan(model, plan)), plan.summary).toBe(true);
+      expect(shared, plan.summary).toEqual(compareSimulations(now, simulateCluster(modelAfterPlan(model, plan), {})));
+      changes += shared.refusedAfter.length + shared.changedPsp.length + shared.admittedAfter.length;
+    }
+    // Meaningful only if some plans change some outcomes.
+    expect(changes).toBeGreaterThan(0);
+  }, 60_000);
 });
+
