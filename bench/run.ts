@@ -9,20 +9,7 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { benchAdmission } from './admission';
 import { benchAudit } from './audit';
-
-function time<T>(label: string, runs: number, fn: () => T): T {
-  let result!: T;
-  const samples: number[] = [];
-  for (let i = 0; i < runs; i++) {
-    const t0 = performance.now();
-    result = fn();
-    samples.push(performance.now() - t0);
-  }
-  samples.sort((a, b) => a - b);
-  const median = samples[Math.floor(samples.length / 2)];
-  console.log(`${label.padEnd(48)} median ${median.toFixed(1).padStart(7)} ms   min ${samples[0].toFixed(1).padStart(7)} ms   (${runs} runs)`);
-  return result;
-}
+import { time } from './time';
 
 const raw = generateLargeCluster();
 console.log(`Large cluster: ${Object.entries(LARGE_CLUSTER).map(([k, v]) => `${v} ${k}`).join(', ')} (${raw.length} objects)\n`);
@@ -46,6 +33,7 @@ benchAdmission(model, time);
 
 console.log('');
 benchAudit(raw, time);
+console.log(''); (await import('./preview-impact')).benchPreviewImpact(raw, time);
 
 console.log(''); (await import('./pss')).benchPss(time);
 console.log(''); (await import('./board')).benchBoard(raw, time);

@@ -55,13 +55,17 @@ try {
   } else log('Reusing the loaded cluster.');
   if (values['load-only']) process.exit(0);
   const tsx = createRequire(import.meta.url).resolve('tsx/cli');
-  const child = spawnSync(process.execPath, [
-    '--max-old-space-size=4096', tsx, '--conditions=react-server', '--expose-gc', fileURLToPath(new URL('./scale/measure.ts', import.meta.url)),
-    '--kubeconfig', kubeconfig, '--rounds', values.rounds!, '--churn-seconds', values['churn-seconds']!, '--rate', values.rate!,
-  ], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
-  const last = child.stdout.trim().split('\n').pop() ?? '';
-  if (child.status !== 0 || !last.startsWith('{')) throw new Error(`the measuring process failed (exit ${child.status}): ${child.stdout.slice(-2000)}`);
-  printTable(JSON.parse(last) as Measured, { scale, pods: totalPods(shape), loadSeconds, totalSeconds: (performance.now() - t0) / 1000 });
+  const measure = (part: string) => {
+    const child = spawnSync(process.execPath, [
+      '--max-old-space-size=4096', tsx, '--conditions=react-server', '--expose-gc', fileURLToPath(new URL('./scale/measure.ts', import.meta.url)),
+      '--part', part, '--kubeconfig', kubeconfig, '--rounds', values.rounds!, '--churn-seconds', values['churn-seconds']!, '--rate', values.rate!,
+    ], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+    const last = child.stdout.trim().split('\n').pop() ?? '';
+    if (child.status !== 0 || !last.startsWith('{')) throw new Error(`the measuring process (${part}) failed (exit ${child.status}): ${child.stdout.slice(-2000)}`);
+    return JSON.parse(last) as Partial<Measured>;
+  };
+  const measured = { ...measure('first-load'), ...measure('kept') } as Measured;
+  printTable(measured, { scale, pods: totalPods(shape), loadSeconds, totalSeconds: (performance.now() - t0) / 1000 });
 } finally {
   await cluster?.stop();
 }

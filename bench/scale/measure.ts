@@ -1,19 +1,25 @@
-// The dashboard's side of `npm run bench:scale`, in its own process (so that its resident memory is
-// the dashboard's alone): bare LISTs and first loads alternately, then on the kept live source the
+// The dashboard's side of `npm run bench:scale`, in processes of its own (so that the resident memory
+// is the dashboard's alone): bare LISTs and first loads alternately, then on the kept live source the
 // cold audit and workload outcomes, warm answers, steady memory, and churn (pods created and deleted
 // at a fixed rate) with the time from each event to updated views. Prints one JSON line last.
 import { parseArgs } from 'node:util';
-import { IncrementalAnalysis } from '../../lib/audit/incremental';
 import { buildGraph } from '../../lib/graph/build-graph';
 import type { Workload } from '../../lib/model/types';
 import { resolvePspRelations } from '../../lib/rbac/relations';
 import { KubeConnection } from '../../lib/server/kube/connection';
 import type { LiveSource } from '../../lib/server/sources/live';
 import { renderTree } from '../../lib/tree/render-tree';
+import { workloadOutcomesView } from '../../lib/server/analysis-views';
+import { analysisOf } from '../../lib/server/workload-analysis';
+import { auditView } from '../../lib/server/audit-view';
+import { podSecurityView } from '../../lib/server/pod-security-view';
+import { clusterView, graphView, pspTableView, treeView } from '../../lib/server/views';
 import { bareLists, createPath } from '../kube-io';
 import { alternately, liveFirstLoad } from '../live-first-load';
 
-const { values } = parseArgs({ options: { kubeconfig: { type: 'string' }, rounds: { type: 'string', default: '3' }, 'churn-seconds': { type: 'string', default: '300' }, rate: { type: 'string', default: '20' } } });
+const { values } = parseArgs({
+  options: { kubeconfig: { type: 'string' }, part: { type: 'string', default: 'kept' }, rounds: { type: 'string', default: '3' }, 'churn-seconds': { type: 'string', default: '300' }, rate: { type: 'string', default: '20' } },
+});
 const conn = KubeConnection.load({ kubeconfig: values.kubeconfig, context: 'admin' });
 conn.keepAliveWrites = true;
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
@@ -33,29 +39,34 @@ const timed = <T,>(fn: () => T, label?: string): [T, number] => {
 };
 const log = (s: string) => console.error(s);
 
-// 1. First load against the bare LISTs, alternately.
-await bareLists(conn);
-const bare: number[] = [];
-const model: number[] = [];
-const graph: number[] = [];
-let items = 0;
-for (let i = 0; i < Number(values.rounds); i++) {
-  const runBare = async () => {
-    await sleep(1_000);
-    gc();
-    const t = performance.now();
-    items = await bareLists(conn);
-    bare.push(performance.now() - t);
-  };
-  const runLive = async () => {
-    await sleep(1_000);
-    gc();
-    const r = await liveFirstLoad(conn);
-    model.push(r.model);
-    graph.push(r.graph);
-  };
-  await alternately(i, runBare, runLive);
-  log(`  round ${i + 1}: bare ${bare[bare.length - 1].toFixed(0)} ms, first graph ${graph[graph.length - 1].toFixed(0)} ms`);
+// 1. First load against the bare LISTs, alternately (`--part first-load`, a process of its own: the
+// bare LISTs' bodies of hundreds of MB would stay in the resident memory measured in part 2).
+if (values.part === 'first-load') {
+  await bareLists(conn);
+  const bare: number[] = [];
+  const model: number[] = [];
+  const graph: number[] = [];
+  let items = 0;
+  for (let i = 0; i < Number(values.rounds); i++) {
+    const runBare = async () => {
+      await sleep(1_000);
+      gc();
+      const t = performance.now();
+      items = await bareLists(conn);
+      bare.push(performance.now() - t);
+    };
+    const runLive = async () => {
+      await sleep(1_000);
+      gc();
+      const r = await liveFirstLoad(conn);
+      model.push(r.model);
+      graph.push(r.graph);
+    };
+    await alternately(i, runBare, runLive);
+    log(`  round ${i + 1}: bare ${bare[bare.length - 1].toFixed(0)} ms, first graph ${graph[graph.length - 1].toFixed(0)} ms`);
+  }
+  console.log(JSON.stringify({ items, bare: median(bare), firstModel: median(model), firstGraph: median(graph) }));
+  process.exit(0);
 }
 
 // 2. The kept source: cold analysis, warm answers, steady memory.
@@ -64,7 +75,8 @@ gc();
 let live!: LiveSource;
 const kept = await liveFirstLoad(conn, (l) => (live = l));
 const first = await live.readModel();
-const analysis = new IncrementalAnalysis({ useServiceAccountCredentials: true });
+// The source's own analysis, the one the pages share (a second one would double the memory measured).
+const analysis = analysisOf(live);
 const [outcomes, outcomesCold] = timed(() => analysis.outcomes(first), 'outcomes');
 const [report, auditCold] = timed(() => analysis.audit(first), 'audit');
 const cases = analysis.caseCount;
@@ -76,6 +88,25 @@ const warm = {
   outcomesAll: timed(() => JSON.stringify(analysis.outcomes(first)))[1],
   audit: timed(() => JSON.stringify(analysis.audit(first)))[1],
 };
+// 2b. The pages' server side: the views each page awaits, on the kept source (the analysis above is
+// theirs, so outcomes and audit are warm; the board's is not): the first answer after the load, then again.
+const pageViews: Record<string, () => Promise<unknown>> = {
+  graph: () => Promise.all([clusterView(live), graphView(live, {}, 'auto')]),
+  tree: () => treeView(live, false),
+  namespaces: () => Promise.all([clusterView(live), pspTableView(live), workloadOutcomesView(live, {})]),
+  audit: () => auditView(live, { useServiceAccountCredentials: true }),
+  board: () => podSecurityView(live),
+};
+const pages: Record<string, { first: number; again: number }> = {};
+for (const [name, view] of Object.entries(pageViews)) {
+  const t = performance.now();
+  JSON.stringify(await view());
+  const first = performance.now() - t;
+  const t2 = performance.now();
+  JSON.stringify(await view());
+  pages[name] = { first, again: performance.now() - t2 };
+  log(`  page ${name}: first ${first.toFixed(0)} ms, again ${pages[name].again.toFixed(0)} ms`);
+}
 await sleep(3_000);
 gc();
 await sleep(500);
@@ -193,10 +224,10 @@ const end = process.memoryUsage();
 live.close();
 
 console.log(JSON.stringify({
-  items, objects: kept.objects,
-  bare: median(bare), firstModel: median(model), firstGraph: median(graph),
+  objects: kept.objects,
   cold: { outcomes: outcomesCold, audit: auditCold, outcomesCpu: cpuOf.get('outcomes')!, auditCpu: cpuOf.get('audit')!, cases, topLevel: outcomes.length, findings: report.findings.length },
   warm,
+  pages,
   steady: { rss: mib(steady.rss), heap: mib(steady.heapUsed) },
   churn: {
     seconds: churnMs / 1000, rate, created, deleted, failures, unreachable,

@@ -8,6 +8,8 @@ export interface Measured {
   firstGraph: number;
   cold: { outcomes: number; audit: number; outcomesCpu: number; auditCpu: number; cases: number; topLevel: number; findings: number };
   warm: { graph: number; tree: number; outcomesNamespace: number; outcomesAll: number; audit: number };
+  /** The views each page awaits: the first answer after the load, and the next. */
+  pages?: Record<string, { first: number; again: number }>;
   steady: { rss: number; heap: number };
   churn: {
     seconds: number; rate: number; created: number; deleted: number; failures: number; unreachable: string[];
@@ -36,6 +38,7 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
     ['warm: tree', ms(m.warm.tree), '< 1 s'],
     ['warm: outcomes, one namespace / all (JSON)', `${ms(m.warm.outcomesNamespace)} / ${ms(m.warm.outcomesAll)}`, '< 1 s'],
     ['warm: audit (JSON)', ms(m.warm.audit), '< 1 s'],
+    ...Object.entries(m.pages ?? {}).map(([page, t]): [string, string, string] => [`page ${page}: server answer, first after the load / again`, `${ms(t.first)} / ${ms(t.again)}`, '< 1 s']),
     ['steady RSS after the load (heap used)', `${mib(m.steady.rss)} (${mib(m.steady.heap)})`, '≤ 1 GiB'],
     [`churn: ${c.rate}/s created + ${c.rate}/s deleted, ${c.seconds} s`, `${c.created} created, ${c.deleted} deleted, ${c.failures} failed${c.unreachable.length ? `; source unreachable ${c.unreachable.length}×` : ''}`, ''],
     ['churn: views recomputed after an event (median / p95 / max)', `${ms(c.recompute.median)} / ${ms(c.recompute.p95)} / ${ms(c.recompute.max)} (CPU ${ms(c.recompute.cpuMedian)} / ${ms(c.recompute.cpuP95)}; ${c.recompute.n} times)`, '< 50 ms'],

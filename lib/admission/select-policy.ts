@@ -65,8 +65,13 @@ export interface SelectionInput {
 export interface PolicyChecks {
   built?: { psp: Psp; r: ReturnType<typeof buildStrategies> }[];
   /** `errors`: the field errors as the API server words them (shared by the evaluations of every case of this pod: read, do not change). */
-  byPsp: Map<string, { copy: Pod; fieldErrors: FieldError[]; errors: string[]; mutated: boolean }>;
+  byPsp: Map<string, Check>;
 }
+
+/** What applying and validating one PSP did to the pod; `diff`, what it changed, once asked. */
+type Check = { pod: Pod; copy: Pod; fieldErrors: FieldError[]; errors: string[]; mutated: boolean; diff?: Mutation[] };
+
+const diffOf = (check: Check): Mutation[] => (check.diff ??= diffObjects(check.pod, check.copy));
 
 export interface SelectionResult {
   allowed: boolean;
@@ -110,8 +115,9 @@ export function selectPolicy(input: SelectionInput): SelectionResult {
   });
   if (providers.length === 0) return refuse('no providers available to validate pod request', []);
 
-  let firstMutating: { name: string; pod: Pod; evaluation: PolicyEvaluation } | undefined;
-  let chosen: { name: string; pod: Pod; evaluation: PolicyEvaluation } | undefined;
+  type Candidate = { name: string; pod: Pod; evaluation: PolicyEvaluation; check: Check };
+  let firstMutating: Candidate | undefined;
+  let chosen: Candidate | undefined;
   const authorizedCache = new Map<string, boolean>();
   const authorized = (name: string) => {
     if (!authorizedCache.has(name)) authorizedCache.set(name, isAuthorized(name));
@@ -123,7 +129,7 @@ export function selectPolicy(input: SelectionInput): SelectionResult {
     if (!check) {
       const copy = mutatePod(st, pod);
       const fieldErrors = validatePod(st, copy);
-      check = { copy, fieldErrors, errors: fieldErrors.map(formatFieldError), mutated: fieldErrors.length === 0 && !semanticEqual(pod, copy) };
+      check = { pod, copy, fieldErrors, errors: fieldErrors.map(formatFieldError), mutated: fieldErrors.length === 0 && !semanticEqual(pod, copy) };
       input.checked?.byPsp.set(name, check);
     }
     const { copy, fieldErrors, mutated } = check;
@@ -131,7 +137,7 @@ export function selectPolicy(input: SelectionInput): SelectionResult {
       evaluations.push({ psp: name, verdict: 'rejects', fieldErrors, errors: check.errors, reason: 'it refuses the pod' });
       continue;
     }
-    const mutations = mutated && input.diffEveryPolicy !== false ? diffObjects(pod, copy) : [];
+    const mutations = mutated && input.diffEveryPolicy !== false ? diffOf(check) : [];
     const evaluation: PolicyEvaluation = { psp: name, verdict: 'preferred-other', mutated, errors: [], mutations, reason: '' };
     evaluations.push(evaluation);
     if (chosen) {
@@ -151,10 +157,10 @@ export function selectPolicy(input: SelectionInput): SelectionResult {
       continue;
     }
     if (!mutated) {
-      chosen = { name, pod: copy, evaluation };
+      chosen = { name, pod: copy, evaluation, check };
       continue;
     }
-    if (!firstMutating) firstMutating = { name, pod: copy, evaluation };
+    if (!firstMutating) firstMutating = { name, pod: copy, evaluation, check };
     else {
       evaluation.reason = `${firstMutating.name} also admits the pod after defaulting and comes first by name`;
     }
@@ -169,7 +175,7 @@ export function selectPolicy(input: SelectionInput): SelectionResult {
       firstMutating.evaluation.reason = `it would admit the pod after defaulting, but ${chosen.name} admits it unchanged, and that takes precedence`;
     }
     const out: Pod = { ...winner.pod, metadata: { ...winner.pod.metadata, annotations: { ...(winner.pod.metadata.annotations ?? {}), [PSP_ANNOTATION]: winner.name } } };
-    if (winner.evaluation.mutated && !winner.evaluation.mutations?.length) winner.evaluation.mutations = diffObjects(pod, winner.pod);
+    if (winner.evaluation.mutated && !winner.evaluation.mutations?.length) winner.evaluation.mutations = diffOf(winner.check);
     return { allowed: true, psp: winner.name, pod: out, mutations: winner.evaluation.mutations ?? [], errors: [], evaluations };
   }
   // The plugin iterates a Go map here, so the order of PSPs in the message is not deterministic.

@@ -99,10 +99,16 @@ const podsPrefix = (pod: Pod) => `pods ${JSON.stringify(pod.metadata.name || pod
  * the PSPs its identities may use, so a simulator of the same model under changed grants (a fix's
  * impact) shares these with the one it varies, and simulates only the cases the change creates.
  */
+/** Per pod shape: the pod (as the first workload of that shape submits it), what each PSP does to it, and the API validation's errors for the pod each PSP admits. */
+interface ShapeChecks {
+  pod: Pod;
+  checked: PolicyChecks;
+  invalid: Map<string, string[]>;
+}
+
 interface SharedCases {
   cases: Map<string, CaseResult>;
-  /** Per pod shape: the pod (as the first workload of that shape submits it) and what each PSP does to it. */
-  shapes: Map<string, { pod: Pod; checked: PolicyChecks }>;
+  shapes: Map<string, ShapeChecks>;
   /** Each workload object's shape key. */
   shapeKeys: WeakMap<object, string>;
 }
@@ -110,6 +116,8 @@ interface SharedCases {
 export class WorkloadSimulator {
   private readonly shared: SharedCases;
   private readonly grants = new Map<string, string>();
+  /** Each PSP's place in the model's list (the place of its character in a case's grants). */
+  private readonly pspIndex: Map<string, number>;
   private readonly results = new WeakMap<object, BulkSimulation>();
   /** Distinct cases simulated, for benchmarks. */
   get caseCount(): number {
@@ -123,8 +131,14 @@ export class WorkloadSimulator {
     /** A simulator of the same PSPs and ServiceAccounts (under other grants) whose cases to share. */
     variantOf?: WorkloadSimulator,
   ) {
-    if (variantOf && (variantOf.model.psps !== model.psps || variantOf.model.serviceAccounts !== model.serviceAccounts)) throw new Error('a variant simulator needs the same PSPs and ServiceAccounts');
+    if (variantOf && !variantOf.sharesCasesWith(model)) throw new Error('a variant simulator needs the same PSPs and ServiceAccounts');
     this.shared = variantOf?.shared ?? { cases: new Map(), shapes: new Map(), shapeKeys: new WeakMap() };
+    this.pspIndex = new Map(model.psps.map((p, i) => [p.metadata.name, i]));
+  }
+
+  /** Whether a simulator of `model` (under any grants) may share this one's cases: the same PSPs and ServiceAccounts. */
+  sharesCasesWith(model: Pick<ClusterModel, 'psps' | 'serviceAccounts'>): boolean {
+    return this.model.psps === model.psps && this.model.serviceAccounts === model.serviceAccounts;
   }
 
   private readonly derivedValues = new Map<string, unknown>();
@@ -185,12 +199,13 @@ export class WorkloadSimulator {
     const { cases, shapes, shapeKeys } = this.shared;
     let shape = shapeKeys.get(workload);
     if (shape === undefined) shapeKeys.set(workload, (shape = admissionShapeKey(workload, accounts.get(`${namespace}/${saName}`)?.automountServiceAccountToken)));
-    const key = `${this.grantsOf(sa, requester, namespace)}\u0000${shape}`;
+    const bits = this.grantsOf(sa, requester, namespace);
+    const key = `${bits}\u0000${shape}`;
     let found = cases.get(key);
     if (!found) {
       let pod = shapes.get(shape);
-      if (!pod) shapes.set(shape, (pod = { pod: prepareForAdmission(this.model, podOfWorkload(workload), true, accounts), checked: { byPsp: new Map() } }));
-      cases.set(key, (found = this.simulateCase(pod.pod, pod.checked, namespace, sa, requester)));
+      if (!pod) shapes.set(shape, (pod = { pod: prepareForAdmission(this.model, podOfWorkload(workload), true, accounts), checked: { byPsp: new Map() }, invalid: new Map() }));
+      cases.set(key, (found = this.simulateCase(pod, namespace, bits)));
     }
     const prefix = `pods ${JSON.stringify(displayName(workload))}`;
     const message = found.messageTail === undefined ? undefined : found.named ? `${prefix}${found.messageTail}` : found.messageTail;
@@ -205,14 +220,13 @@ export class WorkloadSimulator {
     return { allowed, psp, mutations, errors, evaluations, message, namespace, serviceAccount: saName, requester, refusedBeforePsp: undefined, refusedAfterPsp: found.refusedAfterPsp };
   }
 
-  private simulateCase(pod: Pod, checked: PolicyChecks, namespace: string, sa: Identity, requester: Identity | undefined): CaseResult {
-    const { isAuthorized } = this.context;
-    const result = selectPolicy({
-      pod, namespace, psps: this.model.psps, diffEveryPolicy: false, checked,
-      isAuthorized: (psp) => isAuthorized(sa, psp, namespace) || (!!requester && isAuthorized(requester, psp, namespace)),
-    });
+  /** A case: the pod of a shape through admission, authorized as `bits` says (one character per PSP of the model, in its order). */
+  private simulateCase({ pod, checked, invalid: invalidByPsp }: ShapeChecks, namespace: string, bits: string): CaseResult {
+    const result = selectPolicy({ pod, namespace, psps: this.model.psps, diffEveryPolicy: false, checked, isAuthorized: (psp) => bits[this.pspIndex.get(psp)!] === '1' });
     const { pod: admitted, message, ...selection } = result;
-    const invalid = admitted ? invalidAfterAdmission(admitted) : [];
+    // What the API validation says of the admitted pod depends only on the shape and the chosen PSP.
+    let invalid = result.psp === undefined ? [] : invalidByPsp.get(result.psp);
+    if (!invalid) invalidByPsp.set(result.psp!, (invalid = admitted ? invalidAfterAdmission(admitted) : []));
     const prefix = podsPrefix(pod);
     const named = !!message?.startsWith(prefix);
     return {

@@ -1,7 +1,10 @@
-import type { ControllerOptions } from '../access/identity';
-import { simulateCluster, type ClusterSimulation } from '../audit/simulations';
+import { subjectMatches } from '../access/can-use';
+import { podServiceAccountIdentity, type ControllerOptions, type Identity } from '../access/identity';
+import { simulationContext, type WorkloadOutcome } from '../access/simulate-workload';
+import { simulateCluster, type AuditedSimulation, type ClusterSimulation } from '../audit/simulations';
+import { WorkloadSimulator } from '../audit/workload-simulator';
 import { objectKey } from '../model/keys';
-import type { Binding, ClusterModel, KubeObject, Psp, Role } from '../model/types';
+import type { Binding, ClusterModel, KubeObject, Psp, Role, Subject } from '../model/types';
 import type { Plan } from './types';
 
 /**
@@ -73,9 +76,16 @@ export function modelAfterPlan(model: ClusterModel, plan: Plan): ClusterModel {
 
 /** Compares two simulations of the same workloads. */
 export function compareSimulations(before: ClusterSimulation, after: ClusterSimulation): PlanImpact {
-  const then = new Map(before.outcomes.map((o) => [objectKey(o.kind, o.namespace, o.name), o]));
-  const impact: PlanImpact = { refusedAfter: [], changedPsp: [], admittedAfter: [], simulated: after.outcomes.length };
-  for (const o of after.outcomes) {
+  return compareOutcomes(before.outcomes, after.outcomes, after.outcomes.length);
+}
+
+type Outcome = Pick<WorkloadOutcome, 'kind' | 'namespace' | 'name' | 'allowed' | 'psp' | 'message'>;
+
+/** Compares the outcomes of workloads now and after (`after` may hold only those that could change). */
+function compareOutcomes(before: Outcome[], after: Outcome[], simulated: number): PlanImpact {
+  const then = new Map(before.map((o) => [objectKey(o.kind, o.namespace, o.name), o]));
+  const impact: PlanImpact = { refusedAfter: [], changedPsp: [], admittedAfter: [], simulated };
+  for (const o of after) {
     const key = objectKey(o.kind, o.namespace, o.name);
     const was = then.get(key);
     if (!was) continue;
@@ -88,12 +98,86 @@ export function compareSimulations(before: ClusterSimulation, after: ClusterSimu
 }
 
 /**
+ * The simulator of the model after a plan. A plan that leaves the PSPs and ServiceAccounts as they
+ * are (attach, detach, clean, a binding or subject removed: most previews) changes only who may use
+ * which PSP, so the after side is a variant of `before`'s simulator: each workload's case (its pod
+ * shape and the PSPs its identities may use after) is looked up among the cases already simulated,
+ * and only the cases the plan creates go through admission. A plan that changes a PSP gets a
+ * simulator of its own.
+ */
+function simulatorAfter(after: ClusterModel, before: ClusterSimulation, opts: ControllerOptions): WorkloadSimulator {
+  const context = simulationContext(after);
+  return before.simulator.sharesCasesWith(after) ? new WorkloadSimulator(after, context, opts, before.simulator) : new WorkloadSimulator(after, context, opts);
+}
+
+/** A subject a plan grants or takes something from, and the namespace its RoleBinding limits that to. */
+interface TouchedSubject {
+  subject: Subject;
+  scope?: string;
+}
+
+const scopeOf = (b: Binding) => (b.kind === 'RoleBinding' ? b.metadata.namespace : undefined);
+
+/**
+ * The subjects whose grants a plan of RBAC changes can change: each changed binding's subjects
+ * before and after (its role, even if the plan points it elsewhere, reaches only them), and the
+ * subjects of every binding, before or after, of a changed role. Undefined when the plan changes a
+ * PSP (it reaches whoever may use it), or a labelled ClusterRole where some ClusterRole aggregates
+ * others by label (the change would reach the aggregate's subjects too).
+ */
+function subjectsTouched(model: ClusterModel, after: ClusterModel, plan: Plan): TouchedSubject[] | undefined {
+  const touched: TouchedSubject[] = [];
+  const add = (b: Binding | undefined) => b?.subjects.forEach((subject) => touched.push({ subject, scope: scopeOf(b) }));
+  const aggregates = model.clusterRoles.some((r) => r.aggregationRule);
+  for (const op of plan.operations) {
+    const named = (o: KubeObject) => o.metadata.name === op.name && (o.metadata.namespace ?? undefined) === (op.namespace ?? undefined);
+    if (op.kind === 'ClusterRoleBinding' || op.kind === 'RoleBinding') {
+      const list = op.kind === 'ClusterRoleBinding' ? 'clusterRoleBindings' : 'roleBindings';
+      add(model[list].find(named));
+      add(after[list].find(named));
+    } else if (op.kind === 'ClusterRole' || op.kind === 'Role') {
+      const list = op.kind === 'ClusterRole' ? 'clusterRoles' : 'roles';
+      const labelled = [model[list].find(named), after[list].find(named)].some((r) => Object.keys(r?.metadata.labels ?? {}).length > 0);
+      if (op.kind === 'ClusterRole' && aggregates && labelled) return undefined;
+      const bindsIt = (b: Binding) => b.roleRef.kind === op.kind && b.roleRef.name === op.name && (op.kind === 'ClusterRole' || b.metadata.namespace === op.namespace);
+      for (const m of [model, after]) [...m.clusterRoleBindings, ...m.roleBindings].filter(bindsIt).forEach(add);
+    } else if (op.kind in LIST_OF_KIND) {
+      return undefined;
+    }
+  }
+  return touched;
+}
+
+/** Who asks admission for a workload's pods: its service account, and its requester (the controller, or a bare pod's creator). */
+function identitiesOf(sim: AuditedSimulation): Identity[] {
+  const sa = sim.serviceAccount ? podServiceAccountIdentity(sim.namespace, sim.serviceAccount) : undefined;
+  return [sa, sim.requester].filter((x): x is Identity => !!x);
+}
+
+/** Whether a changed grant can reach the workload: a touched subject matches one of its identities, in the binding's scope. */
+function mayChange(sim: AuditedSimulation, touched: TouchedSubject[]): boolean {
+  const ids = identitiesOf(sim);
+  return touched.some(({ subject, scope }) => (!scope || sim.namespace === scope) && ids.some((id) => subjectMatches(subject, id, scope)));
+}
+
+/**
  * The impact of a plan on the model it was made from. `before` is the simulation of that model
- * (callers cache it per model); only the model after the change is simulated here.
+ * (callers cache it per model); only the model after the change is simulated here: for a plan of
+ * RBAC changes, only the workloads the changed grants' subjects can reach (as the audit's fix
+ * impact does); any other workload's pods are asked with the same grants as now.
  */
 export function planImpact(model: ClusterModel, plan: Plan, opts: ControllerOptions, before: ClusterSimulation = simulateCluster(model, opts)): PlanImpact {
   if (plan.noop || plan.operations.length === 0 || !plan.operations.some((op) => op.kind in LIST_OF_KIND)) {
     return { refusedAfter: [], changedPsp: [], admittedAfter: [], simulated: before.outcomes.length };
   }
-  return compareSimulations(before, simulateCluster(modelAfterPlan(model, plan), opts));
+  const after = modelAfterPlan(model, plan);
+  const simulator = simulatorAfter(after, before, opts);
+  const touched = subjectsTouched(model, after, plan);
+  if (!touched) return compareSimulations(before, simulateCluster(after, opts, simulator));
+  const candidates = before.results.filter((r) => mayChange(r.sim, touched));
+  const outcomes = candidates.map(({ workload }): Outcome => {
+    const sim = simulator.simulate(workload);
+    return { kind: workload.kind, namespace: sim.namespace, name: workload.metadata.name, allowed: sim.allowed, psp: sim.psp, message: sim.message };
+  });
+  return compareOutcomes(before.outcomes, outcomes, before.outcomes.length);
 }

@@ -26,6 +26,23 @@ describe('slimForCache', () => {
     });
   });
 
+  it('drops the container fields no engine reads, in a pod and in every kind of pod template, and keeps the rest', () => {
+    const full = {
+      name: 'c', image: 'i', imagePullPolicy: 'IfNotPresent', command: ['sh'], args: ['-c', 'x'], workingDir: '/w', env: [{ name: 'A', value: 'b' }], envFrom: [],
+      resources: { requests: { cpu: '1' } }, resizePolicy: [], terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File',
+      ports: [{ containerPort: 80, hostPort: 80 }], securityContext: { runAsUser: 1 }, volumeMounts: [{ name: 'v', mountPath: '/v' }],
+      livenessProbe: { httpGet: { host: 'h', port: 80 } }, readinessProbe: {}, startupProbe: {}, lifecycle: {},
+    };
+    const kept = { name: 'c', image: 'i', ports: full.ports, securityContext: full.securityContext, volumeMounts: full.volumeMounts, livenessProbe: full.livenessProbe, readinessProbe: {}, startupProbe: {}, lifecycle: {} };
+    const podSpec = () => ({ hostNetwork: true, containers: [structuredClone(full)], initContainers: [structuredClone(full)], ephemeralContainers: [structuredClone(full)] });
+    const slimSpec = { hostNetwork: true, containers: [kept], initContainers: [kept], ephemeralContainers: [kept] };
+    expect(slimForCache({ kind: 'Pod', metadata: { name: 'p' }, spec: podSpec() }).spec).toEqual(slimSpec);
+    expect(slimForCache({ kind: 'Deployment', metadata: { name: 'd' }, spec: { replicas: 1, template: { spec: podSpec() } } }).spec).toEqual({ replicas: 1, template: { spec: slimSpec } });
+    expect(slimForCache({ metadata: { name: 'c' }, spec: { jobTemplate: { spec: { template: { spec: podSpec() } } } } }, 'CronJob').spec).toEqual({ jobTemplate: { spec: { template: { spec: slimSpec } } } });
+    const psp = { kind: 'PodSecurityPolicy', metadata: { name: 'p' }, spec: { containers: [structuredClone(full)] } };
+    expect(slimForCache(structuredClone(psp))).toEqual(psp);
+  });
+
   it('removes an annotations map that only held the last-applied copy', () => {
     const out = slimForCache({ kind: 'Deployment', metadata: { name: 'd', annotations: { [LAST_APPLIED_ANNOTATION]: '{}' } }, spec: {}, status: { replicas: 1 } });
     expect(out).toEqual({ kind: 'Deployment', metadata: { name: 'd' }, spec: {} });

@@ -11,6 +11,11 @@ import type { RawObject } from './to-model';
  *   the spec and the metadata only) and the `kubectl.kubernetes.io/last-applied-configuration`
  *   annotation (a second copy of the object as applied).
  *
+ * - Their containers (in the pod spec or the pod template) lose the fields that neither PSP
+ *   admission nor the Pod Security Standards read: env, resources, command and the like (the
+ *   workload simulator ignores the same list). No plan writes a workload back, so nothing is lost
+ *   on the cluster's side.
+ *
  * Policy objects (PSPs, RBAC, ServiceAccounts, Namespaces) keep their annotations: an edit of a PSP
  * writes back the metadata it was shown, and they are few.
  */
@@ -34,5 +39,35 @@ export function slimForCache(obj: RawObject, kind = obj.kind): RawObject {
     delete annotations[LAST_APPLIED_ANNOTATION];
     if (Object.keys(annotations).length === 0) delete meta!.annotations;
   }
+  const podSpec = podSpecOf(obj, kind);
+  if (podSpec) for (const field of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
+    const list = podSpec[field];
+    if (Array.isArray(list)) podSpec[field] = list.map(slimContainer);
+  }
   return obj;
+}
+
+type PodSpecLike = Partial<Record<'containers' | 'initContainers' | 'ephemeralContainers', unknown>>;
+
+/** The pod spec of a pod, or the pod template's of a workload kind. */
+function podSpecOf(obj: RawObject, kind: string): PodSpecLike | undefined {
+  type Spec = { template?: { spec?: PodSpecLike }; jobTemplate?: { spec?: { template?: { spec?: PodSpecLike } } } } & PodSpecLike;
+  const spec = obj.spec as Spec | undefined;
+  if (!spec || typeof spec !== 'object') return undefined;
+  if (kind === 'Pod') return spec;
+  if (kind === 'CronJob') return spec.jobTemplate?.spec?.template?.spec;
+  return spec.template?.spec;
+}
+
+/**
+ * A container without what no engine reads. Copied rather than deleted from: an object that loses
+ * properties other than its last becomes a dictionary, slower and larger than the copy.
+ */
+function slimContainer(c: unknown): unknown {
+  if (!c || typeof c !== 'object') return c;
+  const {
+    env: _env, envFrom: _envFrom, resources: _resources, resizePolicy: _resizePolicy, command: _command, args: _args, workingDir: _workingDir,
+    terminationMessagePath: _tmp, terminationMessagePolicy: _tmpol, imagePullPolicy: _pull, ...kept
+  } = c as Record<string, unknown>;
+  return kept;
 }
