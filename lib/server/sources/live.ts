@@ -251,16 +251,17 @@ export class LiveSource implements ClusterSource {
   }
 
   /**
-   * One kind's model objects, in the cache's order. Objects are parsed once: the reflector replaces
-   * an object on each event and keeps the others, in their order, so a walk along the last list
-   * finds the unchanged ones by a pointer comparison each, and after a pod event only that pod is
-   * parsed.
+   * One kind's model objects, in the cache's order. Objects are parsed once: after watch events
+   * the last lists are patched from the reflector's journal (a pod event costs copying two arrays
+   * and parsing that pod, not a walk over 150,000 objects); after a list, a walk along the last
+   * list finds the unchanged objects by a pointer comparison each.
    */
   private partOf(r: Reflector): unknown[] {
     const cached = this.parts.get(r);
     if (cached?.generation === r.generation) return cached.list;
-    const raws = [...r.items.values()];
-    const list = cached ? mapAlong(raws, cached.raws, (o) => o, () => MISSING, cached.list) : raws.map(() => MISSING);
+    const patched = cached && this.patchedPart(r, cached);
+    const raws = patched ? patched.raws : [...r.items.values()];
+    const list = patched ? patched.list : cached ? mapAlong(raws, cached.raws, (o) => o, () => MISSING, cached.list) : raws.map(() => MISSING);
     const misses: number[] = [];
     for (let i = 0; i < list.length; i++) if (list[i] === MISSING) misses.push(i);
     if (misses.length > 0) {
@@ -271,7 +272,36 @@ export class LiveSource implements ClusterSource {
       misses.forEach((i, n) => (list[i] = out[n]));
     }
     this.parts.set(r, { generation: r.generation, raws, list });
+    r.forgetChangesUpTo(r.generation);
     return list;
+  }
+
+  /**
+   * The last lists with the reflector's changes since replayed on copies (a replaced object in its
+   * place, an added one at the end, a removed one cut out: the order of the cache's Map), changed
+   * entries left MISSING; undefined when the reflector has no journal back to then.
+   */
+  private patchedPart(r: Reflector, last: { generation: number; raws: RawObject[]; list: unknown[] }): { raws: RawObject[]; list: unknown[] } | undefined {
+    const changes = r.changesSince(last.generation);
+    if (!changes) return undefined;
+    const raws = last.raws.slice();
+    const list = last.list.slice();
+    for (const c of changes) {
+      const at = c.before ? raws.lastIndexOf(c.before) : -1;
+      if (c.before && at < 0) return undefined;
+      if (c.before && c.after) {
+        raws[at] = c.after;
+        list[at] = MISSING;
+      } else if (c.before) {
+        raws.splice(at, 1);
+        list.splice(at, 1);
+      } else if (c.after) {
+        raws.push(c.after);
+        list.push(MISSING);
+      }
+    }
+    // The journal and the cache must agree; when they do not (a bug), the full walk is right.
+    return raws.length === r.items.size ? { raws, list } : undefined;
   }
 
   private policy(): PolicyPart {
@@ -286,7 +316,7 @@ export class LiveSource implements ClusterSource {
   private workloads(): ClusterModel['workloads'] {
     const revision = this.revision('workloads');
     if (this.workloadsPart?.revision === revision) return this.workloadsPart.workloads;
-    const workloads = this.workloadReflectors.flatMap((r) => this.partOf(r)) as ClusterModel['workloads'];
+    const workloads = ([] as unknown[]).concat(...this.workloadReflectors.map((r) => this.partOf(r))) as ClusterModel['workloads'];
     this.workloadsPart = { revision, workloads };
     return workloads;
   }
