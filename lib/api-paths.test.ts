@@ -17,7 +17,7 @@ function routeFile(apiPath: string): string {
 describe('API_PATHS', () => {
   it('names a route that exists for every path the client calls', () => {
     const samples = [
-      ...Object.values(API_PATHS).filter((p): p is string => typeof p === 'string'),
+      ...(Object.values(API_PATHS) as unknown[]).filter((p): p is string => typeof p === 'string'),
       API_PATHS.binding('RoleBinding', 'rb', 'ns'),
       API_PATHS.bindingSubjects('ClusterRoleBinding', 'crb'),
       API_PATHS.psp('eks.privileged'),
