@@ -90,7 +90,7 @@ test.describe.serial('the header\'s context picker on two real clusters', () => 
     await expect(page.locator('main')).toContainText('old-only');
   });
 
-  test('two tabs show two contexts: the tab in front decides what its next page reads', async ({ context }) => {
+  test('two tabs show two contexts: the tab in use decides what its next page reads', async ({ context }) => {
     const [a, b] = [await context.newPage(), await context.newPage()];
     await a.goto(`${BASE}/psps`);
     await expect(picker(a)).toHaveValue('old');
