@@ -2,7 +2,8 @@
  * Switching kubeconfig context from the header (issue 11 #17): a dashboard started on context "old"
  * (kube-apiserver v1.24, PSP API) of a kubeconfig that also names "current" (v1.37, no PSP API).
  * By keyboard only, the picker switches to "current" and back; the graph and the PSP list then show
- * that cluster. Screenshots of the header at 1024 and 1920 px go to e2e/artifacts/.
+ * that cluster; two tabs show two contexts. Screenshots of the header at 1024 and 1920 px go to
+ * e2e/artifacts/.
  */
 import { expect, test, type Page } from '@playwright/test';
 import type { ChildProcess } from 'node:child_process';
@@ -87,6 +88,33 @@ test.describe.serial('the header\'s context picker on two real clusters', () => 
     await expect(page).toHaveURL(/\/psps$/);
     await expect(picker(page)).toHaveValue('old');
     await expect(page.locator('main')).toContainText('old-only');
+  });
+
+  test('two tabs show two contexts: the tab in use decides what its next page reads', async ({ context }) => {
+    const [a, b] = [await context.newPage(), await context.newPage()];
+    await a.goto(`${BASE}/psps`);
+    await expect(picker(a)).toHaveValue('old');
+    await b.goto(`${BASE}/psps`);
+    await switchByKeyboard(b, 'ArrowDown', 'switch-button');
+    await expect(picker(b)).toHaveValue('current');
+    await expect(b.locator('main')).not.toContainText('old-only');
+
+    // Back to the first tab: its context becomes the browser's again (headless Chromium sends no
+    // focus event; the click does it), and its next page reads it.
+    await a.bringToFront();
+    await a.getByRole('link', { name: 'Tree' }).click();
+    expect(await a.evaluate(() => document.cookie)).toContain('=old');
+    await expect(a).toHaveURL(/\/tree$/);
+    await expect(a.locator('main')).toContainText('old-only');
+    await expect(picker(a)).toHaveValue('old');
+
+    await b.bringToFront();
+    await b.getByRole('link', { name: 'Tree' }).click();
+    expect(await b.evaluate(() => document.cookie)).toContain('=current');
+    await expect(b).toHaveURL(/\/tree$/);
+    // v1.37 has no PSP API: its tree has no PodSecurityPolicy at all.
+    await expect(b.locator('main')).toContainText('(no PodSecurityPolicy)');
+    await expect(b.locator('main')).not.toContainText('old-only');
   });
 
   for (const width of [1024, 1920]) {

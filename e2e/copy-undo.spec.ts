@@ -47,6 +47,11 @@ test('audit: the rule in words, kubectl with a copy button, the API request fold
   await finding.getByTestId('copy-kubectl').click();
   expect(await clipboard(page)).toBe('kubectl delete clusterrolebinding eks:podsecuritypolicy:authenticated');
   await expect(page.locator('body')).not.toContainText('pod source');
+  // Nor for screen readers or in tooltips: no RBAC spelling counted from 0, no raw object ids.
+  await expect(finding).not.toContainText('rule 0');
+  await expect(finding).not.toContainText('use on podsecuritypolicies');
+  const titles = await finding.locator('[title]').evaluateAll((els) => els.map((el) => el.getAttribute('title') ?? ''));
+  expect(titles.filter((t) => t.includes('//')), titles.join('\n')).toEqual([]);
   await finding.screenshot({ path: path.join(ARTIFACTS, 'audit-finding-plain.png') });
 });
 

@@ -108,6 +108,10 @@ test.describe('the pages', () => {
     const icon = await page.request.get(href!);
     expect(icon.status()).toBe(200);
     expect(icon.headers()['content-type']).toMatch(/svg/);
+    // /favicon.ico, which bookmarks and tools ask for, leads to the same icon.
+    const ico = await page.request.get('/favicon.ico');
+    expect(ico.status()).toBe(200);
+    expect(ico.headers()['content-type']).toMatch(/svg/);
 
     const titles = new Map<string, string>();
     for (const path of ['/?view=graph', '/audit', '/psps', '/tree', '/simulate', '/namespaces', '/changes', '/sign-in']) {

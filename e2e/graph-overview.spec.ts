@@ -110,6 +110,25 @@ test.describe('the large cluster', () => {
     await page.screenshot({ path: path.join(ARTIFACTS, 'graph-large-expanded.png') });
   });
 
+  test('by keyboard, Enter on a "+N" group opens it and focus stays in the graph, on its parent', async ({ page }) => {
+    await page.setViewportSize({ width: 1440, height: 900 });
+    await page.goto(`${LARGE}/?psp=psp-02`);
+    await expect(page.locator('[data-testid="graph-node"][data-name="psp-02"]')).toBeVisible();
+    const focused = () => page.evaluate(() => document.activeElement?.getAttribute('data-id') ?? null);
+    await page.locator('.react-flow__node[tabindex="0"]').focus();
+    let id: string | null = null;
+    for (let i = 0; i < 40 && !id?.startsWith('Collapsed/'); i++) {
+      await page.keyboard.press(i % 3 === 0 ? 'ArrowRight' : 'ArrowDown');
+      await page.waitForTimeout(200);
+      id = await focused();
+    }
+    expect(id, 'the arrows reach a "+N" group').toMatch(/^Collapsed\//);
+    const count = await page.locator('.react-flow__node').count();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.react-flow__node').count()).toBeGreaterThan(count);
+    await expect.poll(focused).toBe(id!.replace(/^Collapsed\//, ''));
+  });
+
   test('exports the current graph as SVG and PNG', async ({ page }) => {
     await page.goto(`${LARGE}/?psp=psp-03`);
     await expect(page.locator('[data-testid="graph-node"][data-name="psp-03"]')).toBeVisible();

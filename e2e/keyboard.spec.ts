@@ -48,6 +48,25 @@ test('the change dialog takes focus, keeps Tab inside, closes on Escape and give
   await expect(page.getByTestId('details-panel')).toBeVisible();
 });
 
+test('after Apply the dialog keeps focus (on Close): Escape still closes it', async ({ page }) => {
+  await page.goto(`/?node=${encodeURIComponent(FOREIGN_BINDING)}`);
+  await page.getByTestId('action-delete-binding').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('acknowledge-checkbox')).toBeVisible();
+  await page.getByTestId('acknowledge-checkbox').focus();
+  await page.keyboard.press('Space');
+  const apply = page.getByTestId('apply-change');
+  await expect(apply).toBeEnabled();
+  await apply.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('change-result')).toBeVisible();
+  // The Apply button is gone; focus did not fall to the page behind the dialog.
+  await expect(page.getByTestId('change-dialog').getByRole('button', { name: 'Close', exact: true }).last()).toBeFocused();
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('change-dialog')).toBeHidden();
+  await expect(page.getByTestId('details-gone')).toBeVisible();
+});
+
 test('confirmations speak the person’s language: no request field names, and a delete says delete', async ({ page }) => {
   await page.goto(`/?node=${encodeURIComponent(FOREIGN_BINDING)}`);
   await page.getByTestId('action-delete-binding').click();

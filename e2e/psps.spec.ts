@@ -31,6 +31,9 @@ for (const width of [1024, 1920]) {
     await expect(row.getByTestId('psp-volumes')).toHaveAttribute('title', LONG_VOLUMES.join(','));
     const table = await page.getByTestId('psp-table').boundingBox();
     expect(table!.x + table!.width, 'the table fits the window: nothing to scroll sideways to').toBeLessThanOrEqual(width);
+    // The name stays on one line (it broke after its hyphen at 1024 px: "many-" / "volumes").
+    const name = await row.getByTestId('psp-graph-link').evaluate((el) => el.getClientRects().length);
+    expect(name, 'line boxes of the PSP name').toBe(1);
     await page.screenshot({ path: path.join(ARTIFACTS, `psps-long-volumes-${width}.png`), fullPage: true });
   });
 }
@@ -51,16 +54,21 @@ test('PSP names link to their graph; edit and delete act on the picked PSP only 
   await expect(page.getByTestId('details-title')).toHaveText('eks.privileged');
 });
 
-test('read-only: the graph page is no taller than the window', async ({ page }) => {
-  const server = await serve(4530, ['--demo', '--read-only']);
+test('read-only: the graph page is no taller and no wider than the window', async ({ page }) => {
+  const port = Number(process.env.E2E_READ_ONLY_PORT ?? 4530);
+  const server = await serve(port, ['--demo', '--read-only']);
   try {
-    for (const width of [1024, 1920]) {
+    for (const width of [1024, 1280, 1440, 1920]) {
       await page.setViewportSize({ width, height: 800 });
-      await page.goto('http://127.0.0.1:4530/?view=graph');
+      await page.goto(`http://127.0.0.1:${port}/?view=graph`);
       await expect(page.getByTestId('read-only-banner')).toBeVisible();
       await expect(page.locator('.react-flow__node').first()).toBeVisible();
       const height = await page.evaluate(() => document.documentElement.scrollHeight);
       expect(height).toBeLessThanOrEqual(800);
+      // The demo and read-only badges together fit the header's line (at 1440 px they overflowed by 26 px).
+      const header = await page.getByTestId('source-header').evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth, page: document.documentElement.scrollWidth }));
+      expect(header.page, `${width} px`).toBeLessThanOrEqual(width);
+      expect(header.scroll, `${width} px`).toBeLessThanOrEqual(header.client);
       await page.screenshot({ path: path.join(ARTIFACTS, `read-only-graph-${width}.png`) });
     }
   } finally {

@@ -39,4 +39,6 @@ export const API_PATHS = {
   podSecurity: (namespace?: string) => withQuery('/api/v1/pod-security', { namespace }),
   podSecurityCheck: '/api/v1/pod-security/check',
   podSecurityPlans: '/api/v1/pod-security/plans',
+  /** One migration plan (copy, label, bypass, cleanup): a change route like the others. */
+  podSecurityPlan: (plan: 'copy' | 'label' | 'bypass' | 'cleanup') => `/api/v1/pod-security/plans/${plan}`,
 } as const;

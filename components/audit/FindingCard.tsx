@@ -25,7 +25,7 @@ function ObjectChip({ objectKey, label }: { objectKey: string; label?: string })
   const k = parseKey(objectKey);
   if (!k) return <span>{objectKey}</span>;
   return (
-    <Link href={graphHref(objectKey)} className="inline-flex items-baseline gap-1 rounded border border-slate-200 bg-slate-50 px-1.5 py-0.5 hover:border-indigo-300 hover:bg-indigo-50" title={`Show ${objectKey} in the graph`}>
+    <Link href={graphHref(objectKey)} className="inline-flex items-baseline gap-1 rounded border border-slate-200 bg-slate-50 px-1.5 py-0.5 hover:border-indigo-300 hover:bg-indigo-50" title={`Show ${k.kind} ${k.namespace ? `${k.namespace}/` : ''}${k.name} in the graph`}>
       <span className="text-[11px] text-slate-500">{k.kind}</span>
       <span className="font-mono text-xs">{k.namespace ? `${k.namespace}/` : ''}{label ?? k.name}</span>
     </Link>
@@ -38,7 +38,9 @@ const Arrow = () => <span className="text-slate-600" aria-hidden data-testid="ev
 function EvidenceLine({ e }: { e: Evidence }) {
   if (!e.binding || !e.role || !e.subject) return <li className="text-sm" data-testid="evidence">{e.text}</li>;
   return (
-    <li className="text-sm" title={e.text} data-testid="evidence" data-chain={[e.subject, e.binding, e.role, e.psp].filter(Boolean).join(' → ')}>
+    // No copy of `e.text` for tooltips or screen readers: it spells the rule as RBAC does, counted
+    // from 0 ("rule 0: use on podsecuritypolicies in policy [...]"); the chips and words read in order.
+    <li className="text-sm" data-testid="evidence" data-chain={[e.subject, e.binding, e.role, e.psp].filter(Boolean).join(' → ')}>
       <span className="flex flex-wrap items-center gap-1.5">
         <ObjectChip objectKey={e.subject} /><Arrow />
         <ObjectChip objectKey={e.binding} /><Arrow />
@@ -46,7 +48,6 @@ function EvidenceLine({ e }: { e: Evidence }) {
         <span className="text-xs text-slate-700" title={e.rule} data-testid="evidence-rule">{e.ruleInWords ?? `rule ${(e.ruleIndex ?? 0) + 1}`}</span>
         {e.psp && <><Arrow /><ObjectChip objectKey={e.psp} /></>}
       </span>
-      <span className="sr-only">{e.text}</span>
     </li>
   );
 }

@@ -59,6 +59,7 @@ export function ChangeDialog({ title, request, onClose, onApplied }: Props) {
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<ChangeView>();
   const dialogRef = useRef<HTMLDivElement>(null);
+  const closeRef = useRef<HTMLButtonElement>(null);
 
   // A modal dialog: focus moves into it when it opens and goes back to what opened it when it closes.
   useEffect(() => {
@@ -70,6 +71,12 @@ export function ChangeDialog({ title, request, onClose, onApplied }: Props) {
       if (opener?.isConnected) opener.focus();
     };
   }, []);
+
+  // Apply replaces its own button by the result: focus would fall to the page's body, where Escape
+  // and Tab no longer reach the dialog. It goes to Close instead.
+  useEffect(() => {
+    if (result) closeRef.current?.focus();
+  }, [result]);
 
   // Tab and Shift+Tab stay inside; Escape closes (and only the dialog: it does not reach the page).
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {
@@ -204,7 +211,7 @@ export function ChangeDialog({ title, request, onClose, onApplied }: Props) {
           )}
         </div>
         <div className="flex justify-end gap-2 border-t border-slate-200 px-4 py-3">
-          <button className="rounded border border-slate-300 px-3 py-1.5" onClick={onClose}>{result ? 'Close' : 'Cancel'}</button>
+          <button ref={closeRef} className="rounded border border-slate-300 px-3 py-1.5" onClick={onClose}>{result ? 'Close' : 'Cancel'}</button>
           {!result && (
             <button
               className="rounded bg-indigo-600 px-3 py-1.5 font-medium text-white disabled:opacity-40"

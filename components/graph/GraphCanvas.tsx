@@ -113,6 +113,8 @@ function Canvas({ scene, frameKey, frameOn, selected, exportName, onActivate, on
     void rf.setViewport(screen ? clampView(kept, boxes, screen) : kept);
   }, [boxById, boxes, screen, rf]);
 
+  /** A node to focus once React Flow has drawn it as the tab stop. */
+  const pendingFocus = useRef<string>(undefined);
   const activate = useCallback(
     (id: string, how: 'pointer' | 'keyboard') => {
       setActiveId(id);
@@ -126,6 +128,9 @@ function Canvas({ scene, frameKey, frameOn, selected, exportName, onActivate, on
       if (node.kind === 'Collapsed' && node.parent) {
         const parent = boxById.get(node.parent);
         if (parent) anchor.current = { id: node.parent, x: parent.x, y: parent.y };
+        // The group's node goes away as it opens: focus moves to its parent (else to the page's body,
+        // and the keyboard user starts again from the top).
+        if (how === 'keyboard') pendingFocus.current = node.parent;
         setActiveId(node.parent);
       }
       onActivate({ node }, how);
@@ -135,7 +140,6 @@ function Canvas({ scene, frameKey, frameOn, selected, exportName, onActivate, on
 
   // Moving focus with the arrows: pan the next node into view first (off-screen nodes may not be
   // rendered), then focus it once React Flow has drawn it.
-  const pendingFocus = useRef<string>(undefined);
   const moveTo = useCallback(
     (id: string | undefined) => {
       const box = id && boxById.get(id);

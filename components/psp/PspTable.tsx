@@ -38,7 +38,8 @@ export function PspTable({ rows }: { rows: PspRow[] }) {
         <tbody>
           {rows.map((r) => (
             <tr key={r.name} className="border-t border-slate-100 align-top" data-testid="psp-row" data-name={r.name}>
-              <td className={`px-2 py-2 xl:px-3 ${r.isPrivileged ? red : ''}`}>
+              {/* On one line: at 1024 px "psp-00" broke after its hyphen. */}
+              <td className={`whitespace-nowrap px-2 py-2 xl:px-3 ${r.isPrivileged ? red : ''}`}>
                 <Link prefetch={false} href={graphHref(r.name)} className="underline decoration-dotted underline-offset-2 hover:decoration-solid" aria-label={`${r.name}: show in the graph`} data-testid="psp-graph-link">{r.name}</Link>
               </td>
               <td className={`px-2 py-2 xl:px-3 ${r.priv ? red : ''}`}>{String(r.priv)}</td>

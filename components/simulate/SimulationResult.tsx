@@ -1,6 +1,7 @@
 'use client';
 import type { SimulationView } from '@/lib/client/api';
 import type { PolicyEvaluation } from '@/lib/admission/select-policy';
+import { serviceAccountUser } from '@/lib/model/keys';
 
 const VERDICT: Record<PolicyEvaluation['verdict'], { label: string; style: string }> = {
   chosen: { label: 'chosen', style: 'bg-emerald-600 text-white' },
@@ -32,7 +33,7 @@ function MutationDiff({ mutations }: { mutations: SimulationView['mutations'] })
 }
 
 export function SimulationResult({ result, privileged }: { result: SimulationView; privileged: string[] }) {
-  const sa = result.serviceAccount ? `system:serviceaccount:${result.namespace}:${result.serviceAccount}` : undefined;
+  const sa = result.serviceAccount ? serviceAccountUser(result.namespace, result.serviceAccount) : undefined;
   const isPrivileged = !!result.psp && privileged.includes(result.psp);
   return (
     <div className="space-y-4" data-testid="simulate-result">

@@ -40,14 +40,15 @@ export function ContextPicker({ initial, version }: { initial: ContextsView; ver
   const shown = initial.selected ?? '';
 
   useEffect(() => {
-    // The tab in front decides what the next page render reads (see lib/contexts/selection.ts).
+    // The tab in use decides what the next page render reads (see lib/contexts/selection.ts): its
+    // context is written back when it comes to the front, and before any click or key press in it
+    // (which may follow a link), so a tab whose focus event never came still reads its own.
     const pin = () => document.visibilityState === 'visible' && pinPageContext();
-    window.addEventListener('focus', pin);
-    document.addEventListener('visibilitychange', pin);
+    const events: [EventTarget, string][] = [[window, 'focus'], [document, 'visibilitychange'], [document, 'pointerdown'], [document, 'keydown']];
+    for (const [target, name] of events) target.addEventListener(name, pin, { capture: true });
     const t = setInterval(() => api.contexts().then(setView, () => undefined), POLL_MS);
     return () => {
-      window.removeEventListener('focus', pin);
-      document.removeEventListener('visibilitychange', pin);
+      for (const [target, name] of events) target.removeEventListener(name, pin, { capture: true });
       clearInterval(t);
     };
   }, []);

@@ -22,7 +22,8 @@ const KIND_LABEL: Record<SourceInfo['kind'], string> = { live: 'Live cluster', s
 function ReadOnlyBadge() {
   return (
     <span role="status" data-testid="read-only-banner" className="rounded bg-slate-700 px-2 py-0.5 text-xs font-bold uppercase text-white" title="Read-only mode: this dashboard shows the cluster and changes nothing. Every change is refused by the server.">
-      read-only<span className="hidden normal-case xl:inline"> · changes are refused</span>
+      {/* The words only from 1536 px: at 1280–1535 px, next to the demo badge's, they pushed the header wider than the window. */}
+      read-only<span className="hidden normal-case 2xl:inline"> · changes are refused</span>
       <span className="sr-only">: this dashboard shows the cluster and changes nothing.</span>
     </span>
   );
@@ -48,8 +49,8 @@ export function SourceHeader({ source, actor, contexts }: { source: SourceInfo; 
       <div className="ml-auto flex min-w-0 items-center gap-2 whitespace-nowrap text-sm" data-testid="source-info" data-source-kind={source.kind}>
         {source.kind === 'demo' && (
           <span className="rounded bg-fuchsia-600 px-2 py-0.5 text-xs font-bold uppercase text-white" data-testid="demo-badge" title={source.note ?? 'Demo data — not a real cluster'}>
-            {/* The whole sentence where the header has room (the nav fills it below 1280 px). */}
-            Demo data<span className="hidden xl:inline"> — not a real cluster</span>
+            {/* The whole sentence where the header has room (the nav fills it below 1280 px; with the read-only badge, below 1536 px). */}
+            Demo data<span className={`hidden ${source.readOnly ? '2xl:inline' : 'xl:inline'}`}> — not a real cluster</span>
           </span>
         )}
         {source.readOnly && <ReadOnlyBadge />}

@@ -220,7 +220,7 @@ describe('the subject index behind canUse and usablePspNames (property check on 
   it('answers with the same chains as walking every binding, and usablePspNames agrees, with or without a binding taken away', () => {
     let allowed = 0;
     let asked = 0;
-    for (let seed = 1; seed <= 25; seed++) {
+    for (let seed = 1; seed <= 20; seed++) {
       const model = randomRbac(seed);
       const index = indexAccess(model);
       const bindings = [...model.clusterRoleBindings, ...model.roleBindings];
@@ -246,5 +246,6 @@ describe('the subject index behind canUse and usablePspNames (property check on 
     // Meaningful only if both answers are common.
     expect(allowed).toBeGreaterThan(asked / 5);
     expect(allowed).toBeLessThan((asked * 4) / 5);
-  });
+    // About 2 s alone; a loaded machine (the whole suite in parallel) can take several times that.
+  }, 30_000);
 });

@@ -239,14 +239,19 @@ export function usablePspNames(index: AccessIndex, identity: Identity, namespace
   const sub = subjectIndex(index);
   let nsUsable = namespace ? sub.namespacedUsable.get(namespace) : undefined;
   if (namespace && !nsUsable) sub.namespacedUsable.set(namespace, (nsUsable = new Map()));
+  const nsPositions = nsUsable && sub.namespaced.get(namespace);
+  const nsBindings = nsPositions && index.roleBindingsByNamespace.get(namespace);
   const parts: Usable[] = [];
+  const add = (u: Usable) => {
+    if (u.names.size) parts.push(u);
+    return u.all;
+  };
   for (const key of identityKeys(identity)) {
     const c = usableOfKey(index, sub.clusterUsable, sub.cluster, index.clusterRoleBindings, key);
-    const n = nsUsable ? usableOfKey(index, nsUsable, sub.namespaced.get(namespace), index.roleBindingsByNamespace.get(namespace), key) : NOTHING;
-    for (const u of [c, n]) {
-      if (u.all) return u;
-      if (u.names.size) parts.push(u);
-    }
+    if (add(c)) return c;
+    if (!nsPositions) continue;
+    const n = usableOfKey(index, nsUsable!, nsPositions, nsBindings, key);
+    if (add(n)) return n;
   }
   if (parts.length <= 1) return parts[0] ?? NOTHING;
   const names = new Set<string>();

@@ -1,4 +1,4 @@
-import type { ClusterModel, Psp } from '../model/types';
+import type { Binding, ClusterModel, Psp, Subject } from '../model/types';
 import { parseKey } from '../model/keys';
 import { isPrivilegedPsp } from '../psp/privileged-settings';
 import { compareNames } from '../rbac/grants';
@@ -45,23 +45,32 @@ const sameImpact = (a: FixImpact, b: FixImpact) => sameItems(a.refusedAfter, b.r
  */
 function withFixImpact(model: ClusterModel, findings: Finding[], simulation: ClusterSimulation, opts: AuditOptions): Finding[] {
   const last = simulation.simulator.derived('audit:with-impact', () => new WeakMap<Finding, Finding>());
+  // What a finding's fix removes, read once per finding object (findings of an unchanged policy state are kept).
+  const removals = simulation.simulator.derived('audit:fix-removals', () => new WeakMap<Finding, { key: string; binding?: Binding; subject?: Subject }>());
   const replaced = new Map<Finding, Finding>();
   const byRequest = new Map<string, FixImpact>();
   let budget = MAX_IMPACT_SIMULATIONS;
   const impactful = findings.filter((f) => f.fix && (f.rule === 'privileged-psp-broad-grant' || f.rule === 'shadowed-restrictive-psp'));
   for (const f of sortFindings(impactful)) {
     const fix = f.fix!;
-    const key = JSON.stringify(fix.request);
-    let impact = byRequest.get(key);
+    let removal = removals.get(f);
+    if (!removal) {
+      const ref = parseKey(f.evidence.find((e) => e.binding)?.binding ?? '');
+      const subjectRef = parseKey(f.evidence.find((e) => e.binding)?.subject ?? '');
+      removal = {
+        key: JSON.stringify(fix.request),
+        binding: ref ? findBinding(model, ref) : undefined,
+        subject: subjectRef ? { kind: subjectRef.kind, name: subjectRef.name, ...(subjectRef.namespace ? { namespace: subjectRef.namespace } : {}) } : undefined,
+      };
+      removals.set(f, removal);
+    }
+    let impact = byRequest.get(removal.key);
     if (!impact) {
       if (budget-- <= 0) continue;
-      const ref = parseKey(f.evidence.find((e) => e.binding)?.binding ?? '');
-      const binding = ref ? findBinding(model, ref) : undefined;
-      const subjectRef = parseKey(f.evidence.find((e) => e.binding)?.subject ?? '');
-      if (!binding || !subjectRef) continue;
-      const subject = { kind: subjectRef.kind, name: subjectRef.name, ...(subjectRef.namespace ? { namespace: subjectRef.namespace } : {}) };
+      const { binding, subject } = removal;
+      if (!binding || !subject) continue;
       impact = simulateFixImpact(model, simulation, binding, subject, { useServiceAccountCredentials: opts.useServiceAccountCredentials });
-      byRequest.set(key, impact);
+      byRequest.set(removal.key, impact);
     }
     const before = last.get(f);
     const next = before?.fix?.impact && sameImpact(before.fix.impact, impact) ? before : { ...f, fix: { ...fix, impact } };

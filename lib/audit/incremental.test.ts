@@ -170,6 +170,25 @@ describe('IncrementalAnalysis', () => {
     expect(rcWithPod).toBe(true);
   }, 120_000);
 
+  it.each([6, 7])('equals a full recomputation along a run of workload events only, where every kept answer is reused (seed %i)', (seed) => {
+    // Policy events start the analysis over; a long run of pod and workload events is what walks the
+    // kept groupings (refused per namespace, shadowed pairs, fix impacts, the sorted report).
+    const { store, steps } = randomEvents(seed, 120);
+    const workloadSteps = steps.filter((s) => ['createPod', 'changeWorkload', 'deleteWorkload', 'createDeployment', 'createReplicationController'].includes(s.name)).slice(0, 40);
+    const analysis = new IncrementalAnalysis();
+    let model = store.model();
+    expect(analysis.audit(model)).toEqual(auditCluster(model));
+    for (const [i, step] of workloadSteps.entries()) {
+      step.run();
+      model = store.model();
+      const label = `after event ${i}: ${step.name}`;
+      expect(analysis.outcomes(model), label).toEqual(simulateWorkloads(model));
+      expect(analysis.audit(model), label).toEqual(auditCluster(model));
+      if (i % 10 === 9) expect(analysis.audit(model, { maxEvidence: 2 }), `${label}, maxEvidence 2`).toEqual(auditCluster(model, { maxEvidence: 2 }));
+    }
+    expect(workloadSteps.length).toBe(40);
+  }, 120_000);
+
   it('simulates each workload as simulateWorkload does, each distinct case once', () => {
     const { store, steps } = randomEvents(9, 30);
     for (const step of steps) step.run();

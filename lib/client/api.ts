@@ -17,6 +17,7 @@ import type { pspTableView } from '../server/views';
 import type { z } from 'zod';
 import type { attachBodySchema, cleanBodySchema, createPspBodySchema, detachBodySchema, removeSubjectBodySchema, updatePspBodySchema } from '../schemas/mutations';
 import type { AdviseApplyBody } from '../schemas/advise';
+import type { bypassPlanBodySchema, copyPlanBodySchema, labelPlanBodySchema } from '../schemas/migration';
 import { API_PATHS } from '../api-paths';
 import { CONTEXT_HEADER } from '../contexts/selection';
 import { pageContext } from './page-context';
@@ -192,6 +193,9 @@ export type CleanBody = z.input<typeof cleanBodySchema>;
 export type CreatePspBody = z.input<typeof createPspBodySchema>;
 export type UpdatePspBody = z.input<typeof updatePspBodySchema>;
 export type RemoveSubjectBody = z.input<typeof removeSubjectBodySchema>;
+export type CopyPlanBody = z.input<typeof copyPlanBodySchema>;
+export type LabelPlanBody = z.input<typeof labelPlanBodySchema>;
+export type BypassPlanBody = z.input<typeof bypassPlanBodySchema>;
 
 /**
  * Every change route as a typed request, for the change dialog to preview (dry run) and apply:
@@ -207,4 +211,8 @@ export const changeRequests = {
   deleteBinding: (ref: { kind: string; name: string; namespace?: string }): ChangeRequest => ({ method: 'DELETE', path: API_PATHS.binding(ref.kind, ref.name, ref.namespace) }),
   removeSubject: (ref: { kind: string; name: string; namespace?: string }, body: RemoveSubjectBody): ChangeRequest => ({ method: 'DELETE', path: API_PATHS.bindingSubjects(ref.kind, ref.name, ref.namespace), body }),
   adviseApply: (body: AdviseApplyBody): ChangeRequest => ({ method: 'POST', path: API_PATHS.adviseApply, body }),
+  planCopy: (body: CopyPlanBody): ChangeRequest => ({ method: 'POST', path: API_PATHS.podSecurityPlan('copy'), body }),
+  planLabel: (body: LabelPlanBody): ChangeRequest => ({ method: 'POST', path: API_PATHS.podSecurityPlan('label'), body }),
+  planBypass: (body: BypassPlanBody): ChangeRequest => ({ method: 'POST', path: API_PATHS.podSecurityPlan('bypass'), body }),
+  planCleanup: (): ChangeRequest => ({ method: 'POST', path: API_PATHS.podSecurityPlan('cleanup'), body: {} }),
 };

@@ -11,8 +11,8 @@ export function pageContext(): string | undefined {
 }
 
 /**
- * Makes this tab's context the browser's selection again (when the tab gets focus), so that the
- * next page this tab renders reads its own context even if another tab switched meanwhile.
+ * Makes this tab's context the browser's selection again (when the tab is used), so that the next
+ * page this tab renders reads its own context even if another tab switched meanwhile.
  */
 export function pinPageContext(): void {
   const context = pageContext();

@@ -1,8 +1,8 @@
 /**
  * How a browser says which kubeconfig context it looks at, shared by the server and the browser:
  * - the cookie is the picker's choice, and what pages render; a tab writes its own context into it
- *   whenever it gets focus, so two tabs can show two contexts (the one in front decides what the
- *   next page render reads);
+ *   when it comes to the front and before each click or key press in it, so two tabs can show two
+ *   contexts (the tab in use decides what the next page render reads);
  * - the header goes with every API request of a page (lib/client/api.ts), so a tab keeps reading
  *   the cluster it was rendered for, and a change prepared on one context is refused after a switch.
  */

@@ -105,17 +105,9 @@ function compareOutcomes(before: Outcome[], after: Outcome[], simulated: number)
  * and only the cases the plan creates go through admission. A plan that changes a PSP gets a
  * simulator of its own.
  */
-function simulatorAfter(model: ClusterModel, after: ClusterModel, before: ClusterSimulation, opts: ControllerOptions): WorkloadSimulator {
+function simulatorAfter(after: ClusterModel, before: ClusterSimulation, opts: ControllerOptions): WorkloadSimulator {
   const context = simulationContext(after);
-  const sharesCases = after.psps === model.psps && after.serviceAccounts === model.serviceAccounts;
-  if (sharesCases) {
-    try {
-      return new WorkloadSimulator(after, context, opts, before.simulator);
-    } catch {
-      // `before` was simulated on other PSP or ServiceAccount arrays than `model`'s: nothing to share.
-    }
-  }
-  return new WorkloadSimulator(after, context, opts);
+  return before.simulator.sharesCasesWith(after) ? new WorkloadSimulator(after, context, opts, before.simulator) : new WorkloadSimulator(after, context, opts);
 }
 
 /** A subject a plan grants or takes something from, and the namespace its RoleBinding limits that to. */
@@ -179,7 +171,7 @@ export function planImpact(model: ClusterModel, plan: Plan, opts: ControllerOpti
     return { refusedAfter: [], changedPsp: [], admittedAfter: [], simulated: before.outcomes.length };
   }
   const after = modelAfterPlan(model, plan);
-  const simulator = simulatorAfter(model, after, before, opts);
+  const simulator = simulatorAfter(after, before, opts);
   const touched = subjectsTouched(model, after, plan);
   if (!touched) return compareSimulations(before, simulateCluster(after, opts, simulator));
   const candidates = before.results.filter((r) => mayChange(r.sim, touched));

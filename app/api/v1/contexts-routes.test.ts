@@ -46,6 +46,8 @@ contexts:
   context: { cluster: cluster-alpha, user: admin-alpha }
 - name: beta team
   context: { cluster: cluster-beta, user: admin-beta, namespace: team-b }
+- name: broken
+  context: { cluster: nowhere, user: admin-beta }
 `);
   return file;
 }
@@ -82,6 +84,7 @@ describe('/api/v1/contexts with a kubeconfig of two contexts', () => {
         // Its API server does not answer: the state (and a reason, once it has one) may be any.
         expect.objectContaining({ name: 'alpha', cluster: 'cluster-alpha', user: 'admin-alpha', current: true, start: true, selected: true, state: expect.any(String) }),
         { name: 'beta team', cluster: 'cluster-beta', user: 'admin-beta', namespace: 'team-b', current: false, start: false, selected: false, state: 'not-started' },
+        { name: 'broken', cluster: 'nowhere', user: 'admin-beta', current: false, start: false, selected: false, state: 'not-started' },
       ],
     });
   });
@@ -119,6 +122,15 @@ describe('/api/v1/contexts with a kubeconfig of two contexts', () => {
     const res = await call(cluster, 'GET', '/api/v1/cluster', undefined, { 'x-pspd-context': 'gone' });
     expect(res.status).toBe(400);
     expect((await res.json()).error.message).toContain('no context "gone"');
+  });
+
+  it('a context that cannot be opened fails alone: a 503 that says why, and the listing says so too', async () => {
+    const res = await call(cluster, 'GET', '/api/v1/cluster', undefined, { 'x-pspd-context': 'broken' });
+    expect(res.status).toBe(503);
+    expect((await res.json()).error.message).toMatch(/^Kubeconfig context "broken" cannot be opened: .*names no cluster/);
+    const listed = (await (await call(contexts, 'GET', '/api/v1/contexts')).json()).contexts;
+    expect(listed.find((c: { name: string }) => c.name === 'broken')).toMatchObject({ state: 'failed', reason: expect.stringContaining('cannot be opened') });
+    expect(listed.find((c: { name: string }) => c.name === 'alpha').state).not.toBe('failed');
   });
 
   it('a change prepared on one context is refused (409) once another is selected, before anything is read', async () => {

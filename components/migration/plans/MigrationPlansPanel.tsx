@@ -1,12 +1,11 @@
 'use client';
 import { useEffect, useState } from 'react';
 import { useRouter } from 'next/navigation';
-import { api, ApiError, type ChangeRequest, type PlansOverviewView } from '@/lib/client/api';
+import { api, ApiError, changeRequests, type ChangeRequest, type PlansOverviewView } from '@/lib/client/api';
 import type { ChangesAllowed } from '@/lib/identity/actor-view';
 import { ChangeDialog } from '../../changes/ChangeDialog';
 import { ErrorNotice } from '../../ui/ErrorNotice';
 
-const PLANS = '/api/v1/pod-security/plans';
 
 /**
  * The cluster-wide plans: guide step 2 (a non-mutating `0-` copy of each PSP that mutates pods,
@@ -39,7 +38,7 @@ export function MigrationPlansPanel({ changes, revision }: { changes: ChangesAll
                   <span className="font-mono">{m.psp}</span>
                   <span className="text-xs text-slate-700">sets {m.fields.join(', ')}</span>
                   {m.copyExists ? <span className="text-xs text-emerald-800">{m.copy} exists</span>
-                    : changes.allowed && <button type="button" className={button} data-testid="plan-copy" onClick={() => setDialog({ title: `Non-mutating copy of ${m.psp}`, request: { method: 'POST', path: `${PLANS}/copy`, body: { psp: m.psp } } })}>Create {m.copy}…</button>}
+                    : changes.allowed && <button type="button" className={button} data-testid="plan-copy" onClick={() => setDialog({ title: `Non-mutating copy of ${m.psp}`, request: changeRequests.planCopy({ psp: m.psp }) })}>Create {m.copy}…</button>}
                 </li>
               ))}
             </ul>
@@ -52,7 +51,7 @@ export function MigrationPlansPanel({ changes, revision }: { changes: ChangesAll
           {overview.cleanup === 0 ? <p className="text-slate-700" data-testid="cleanup-none">No role grants use of PodSecurityPolicies and no psp-util object is left.</p> : (
             <p className="flex flex-wrap items-baseline gap-2">
               <span>{overview.cleanup} object{overview.cleanup === 1 ? '' : 's'} still grant PSP use (roles, psp-util bindings) though this cluster has no PSP API.</span>
-              {changes.allowed && <button type="button" className={button} data-testid="plan-cleanup" onClick={() => setDialog({ title: 'Remove leftover PSP rights', request: { method: 'POST', path: `${PLANS}/cleanup`, body: {} } })}>Remove them…</button>}
+              {changes.allowed && <button type="button" className={button} data-testid="plan-cleanup" onClick={() => setDialog({ title: 'Remove leftover PSP rights', request: changeRequests.planCleanup() })}>Remove them…</button>}
             </p>
           )}
         </div>

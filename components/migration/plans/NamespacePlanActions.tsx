@@ -1,7 +1,7 @@
 'use client';
 import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import { useRouter } from 'next/navigation';
-import { api, type ChangeRequest, type PlansOverviewView } from '@/lib/client/api';
+import { api, changeRequests, type ChangeRequest, type PlansOverviewView } from '@/lib/client/api';
 import type { ChangesAllowed } from '@/lib/identity/actor-view';
 import { ChangeDialog } from '../../changes/ChangeDialog';
 
@@ -14,7 +14,6 @@ interface Props {
   changes: ChangesAllowed;
 }
 
-const PLANS = '/api/v1/pod-security/plans';
 
 /**
  * Guide step 3 for one namespace: "Label…" opens a small form (level, pinned version, audit and
@@ -100,7 +99,7 @@ export function NamespacePlanActions({ namespace, recommended, changes }: Props)
               <label className="flex items-center gap-2"><input type="radio" name={`phase-${namespace}`} checked={phase === 'enforce'} onChange={() => setPhase('enforce')} data-testid="plan-phase-enforce" /> Enforce (audit and warn too)</label>
             </div>
             <button type="button" className="rounded bg-indigo-700 px-3 py-1 text-sm font-semibold text-white hover:bg-indigo-800 focus:outline-none focus-visible:ring-2 focus-visible:ring-indigo-400" data-testid="plan-label-preview"
-              onClick={() => plan(`${phase === 'enforce' ? 'Enforce' : 'Audit and warn at'} ${level} in ${namespace}`, { method: 'POST', path: `${PLANS}/label`, body: labelBody })}>
+              onClick={() => plan(`${phase === 'enforce' ? 'Enforce' : 'Audit and warn at'} ${level} in ${namespace}`, changeRequests.planLabel(labelBody))}>
               Preview the labels…
             </button>
           </fieldset>
@@ -117,8 +116,8 @@ export function NamespacePlanActions({ namespace, recommended, changes }: Props)
                   </div>
                   <p className="text-xs text-slate-700">Binds it to every service account of {namespace} (Group system:serviceaccounts:{namespace}), so its Pod Security level alone decides.</p>
                   <div className="flex gap-2">
-                    <button type="button" className={button} data-testid="plan-bypass" onClick={() => plan(`${namespace} bypasses PSP`, { method: 'POST', path: `${PLANS}/bypass`, body: { namespace, psp: bypassPsp } })}>Bypass PSP…</button>
-                    <button type="button" className={button} data-testid="plan-bypass-undo" onClick={() => plan(`Undo the PSP bypass of ${namespace}`, { method: 'POST', path: `${PLANS}/bypass`, body: { namespace, psp: bypassPsp, undo: true } })}>Undo bypass…</button>
+                    <button type="button" className={button} data-testid="plan-bypass" onClick={() => plan(`${namespace} bypasses PSP`, changeRequests.planBypass({ namespace, psp: bypassPsp }))}>Bypass PSP…</button>
+                    <button type="button" className={button} data-testid="plan-bypass-undo" onClick={() => plan(`Undo the PSP bypass of ${namespace}`, changeRequests.planBypass({ namespace, psp: bypassPsp, undo: true }))}>Undo bypass…</button>
                   </div>
                 </>
               ) : <p className="text-xs text-slate-700">No privileged PSP exists to bind.</p>}

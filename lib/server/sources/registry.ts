@@ -75,6 +75,19 @@ function openSource(config: ServerConfig): ClusterSource {
 }
 
 /**
+ * Another context's source. One that cannot be opened (its cluster or user missing from the file)
+ * fails that context alone, as a 503 that says why: the dashboard itself is fine.
+ */
+function openContext(config: ServerConfig, context: string): ClusterSource {
+  try {
+    return openSource(config);
+  } catch (e) {
+    const reason = isAppError(e) ? e.message : (e as Error).message;
+    return new FailedSource(new AppError('not_ready', `Kubeconfig context "${context}" cannot be opened: ${reason}`, { hint: 'Choose another context in the header.' }), config);
+  }
+}
+
+/**
  * The contexts to switch between: only when changes are made as the kubeconfig's user (in-cluster,
  * sign-in and auth-proxy modes act as one person on one cluster) and the file names two or more.
  * A kubeconfig that cannot be read here already failed the start source, which says why.
@@ -92,7 +105,7 @@ function openContexts(config: ServerConfig, start: ClusterSource): ContextSource
   }
   if (listed.contexts.length < 2) return undefined;
   const kubeconfig = file;
-  const open = (context: string) => createSource({ ...config, source: { kind: 'live', kubeconfig, context } });
+  const open = (context: string) => openContext({ ...config, source: { kind: 'live', kubeconfig, context } }, context);
   return new ContextSources(listed.contexts, listed.current, startContext, start, open, failureOf);
 }
 
