@@ -51,6 +51,15 @@ function evaluationsEvidence(evaluations: PolicyEvaluation[], maxEvidence: numbe
   return out;
 }
 
+const privilegedPsps = new WeakMap<Psp, boolean>();
+
+/** isPrivilegedPsp once per PSP object (every refused group of the PSP asks). */
+function isPrivileged(psp: Psp): boolean {
+  let privileged = privilegedPsps.get(psp);
+  if (privileged === undefined) privilegedPsps.set(psp, (privileged = isPrivilegedPsp(psp.spec ?? {})));
+  return privileged;
+}
+
 const label = (r: SimulatedWorkloadResult) => `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`;
 
 function attachFix(psp: Psp, namespace: string, group: SimulatedWorkloadResult[]): Fix | undefined {
@@ -58,7 +67,7 @@ function attachFix(psp: Psp, namespace: string, group: SimulatedWorkloadResult[]
   const items = group.slice(0, 500).map((r) => ({ kind: r.workload.kind, name: r.workload.metadata.name }));
   if (items.length === 0) return undefined;
   const name = psp.metadata.name;
-  const privileged = isPrivilegedPsp(psp.spec ?? {});
+  const privileged = isPrivileged(psp);
   return {
     description:
       `Attach PodSecurityPolicy ${name}, the least permissive one that admits ${items.length === 1 ? 'these pods' : 'their pods'}, to the service account${items.length === 1 ? '' : 's'} of ${items.length === 1 ? label(group[0]) : `these ${items.length} workloads`}, in namespace ${namespace} only.` +
