@@ -135,8 +135,17 @@ const pending = new Map<string, number>();
 let created = 0;
 let deleted = 0;
 let failures = 0;
+/** Why churn requests failed, counted by reason. */
+const failedBy = new Map<string, number>();
+const failed = (why: string) => {
+  failures++;
+  failedBy.set(why, (failedBy.get(why) ?? 0) + 1);
+};
 let churning = true;
 const churnStart = performance.now();
+
+/** Each run's churn pods have names of their own (a rerun on the same cluster would meet the last run's). */
+const runId = Date.now().toString(36);
 
 async function churn() {
   const interval = 1000 / rate;
@@ -147,7 +156,7 @@ async function churn() {
     const bare = i % 2 === 0;
     const template = bare ? bareLoaded[i % bareLoaded.length] : ownedLoaded[i % ownedLoaded.length];
     const rs = replicaSets[i % replicaSets.length];
-    const name = `churn-${i}`;
+    const name = `churn-${runId}-${i}`;
     const ns = bare ? template.metadata.namespace! : rs.metadata.namespace!;
     const pod = {
       apiVersion: 'v1', kind: 'Pod',
@@ -159,14 +168,14 @@ async function churn() {
     };
     const victim = toDelete.shift();
     void conn.request('POST', createPath(pod), { body: pod, timeoutMs: 30_000 }).then((res) => {
-      if (res.status !== 201) return void failures++;
+      if (res.status !== 201) return void failed(`create HTTP ${res.status}`);
       created++;
       if (bare) pending.set(`${ns}/${name}`, performance.now());
       toDelete.push({ ...pod, kind: 'Pod' } as Workload);
-    }, () => failures++);
+    }, (e: Error) => failed(`create: ${e.message.replace(/^.*unreachable: /, '')}`));
     if (victim) {
       void conn.request('DELETE', `${createPath({ kind: 'Pod', metadata: victim.metadata })}/${victim.metadata.name}`, { timeoutMs: 30_000 }).then(
-        (res) => (res.status === 200 || res.status === 202 ? deleted++ : failures++), () => failures++);
+        (res) => (res.status === 200 || res.status === 202 ? deleted++ : failed(`delete HTTP ${res.status}`)), (e: Error) => failed(`delete: ${e.message.replace(/^.*unreachable: /, '')}`));
     }
   }
   churning = false;
@@ -230,7 +239,7 @@ console.log(JSON.stringify({
   pages,
   steady: { rss: mib(steady.rss), heap: mib(steady.heapUsed) },
   churn: {
-    seconds: churnMs / 1000, rate, created, deleted, failures, unreachable,
+    seconds: churnMs / 1000, rate, created, deleted, failures, failedBy: Object.fromEntries(failedBy), unreachable,
     recompute: { median: median(recompute), p95: pct(recompute, 0.95), max: Math.max(...recompute), n: recompute.length, cpuMedian: median(recomputeCpu), cpuP95: pct(recomputeCpu, 0.95) },
     eventToViews: { median: median(eventToViews), p95: pct(eventToViews, 0.95), n: eventToViews.length },
     rss, end: { rss: mib(end.rss), heap: mib(end.heapUsed) },

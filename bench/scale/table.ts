@@ -12,7 +12,7 @@ export interface Measured {
   pages?: Record<string, { first: number; again: number }>;
   steady: { rss: number; heap: number };
   churn: {
-    seconds: number; rate: number; created: number; deleted: number; failures: number; unreachable: string[];
+    seconds: number; rate: number; created: number; deleted: number; failures: number; failedBy?: Record<string, number>; unreachable: string[];
     recompute: { median: number; p95: number; max: number; n: number; cpuMedian: number; cpuP95: number };
     eventToViews: { median: number; p95: number; n: number };
     rss: { at: number; mib: number }[];
@@ -53,6 +53,7 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
   console.log(`|${'-'.repeat(w0 + 2)}|${'-'.repeat(w1 + 2)}|--------|`);
   for (const [a, b, t] of rows) console.log(`| ${a.padEnd(w0)} | ${b.padEnd(w1)} | ${t} |`);
   console.log('(wall-clock figures include waiting for the CPU on a shared machine; CPU figures are this process\'s own)');
+  if (c.failures) console.log(`Churn requests that failed, by reason: ${Object.entries(c.failedBy ?? {}).map(([why, n]) => `${why} ×${n}`).join('; ')}`);
   if (c.unreachable.length) console.log(`The live source said the API server did not answer: ${c.unreachable.slice(0, 5).join('; ')}`);
   console.log(`\nRSS during churn: ${c.rss.map((s) => `${s.at.toFixed(0)} s ${mib(s.mib)}`).join(', ')}`);
 }
