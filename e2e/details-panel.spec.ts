@@ -33,6 +33,32 @@ test.describe('the details panel', () => {
     await discardPending(page);
   });
 
+  test('a long name in the title wraps after its separators, not mid-word', async ({ page }) => {
+    await page.setViewportSize({ width: 1024, height: 800 });
+    await page.goto(`/?node=${encodeURIComponent(BINDING)}`);
+    const title = page.getByTestId('details-title');
+    await expect(title).toHaveText('eks:podsecuritypolicy:authenticated');
+    // The text of each rendered line, read from the layout: every line but the last ends at a separator.
+    const lines = await title.evaluate((el) => {
+      const text = el.textContent ?? '';
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      const byTop = new Map<number, string>();
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        for (let i = 0; i < (n.textContent ?? '').length; i++) {
+          const r = document.createRange();
+          r.setStart(n, i);
+          r.setEnd(n, i + 1);
+          const top = Math.round(r.getBoundingClientRect().top);
+          byTop.set(top, (byTop.get(top) ?? '') + n.textContent![i]);
+        }
+      }
+      return { text, lines: [...byTop.entries()].sort((a, b) => a[0] - b[0]).map(([, t]) => t) };
+    });
+    expect(lines.lines.length).toBeGreaterThan(1);
+    expect(lines.lines.join('')).toBe(lines.text);
+    for (const line of lines.lines.slice(0, -1)) expect(line).toMatch(/[:./-]$/);
+  });
+
   test('after deleting the object it shows, it says in words that it is gone, and closes', async ({ page }) => {
     await page.goto(`/?node=${encodeURIComponent(BINDING)}`);
     const panel = page.getByTestId('details-panel');

@@ -7,6 +7,7 @@ import { KIND_STYLE } from './kind-style';
 import type { GraphNodeKind } from '@/lib/graph/types';
 import { ErrorNotice } from '../ui/ErrorNotice';
 import { CopyButton } from '../ui/CopyButton';
+import { BreakableName } from '../ui/BreakableName';
 import { SignInToChange } from '../session/SignInToChange';
 import type { ChangesAllowed } from '@/lib/identity/actor-view';
 import { objectKey, parseKey } from '@/lib/model/keys';
@@ -79,8 +80,8 @@ export function DetailsPanel({ id, onClose, onFocus, onSelect, changes, namespac
       <div className="flex items-start gap-2 border-b border-slate-200 p-3">
         <div className="min-w-0 flex-1">
           <div className="text-xs uppercase tracking-wide text-slate-500">{kindLine}</div>
-          <h2 className="break-all text-lg font-semibold text-slate-900" data-testid="details-title">
-            {view ? (view.namespace ? `${view.namespace}/${view.name}` : view.name) : named.name}
+          <h2 className="text-lg font-semibold text-slate-900" data-testid="details-title">
+            <BreakableName name={view ? (view.namespace ? `${view.namespace}/${view.name}` : view.name) : named.name} />
           </h2>
           {view?.missing && <p className="text-sm text-orange-700">Referred to, but it does not exist in the cluster.</p>}
         </div>
@@ -132,8 +133,8 @@ function Section({ title, children }: { title: string; children: React.ReactNode
 
 function Link({ id, onSelect }: { id: string; onSelect: (id: string) => void }) {
   return (
-    <button className="break-all text-left text-indigo-700 underline" onClick={() => onSelect(id)}>
-      {id.replace(/\/\//, '/').replace(/^([^/]+)\//, '$1 ')}
+    <button className="text-left text-indigo-700 underline" onClick={() => onSelect(id)}>
+      <BreakableName name={id.replace(/\/\//, '/').replace(/^([^/]+)\//, '$1 ')} />
     </button>
   );
 }
