@@ -67,6 +67,31 @@ test('after Apply the dialog keeps focus (on Close): Escape still closes it', as
   await expect(page.getByTestId('details-gone')).toBeVisible();
 });
 
+test('an Apply that fails leaves focus in the dialog: Escape still closes it', async ({ page }) => {
+  // The write (not its dry run) is refused, as a cluster that changed meanwhile would.
+  await page.route('**/api/v1/bindings/**', (route) => {
+    const req = route.request();
+    if (req.method() === 'DELETE' && !req.url().includes('dryRun=true')) {
+      return route.fulfill({ status: 409, contentType: 'application/json', body: JSON.stringify({ error: { code: 'conflict', message: 'The binding changed meanwhile.' } }) });
+    }
+    return route.fallback();
+  });
+  await page.goto(`/?node=${encodeURIComponent(FOREIGN_BINDING)}`);
+  await page.getByTestId('action-delete-binding').focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('acknowledge-checkbox')).toBeVisible();
+  await page.getByTestId('acknowledge-checkbox').focus();
+  await page.keyboard.press('Space');
+  const apply = page.getByTestId('apply-change');
+  await expect(apply).toBeEnabled();
+  await apply.focus();
+  await page.keyboard.press('Enter');
+  await expect(page.getByTestId('change-dialog')).toContainText('The binding changed meanwhile.');
+  await expect.poll(() => focusInDialog(page)).toBe(true);
+  await page.keyboard.press('Escape');
+  await expect(page.getByTestId('change-dialog')).toBeHidden();
+});
+
 test('confirmations speak the person’s language: no request field names, and a delete says delete', async ({ page }) => {
   await page.goto(`/?node=${encodeURIComponent(FOREIGN_BINDING)}`);
   await page.getByTestId('action-delete-binding').click();

@@ -36,10 +36,13 @@ const tmp = () => mkdtempSync(path.join(tmpdir(), 'pspd-start-'));
 test('a malformed snapshot stops the server with the file, document, line and column', async () => {
   const file = path.join(tmp(), 'cluster.yaml');
   writeFileSync(file, 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: a\n  labels: {x: [1, 2}\n');
-  const { code, output } = await startUntilExit(['--snapshot', file, '--port', '4510']);
+  const port = process.env.E2E_START_PORT ?? '4510';
+  const { code, output } = await startUntilExit(['--snapshot', file, '--port', port]);
   expect(code).toBe(1);
-  expect(output).toMatch(/PSP Dashboard is serving snapshot .*cluster\.yaml on http:\/\/127\.0\.0\.1:4510/);
+  expect(output).toMatch(new RegExp(`PSP Dashboard is serving snapshot .*cluster\\.yaml on http://127\\.0\\.0\\.1:${port}`));
   expect(output).toMatch(/psp-dashboard: ERROR: The snapshot cannot be read: .*cluster\.yaml, document 1: invalid YAML at line 5, column \d+: /);
+  // The file as the person named it (outside the working directory: not "../../../tmp/…").
+  expect(output).toContain(`The snapshot cannot be read: ${file}, document 1`);
   expect(output).toContain('nothing can be shown; fix it and start again');
 });
 

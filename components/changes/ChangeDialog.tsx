@@ -72,11 +72,13 @@ export function ChangeDialog({ title, request, onClose, onApplied }: Props) {
     };
   }, []);
 
-  // Apply replaces its own button by the result: focus would fall to the page's body, where Escape
-  // and Tab no longer reach the dialog. It goes to Close instead.
+  // Apply disables its button while it runs and then replaces it by the result: either way focus falls
+  // to the page's body, where Escape and Tab no longer reach the dialog. It goes to Close after a
+  // success, and back into the dialog after a failure.
   useEffect(() => {
     if (result) closeRef.current?.focus();
-  }, [result]);
+    else if (!busy && error && !dialogRef.current?.contains(document.activeElement)) dialogRef.current?.focus();
+  }, [result, busy, error]);
 
   // Tab and Shift+Tab stay inside; Escape closes (and only the dialog: it does not reach the page).
   const onKeyDown = (e: KeyboardEvent<HTMLDivElement>) => {

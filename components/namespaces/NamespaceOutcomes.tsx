@@ -2,6 +2,7 @@ import Link from 'next/link';
 import { Fragment } from 'react';
 import type { WorkloadOutcome } from '@/lib/access/simulate-workload';
 import type { ChangesAllowed } from '@/lib/identity/actor-view';
+import { requesterLabel } from '@/lib/model/keys';
 import { AdvisePanel } from '../advisor/AdvisePanel';
 
 function simulateHref(w: WorkloadOutcome): string {
@@ -46,7 +47,7 @@ export function NamespaceOutcomes({ namespace, workloads, privileged, changes, p
                 <tr className={`border-t border-slate-100 align-top ${!w.allowed ? 'bg-red-50' : isPrivileged ? 'bg-amber-50/60' : ''}`} data-testid="workload-outcome" data-name={w.name} data-psp={w.psp ?? ''} data-allowed={String(w.allowed)}>
                   <td className="px-4 py-2"><span className="text-xs text-slate-500">{w.kind}</span> <span className="font-medium">{w.name}</span></td>
                   <td className="px-4 py-2 font-mono text-xs">{w.serviceAccount ?? '–'}</td>
-                  <td className="px-4 py-2 font-mono text-xs">{w.requester?.replace('system:serviceaccount:kube-system:', '') ?? '–'}</td>
+                  <td className="px-4 py-2 font-mono text-xs">{w.requester ? requesterLabel(w.requester) : '–'}</td>
                   <td className="px-4 py-2"><Outcome w={w} privileged={isPrivileged} /></td>
                   <td className="px-4 py-2 text-right"><Link prefetch={false} className="text-xs text-indigo-700 underline" href={simulateHref(w)} aria-label={`why? ${w.kind} ${w.name}`}>why?</Link></td>
                 </tr>

@@ -39,3 +39,9 @@ export function subjectKey(subject: Subject, bindingNamespace?: string): string 
 export function serviceAccountUser(namespace: string, name: string): string {
   return `system:serviceaccount:${namespace}:${name}`;
 }
+
+/** A pod's requester in few words: kube-system's controllers by their own name (`replicaset-controller`), anyone else in full. */
+export function requesterLabel(user: string): string {
+  const controller = serviceAccountUser('kube-system', '');
+  return user.startsWith(controller) ? user.slice(controller.length) : user;
+}

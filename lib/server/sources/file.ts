@@ -61,7 +61,12 @@ export class FileSource implements ClusterSource {
     if (this.base?.stamp === stamp) return;
     // With changes pending, the files stay as they were read: the changes were planned against them.
     if (this.base && this.current) return;
-    const texts = await Promise.all(files.map(async (f) => ({ name: path.relative(process.cwd(), f) || f, text: await readFile(f, 'utf8') })));
+    // Errors name a file under the working directory relatively, any other as given (not "../../../tmp/x.yaml").
+    const shown = (f: string) => {
+      const relative = path.relative(process.cwd(), f);
+      return relative && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : f;
+    };
+    const texts = await Promise.all(files.map(async (f) => ({ name: shown(f), text: await readFile(f, 'utf8') })));
     let objects: RawObject[];
     try {
       const parsed = texts.flatMap((t) => parseSnapshotText(t.text, t.name));
