@@ -1,10 +1,10 @@
 import { subjectMatches, usablePspNames, type Authorizer, type Usable } from '../access/can-use';
-import { podServiceAccountIdentity, type ControllerOptions, type Identity } from '../access/identity';
+import type { ControllerOptions, Identity } from '../access/identity';
 import type { SimulationContext } from '../access/simulate-workload';
 import type { Binding, ClusterModel, Subject } from '../model/types';
 import { sameSubject } from '../plan/subjects';
 import { roleRefKey, ruleGrantsUse } from '../rbac/grants';
-import { resultsByChosenPsp, type AuditedSimulation, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
+import { identitiesOf, resultsByChosenPsp, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
 import type { FixImpact } from './types';
 import { WorkloadSimulator } from './workload-simulator';
 import { mapAlong, sameItems } from '../model/map-along';
@@ -28,11 +28,6 @@ export function modelWithoutGrant(model: ClusterModel, binding: Binding, subject
   return binding.kind === 'ClusterRoleBinding'
     ? { ...model, clusterRoleBindings: strip(model.clusterRoleBindings) }
     : { ...model, roleBindings: strip(model.roleBindings) };
-}
-
-function identitiesOf(sim: AuditedSimulation): Identity[] {
-  const sa = sim.serviceAccount ? podServiceAccountIdentity(sim.namespace, sim.serviceAccount) : undefined;
-  return [sa, sim.requester].filter((x): x is Identity => !!x);
 }
 
 /**

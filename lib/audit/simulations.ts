@@ -1,5 +1,5 @@
 import { simulationContext, type SimulationContext, type WorkloadOutcome } from '../access/simulate-workload';
-import type { ControllerOptions } from '../access/identity';
+import { podServiceAccountIdentity, type ControllerOptions, type Identity } from '../access/identity';
 import { objectKey } from '../model/keys';
 import type { ClusterModel, Workload } from '../model/types';
 import { mapAlong } from '../model/map-along';
@@ -27,6 +27,12 @@ export interface ClusterSimulation {
   outcomes: WorkloadOutcome[];
   /** The workloads scanned and which of them are top-level, for the next scan. */
   scan?: { workloads: Workload[]; flags: boolean[] };
+}
+
+/** Who asks admission for a workload's pods: its service account, and its requester (the controller, or a bare pod's creator). */
+export function identitiesOf(sim: AuditedSimulation): Identity[] {
+  const sa = sim.serviceAccount ? podServiceAccountIdentity(sim.namespace, sim.serviceAccount) : undefined;
+  return [sa, sim.requester].filter((x): x is Identity => !!x);
 }
 
 /** Workloads owned by a controller (a Deployment's ReplicaSets, a CronJob's Jobs) are their owner's. */

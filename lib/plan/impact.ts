@@ -1,7 +1,7 @@
 import { subjectMatches } from '../access/can-use';
-import { podServiceAccountIdentity, type ControllerOptions, type Identity } from '../access/identity';
+import type { ControllerOptions } from '../access/identity';
 import { simulationContext, type WorkloadOutcome } from '../access/simulate-workload';
-import { simulateCluster, type AuditedSimulation, type ClusterSimulation } from '../audit/simulations';
+import { identitiesOf, simulateCluster, type AuditedSimulation, type ClusterSimulation } from '../audit/simulations';
 import { WorkloadSimulator } from '../audit/workload-simulator';
 import { objectKey } from '../model/keys';
 import type { Binding, ClusterModel, KubeObject, Psp, Role, Subject } from '../model/types';
@@ -146,12 +146,6 @@ function subjectsTouched(model: ClusterModel, after: ClusterModel, plan: Plan): 
     }
   }
   return touched;
-}
-
-/** Who asks admission for a workload's pods: its service account, and its requester (the controller, or a bare pod's creator). */
-function identitiesOf(sim: AuditedSimulation): Identity[] {
-  const sa = sim.serviceAccount ? podServiceAccountIdentity(sim.namespace, sim.serviceAccount) : undefined;
-  return [sa, sim.requester].filter((x): x is Identity => !!x);
 }
 
 /** Whether a changed grant can reach the workload: a touched subject matches one of its identities, in the binding's scope. */

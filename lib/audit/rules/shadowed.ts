@@ -1,5 +1,4 @@
 import { canUse } from '../../access/can-use';
-import { podServiceAccountIdentity, type Identity } from '../../access/identity';
 import type { SimulationContext } from '../../access/simulate-workload';
 import { objectKey } from '../../model/keys';
 import type { ClusterModel, Psp, Subject, Workload } from '../../model/types';
@@ -7,7 +6,7 @@ import { isPrivilegedPsp } from '../../psp/privileged-settings';
 import { compareNames } from '../../rbac/grants';
 import { chainEvidence, findBinding, removeGrantRequest } from '../evidence';
 import { mapAlong, sameItems } from '../../model/map-along';
-import type { AuditedSimulation, ClusterSimulation, SimulatedWorkloadResult } from '../simulations';
+import { identitiesOf, type AuditedSimulation, type ClusterSimulation, type SimulatedWorkloadResult } from '../simulations';
 import type { Evidence, Finding } from '../types';
 import { criticalSettingsText } from './privileged-grants';
 
@@ -23,11 +22,6 @@ interface Affected {
   label: string;
   objects: string[];
   grant?: { evidence: Evidence; binding?: { kind: string; namespace?: string; name: string }; subject?: Subject };
-}
-
-function identitiesOf(sim: AuditedSimulation): Identity[] {
-  const sa = sim.serviceAccount ? podServiceAccountIdentity(sim.namespace, sim.serviceAccount) : undefined;
-  return [sa, sim.requester].filter((x): x is Identity => !!x);
 }
 
 type ShadowPair = { restrictive: string; permissive: string };
