@@ -6,6 +6,8 @@ import { parseArgs } from 'node:util';
 import { IncrementalAnalysis } from '../../lib/audit/incremental';
 import type { ClusterModel, Workload } from '../../lib/model/types';
 import { buildModel, type RawObject } from '../../lib/sources/to-model';
+import { buildBoard } from '../../lib/pss/board';
+import { outcomesOf } from '../../lib/pss/psp-outcomes';
 import { planScaleCluster } from './load';
 import { nodeName, podOf, shapeAt, totalPods } from './shape';
 
@@ -69,6 +71,23 @@ const p95 = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length
 for (const kind of ['bare', 'owned'] as const) {
   const what = kind === 'bare' ? 'a bare pod event' : 'a ReplicaSet pod event';
   console.log(`after ${what}: median ${median(perKind[kind]).toFixed(1)} ms CPU / ${median(perKindWall[kind]).toFixed(1)} ms wall, p95 ${p95(perKind[kind]).toFixed(1)} ms CPU / ${p95(perKindWall[kind]).toFixed(1)} ms wall`);
+}
+// The migration board (its page's view): built per model; after a pod event only the new pod is keyed and compared.
+{
+  const board = (model: ClusterModel) => buildBoard({ model, serverMinor: 24, outcomes: outcomesOf(analysis.simulate(model)) });
+  const [rows, coldMs] = timed(() => board(base));
+  const coldWall = wall.pop()!;
+  const again: number[] = [];
+  const againWall: number[] = [];
+  let ws = base.workloads;
+  for (let i = 0; i < 5; i++) {
+    const template = bare[i % bare.length];
+    ws = [...ws, { ...template, metadata: { ...template.metadata, name: `board-churn-${i}` } }];
+    const model = { ...base, workloads: ws };
+    again.push(timed(() => board(model))[1]);
+    againWall.push(wall.pop()!);
+  }
+  console.log(`migration board: cold ${coldMs.toFixed(0)} ms CPU / ${coldWall.toFixed(0)} ms wall (${rows.namespaces.length} rows), after a pod event median ${median(again).toFixed(0)} ms CPU / ${median(againWall).toFixed(0)} ms wall`);
 }
 // With --expose-gc, what stays reachable rather than what the collector has not reached yet.
 (globalThis as { gc?: () => void }).gc?.();

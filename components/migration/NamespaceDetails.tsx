@@ -92,7 +92,7 @@ export function NamespaceDetails({ namespace, revision }: { namespace: string; r
             <ul className="mt-1 space-y-1" data-testid="pod-mutations">
               {row.podMutations.map((m) => (
                 <li key={m.pod}>
-                  <span className="font-medium">{m.pod}</span> <span className="text-slate-600">of {m.owner}{m.psp ? `, by ${m.psp}` : ''}; set in {m.owner}:</span>
+                  <span className="font-medium">{m.pod}</span>{m.otherPods ? <span className="text-slate-600"> (and {m.otherPods} other {m.otherPods === 1 ? 'pod' : 'pods'} the same)</span> : null} <span className="text-slate-600">of {m.owner}{m.psp ? `, by ${m.psp}` : ''}; set in {m.owner}:</span>
                   <ul className="ml-4 list-disc pl-4 font-mono text-xs">
                     {m.changes.map((c) => <li key={c.path}>{c.templatePath}: {show(c.value)} <span className="font-sans text-slate-600">(template: {show(c.template)})</span></li>)}
                   </ul>

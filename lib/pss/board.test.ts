@@ -114,6 +114,26 @@ describe('buildBoard', () => {
     }]);
   });
 
+  it('running pods of one owner with the same PSP changes are one entry that counts the others', () => {
+    const psp = aPsp('defaults', { ...ALLOW_ALL, defaultAllowPrivilegeEscalation: false, allowPrivilegeEscalation: true });
+    const rc = { ...deploy('a', 'legacy', {}), apiVersion: 'v1', kind: 'ReplicationController' as const };
+    const podOf = (name: string, sc: Record<string, unknown>): Workload => ({
+      apiVersion: 'v1', kind: 'Pod', spec: { containers: [{ name: 'app', image: 'x', securityContext: sc }] },
+      metadata: { name, namespace: 'a', annotations: { 'kubernetes.io/psp': 'defaults' }, ownerReferences: [{ apiVersion: 'v1', kind: 'ReplicationController', name: 'legacy', controller: true }] },
+    });
+    const model = aModel({
+      namespaces: [ns('a')], psps: [psp],
+      clusterRoles: [aClusterRole('use-defaults', [useRule('defaults')])],
+      clusterRoleBindings: [aClusterRoleBinding('all', 'use-defaults', [group('system:serviceaccounts')])],
+      workloads: [rc, podOf('legacy-1', { allowPrivilegeEscalation: false }), podOf('legacy-2', { runAsUser: 7 }), podOf('legacy-3', { allowPrivilegeEscalation: false })],
+    });
+    const [row] = buildBoard({ model, serverMinor: 24, outcomes: pspOutcomes(model) }).namespaces;
+    expect(row.podMutations.map((m) => [m.pod, m.otherPods, m.changes.map((c) => c.path)])).toEqual([
+      ['legacy-1', 1, ['spec.containers[app].securityContext.allowPrivilegeEscalation']],
+      ['legacy-2', undefined, ['spec.containers[app].securityContext.runAsUser']],
+    ]);
+  });
+
   it('relabelers: update or patch on namespaces, cluster-wide or by a RoleBinding in the namespace, resourceNames respected', () => {
     const editNs = { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch'] };
     const model = aModel({

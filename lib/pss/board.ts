@@ -121,7 +121,12 @@ export interface BoardRow {
   /** The mutation check: per workload, what its PSP changes in the pods made from its template today. */
   mutations: MutatedWorkload[];
   /** The mutation check on running pods: what their PSP set that their owner's template does not. */
-  podMutations: PodMutation[];
+  /**
+   * Running pods whose PSP set what their owner's template does not: one entry per owner, PSP and
+   * identical changes, naming its first pod and counting the others (a DaemonSet's 20,000 pods are
+   * one entry, not 20,000).
+   */
+  podMutations: BoardPodMutation[];
   relabelers: Relabeler[];
 }
 
@@ -144,7 +149,9 @@ const minLevel = (a: PssLevel, b: PssLevel): PssLevel => (RANK[a] <= RANK[b] ? a
  * orphan, or a kind the dashboard does not read) counts on its own.
  */
 export function topLevelFilter(workloads: readonly Workload[]): (w: Workload) => boolean {
-  const listed = new Set(workloads.map((w) => `${w.kind}/${w.metadata.namespace ?? ''}/${w.metadata.name}`));
+  // A pod owns nothing: only the other kinds can be a listed owner.
+  const listed = new Set<string>();
+  for (const w of workloads) if (w.kind !== 'Pod') listed.add(`${w.kind}/${w.metadata.namespace ?? ''}/${w.metadata.name}`);
   return (w) => {
     const owner = (w.metadata.ownerReferences ?? []).find((o) => o.controller);
     return !owner || !listed.has(`${owner.kind}/${w.metadata.namespace ?? ''}/${owner.name}`);
@@ -185,6 +192,53 @@ function pssView(annotations: Record<string, string> | undefined, spec: Record<s
   return { metadata: annotations ? { annotations } : {}, spec: view };
 }
 
+/** A running pod's mutations, standing for `otherPods` more pods of its owner with the same ones. */
+export type BoardPodMutation = PodMutation & { otherPods?: number };
+
+/** runningPodMutations keeps its answer per pod object: so is its grouping key. */
+const groupKeys = new WeakMap<PodMutation, string>();
+
+/** Per namespace, the running pods' mutations with pods of one owner, PSP and changes counted together. */
+function groupPodMutations(found: Iterable<PodMutation>): Map<string, BoardPodMutation[]> {
+  const byNs = new Map<string, BoardPodMutation[]>();
+  const seen = new Map<string, BoardPodMutation>();
+  for (const m of found) {
+    let key = groupKeys.get(m);
+    if (key === undefined) groupKeys.set(m, (key = `${m.namespace}\u0000${m.owner}\u0000${m.psp ?? ''}\u0000${JSON.stringify(m.changes)}`));
+    const same = seen.get(key);
+    if (same) {
+      same.otherPods = (same.otherPods ?? 0) + 1;
+      continue;
+    }
+    const entry: BoardPodMutation = { ...m };
+    seen.set(key, entry);
+    const list = byNs.get(m.namespace);
+    if (list) list.push(entry);
+    else byNs.set(m.namespace, [entry]);
+  }
+  return byNs;
+}
+
+interface ShapeKey {
+  key: string;
+  view: ReturnType<typeof pssView>;
+}
+
+/**
+ * The PSS view of an object's pod template and its key, kept per object across boards: the live
+ * cache keeps unchanged objects as they are, so after a pod event only the new pod is keyed again
+ * (150,000 pods made every board after an event re-key them all). Model objects are never mutated.
+ */
+const shapeKeys = new WeakMap<object, ShapeKey>();
+function shapeKeyOf(owner: object, t: PodLike): ShapeKey {
+  let k = shapeKeys.get(owner);
+  if (!k) {
+    const view = pssView(t.metadata?.annotations ?? undefined, (t.spec ?? {}) as Record<string, unknown>);
+    shapeKeys.set(owner, (k = { key: JSON.stringify(view), view }));
+  }
+  return k;
+}
+
 const strictestOf = (r: PssResult[]): PssLevel => (r[1].allowed ? 'restricted' : r[0].allowed ? 'baseline' : 'privileged');
 
 export function buildBoard(input: BoardInput): Board {
@@ -200,11 +254,11 @@ export function buildBoard(input: BoardInput): Board {
   const byTemplate = new Map<string, TemplateResults>();
   const evaluate = (w: Workload): TemplateResults | undefined => {
     const t = podTemplateOf(w as never);
-    return t ? evaluateShape(t) : undefined;
+    return t ? evaluateShape(shapeKeyOf(w, t)) : undefined;
   };
-  const evaluateShape = (t: PodLike): TemplateResults => {
-    const view = pssView(t.metadata?.annotations ?? undefined, (t.spec ?? {}) as Record<string, unknown>);
-    const key = JSON.stringify(view);
+  // Both enforce levels' warnings read every pod.
+  const evaluatePodShape = (pod: PodLike): TemplateResults => evaluateShape(shapeKeyOf(pod, pod));
+  const evaluateShape = ({ key, view }: ShapeKey): TemplateResults => {
     let r = byTemplate.get(key);
     if (!r) {
       const pod = normalizeForServer({ apiVersion: 'v1', kind: 'Pod', metadata: view.metadata as Pod['metadata'], spec: view.spec as Pod['spec'] }, server);
@@ -267,8 +321,7 @@ export function buildBoard(input: BoardInput): Board {
     }
     return out;
   };
-  const podMutationsByNs = new Map<string, PodMutation[]>();
-  for (const m of runningPodMutations(input.model.workloads)) podMutationsByNs.set(m.namespace, [...(podMutationsByNs.get(m.namespace) ?? []), m]);
+  const podMutationsByNs = groupPodMutations(runningPodMutations(input.model.workloads));
 
   const namespaces = [...input.model.namespaces].sort((a, b) => compareNames(a.metadata.name, b.metadata.name)).map((nsObj): BoardRow => {
     const namespace = nsObj.metadata.name;
@@ -311,7 +364,7 @@ mutations.push({ workload: ref, psp: outcome.psp, changes: templateChanges(outco
     const tryEnforce = (level: 'baseline' | 'restricted') => pods.length === 0 && !exempt ? [] :
       relabelWarnings({
         namespace, oldLabels: labels, newLabels: { ...labels, [levelLabel('enforce')]: level, [versionLabel('enforce')]: pinnedVersion }, pods: pods as never, config,
-        evaluate: (pod, lv) => evaluateAt(evaluateShape(pod), lv),
+        evaluate: (pod, lv) => evaluateAt(evaluatePodShape(pod), lv),
       }, { serverMinor: server }).warnings;
     const pspList = [...psps].sort(compareNames);
     const mutatingPsps = pspList.map((psp) => ({ psp, fields: verdictOf(psp).mutating })).filter((m) => m.fields.length > 0);

@@ -36,6 +36,21 @@ describe('runningPodMutations', () => {
     }]);
   });
 
+  it('kept per pod across calls only while its owners are the same objects: a new template is compared again', () => {
+    const running = pod('rc-a', { kind: 'ReplicationController', name: 'rc' }, { containers: [{ name: 'app', image: 'a', securityContext: { runAsUser: 7 } }] });
+    const before = owned('ReplicationController', 'rc', undefined, { template: tpl() });
+    const first = runningPodMutations([before, running]);
+    expect(first.map((m) => m.changes.map((c) => c.path))).toEqual([['spec.containers[app].securityContext.runAsUser']]);
+    // The same objects again: the same answer object (nothing compared again).
+    expect(runningPodMutations([before, running])[0]).toBe(first[0]);
+    // The owner replaced by one whose template sets the field: the pod is compared again, no change left.
+    const after = owned('ReplicationController', 'rc', undefined, { template: tpl({ securityContext: { runAsUser: 7 } }) });
+    expect(runningPodMutations([after, running])).toEqual([]);
+    // The pod replaced (a new object) under the first owner: compared as it is now.
+    const other = { ...running, spec: { containers: [{ name: 'app', image: 'a', securityContext: { runAsUser: 8 } }] } };
+    expect(runningPodMutations([before, other])[0].changes.map((c) => c.value)).toEqual([8]);
+  });
+
   it('any owner kind: a StatefulSet\'s and a CronJob\'s (through its Job) pods; a changed value keeps what the template said', () => {
     const out = runningPodMutations([
       owned('StatefulSet', 'db', undefined, { template: tpl({ securityContext: { runAsUser: 0 } }) }),

@@ -74,7 +74,9 @@ function diffLeaves(pod: unknown, template: unknown, path: string, out: { path: 
 }
 
 export function runningPodMutations(workloads: readonly Workload[]): PodMutation[] {
-  const byKey = new Map(workloads.map((w) => [`${w.kind}/${w.metadata.namespace ?? ''}/${w.metadata.name}`, w]));
+  // Owners only: a pod owns nothing, and 150,000 pods' keys made this map most of the work.
+  const byKey = new Map<string, Workload>();
+  for (const w of workloads) if (w.kind !== 'Pod') byKey.set(`${w.kind}/${w.metadata.namespace ?? ''}/${w.metadata.name}`, w);
   const ownerOf = (w: Workload) => {
     const ref = (w.metadata.ownerReferences ?? []).find((o) => o.controller);
     return ref ? byKey.get(`${ref.kind}/${w.metadata.namespace ?? ''}/${ref.name}`) : undefined;
@@ -87,54 +89,66 @@ export function runningPodMutations(workloads: readonly Workload[]): PodMutation
     if (!owner || !template) continue;
     let top = owner;
     for (let up = ownerOf(top); up; up = ownerOf(top)) top = up;
-    const index = new Map<string, number>();
-    const tSpec = (template.spec ?? {}) as Obj;
-    const pSpec = (pod.spec ?? {}) as Obj;
-    const raw: { path: string; value: unknown; template?: unknown; tpath: string }[] = [];
-    const add = (found: { path: string; value: unknown; template?: unknown }[], tpath: (p: string) => string) => found.forEach((f) => raw.push({ ...f, tpath: tpath(f.path) }));
-    const podLevel: { path: string; value: unknown; template?: unknown }[] = [];
-    diffLeaves(pSpec.securityContext, tSpec.securityContext, 'spec.securityContext', podLevel);
-    add(podLevel, (p) => p);
-    for (const list of ['initContainers', 'containers'] as const) {
-      const tcs = Array.isArray(tSpec[list]) ? (tSpec[list] as Obj[]) : [];
-      tcs.forEach((c, i) => index.set(`${list}/${String(c.name)}`, i));
-      for (const c of Array.isArray(pSpec[list]) ? (pSpec[list] as Obj[]) : []) {
-        const i = index.get(`${list}/${String(c.name)}`);
-        if (i === undefined) continue;
-        const found: { path: string; value: unknown; template?: unknown }[] = [];
-        diffLeaves(c.securityContext, tcs[i].securityContext, `spec.${list}[${String(c.name)}].securityContext`, found);
-        add(found, (p) => p.replace(`spec.${list}[${String(c.name)}]`, `spec.${list}[${i}]`));
-      }
-    }
-    const pAnn = (pod.metadata.annotations ?? {}) as Record<string, string>;
-    const tAnn = ((template.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {}) as Record<string, string>;
-    for (const [k, v] of Object.entries(pAnn)) {
-      if (!(k === SECCOMP_POD || k.startsWith(SECCOMP_CONTAINER) || k.startsWith(APPARMOR)) || tAnn[k] === v) continue;
-      raw.push({ path: `metadata.annotations[${k}]`, value: v, ...(tAnn[k] !== undefined ? { template: tAnn[k] } : {}), tpath: `metadata.annotations[${k}]` });
-    }
-    // The seccomp field and its annotation are one setting: set in the template in either form, it is no change.
-    const templateHasSeccomp = (container?: string) => {
-      if (container === undefined) return !!tAnn[SECCOMP_POD] || !!(tSpec.securityContext as Obj | undefined)?.seccompProfile;
-      const c = (tSpec.containers as Obj[] | undefined)?.find((x) => x.name === container);
-      return !!tAnn[SECCOMP_CONTAINER + container] || !!(c?.securityContext as Obj | undefined)?.seccompProfile;
-    };
-    const kept = raw.filter((r) => {
-      if (r.path === `metadata.annotations[${SECCOMP_POD}]` || r.path.startsWith('spec.securityContext.seccompProfile')) return !templateHasSeccomp();
-      const ann = r.path.startsWith(`metadata.annotations[${SECCOMP_CONTAINER}`) ? r.path.slice(`metadata.annotations[${SECCOMP_CONTAINER}`.length, -1) : undefined;
-      const field = /^spec\.containers\[([^\]]+)\]\.securityContext\.seccompProfile/.exec(r.path)?.[1];
-      if (ann !== undefined || field !== undefined) return !templateHasSeccomp(ann ?? field);
-      return true;
-    });
-    const changes = onePerPath(kept.map((r) => {
-      const f = asSeccompField(r);
-      return f === r ? r : { ...f, tpath: f.path, template: undefined };
-    }));
-    if (changes.length === 0) continue;
-    out.push({
-      namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, owner: `${top.kind}/${top.metadata.name}`,
-      psp: pAnn['kubernetes.io/psp'],
-      changes: changes.map((c) => ({ path: c.path, value: c.value, ...(c.template !== undefined ? { template: c.template } : {}), templatePath: templatePathOf(top.kind, c.tpath) })),
-    });
+    // Kept per pod object while its owner and top owner are the same objects: after a pod event
+    // only the new pod is compared (the live cache keeps unchanged objects as they are).
+    let kept = checked.get(pod);
+    if (!kept || kept.owner !== owner || kept.top !== top) checked.set(pod, (kept = { owner, top, found: podMutationOf(pod, template, top) }));
+    if (kept.found) out.push(kept.found);
   }
   return out;
 }
+
+const checked = new WeakMap<Workload, { owner: Workload; top: Workload; found: PodMutation | undefined }>();
+
+/** What the PSP set in one running pod that its owner's template does not, or undefined. */
+function podMutationOf(pod: Workload, template: NonNullable<ReturnType<typeof podTemplateOf>>, top: Workload): PodMutation | undefined {
+  const index = new Map<string, number>();
+  const tSpec = (template.spec ?? {}) as Obj;
+  const pSpec = (pod.spec ?? {}) as Obj;
+  const raw: { path: string; value: unknown; template?: unknown; tpath: string }[] = [];
+  const add = (found: { path: string; value: unknown; template?: unknown }[], tpath: (p: string) => string) => found.forEach((f) => raw.push({ ...f, tpath: tpath(f.path) }));
+  const podLevel: { path: string; value: unknown; template?: unknown }[] = [];
+  diffLeaves(pSpec.securityContext, tSpec.securityContext, 'spec.securityContext', podLevel);
+  add(podLevel, (p) => p);
+  for (const list of ['initContainers', 'containers'] as const) {
+    const tcs = Array.isArray(tSpec[list]) ? (tSpec[list] as Obj[]) : [];
+    tcs.forEach((c, i) => index.set(`${list}/${String(c.name)}`, i));
+    for (const c of Array.isArray(pSpec[list]) ? (pSpec[list] as Obj[]) : []) {
+      const i = index.get(`${list}/${String(c.name)}`);
+      if (i === undefined) continue;
+      const found: { path: string; value: unknown; template?: unknown }[] = [];
+      diffLeaves(c.securityContext, tcs[i].securityContext, `spec.${list}[${String(c.name)}].securityContext`, found);
+      add(found, (p) => p.replace(`spec.${list}[${String(c.name)}]`, `spec.${list}[${i}]`));
+    }
+  }
+  const pAnn = (pod.metadata.annotations ?? {}) as Record<string, string>;
+  const tAnn = ((template.metadata as { annotations?: Record<string, string> } | undefined)?.annotations ?? {}) as Record<string, string>;
+  for (const [k, v] of Object.entries(pAnn)) {
+    if (!(k === SECCOMP_POD || k.startsWith(SECCOMP_CONTAINER) || k.startsWith(APPARMOR)) || tAnn[k] === v) continue;
+    raw.push({ path: `metadata.annotations[${k}]`, value: v, ...(tAnn[k] !== undefined ? { template: tAnn[k] } : {}), tpath: `metadata.annotations[${k}]` });
+  }
+  // The seccomp field and its annotation are one setting: set in the template in either form, it is no change.
+  const templateHasSeccomp = (container?: string) => {
+    if (container === undefined) return !!tAnn[SECCOMP_POD] || !!(tSpec.securityContext as Obj | undefined)?.seccompProfile;
+    const c = (tSpec.containers as Obj[] | undefined)?.find((x) => x.name === container);
+    return !!tAnn[SECCOMP_CONTAINER + container] || !!(c?.securityContext as Obj | undefined)?.seccompProfile;
+  };
+  const kept = raw.filter((r) => {
+    if (r.path === `metadata.annotations[${SECCOMP_POD}]` || r.path.startsWith('spec.securityContext.seccompProfile')) return !templateHasSeccomp();
+    const ann = r.path.startsWith(`metadata.annotations[${SECCOMP_CONTAINER}`) ? r.path.slice(`metadata.annotations[${SECCOMP_CONTAINER}`.length, -1) : undefined;
+    const field = /^spec\.containers\[([^\]]+)\]\.securityContext\.seccompProfile/.exec(r.path)?.[1];
+    if (ann !== undefined || field !== undefined) return !templateHasSeccomp(ann ?? field);
+    return true;
+  });
+  const changes = onePerPath(kept.map((r) => {
+    const f = asSeccompField(r);
+    return f === r ? r : { ...f, tpath: f.path, template: undefined };
+  }));
+  if (changes.length === 0) return undefined;
+  return {
+    namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, owner: `${top.kind}/${top.metadata.name}`,
+    psp: pAnn['kubernetes.io/psp'],
+    changes: changes.map((c) => ({ path: c.path, value: c.value, ...(c.template !== undefined ? { template: c.template } : {}), templatePath: templatePathOf(top.kind, c.tpath) })),
+  };
+}
+
