@@ -48,7 +48,8 @@ test('the change dialog takes focus, keeps Tab inside, closes on Escape and give
   await expect(page.getByTestId('details-panel')).toBeVisible();
 });
 
-test('after Apply the dialog keeps focus (on Close): Escape still closes it', async ({ page }) => {
+/** Delete the foreign binding from its side panel by keyboard only: open, acknowledge, Apply. */
+async function deleteForeignBindingByKeyboard(page: Page) {
   await page.goto(`/?node=${encodeURIComponent(FOREIGN_BINDING)}`);
   await page.getByTestId('action-delete-binding').focus();
   await page.keyboard.press('Enter');
@@ -59,6 +60,10 @@ test('after Apply the dialog keeps focus (on Close): Escape still closes it', as
   await expect(apply).toBeEnabled();
   await apply.focus();
   await page.keyboard.press('Enter');
+}
+
+test('after Apply the dialog keeps focus (on Close): Escape still closes it', async ({ page }) => {
+  await deleteForeignBindingByKeyboard(page);
   await expect(page.getByTestId('change-result')).toBeVisible();
   // The Apply button is gone; focus did not fall to the page behind the dialog.
   await expect(page.getByTestId('change-dialog').getByRole('button', { name: 'Close', exact: true }).last()).toBeFocused();
@@ -76,16 +81,7 @@ test('an Apply that fails leaves focus in the dialog: Escape still closes it', a
     }
     return route.fallback();
   });
-  await page.goto(`/?node=${encodeURIComponent(FOREIGN_BINDING)}`);
-  await page.getByTestId('action-delete-binding').focus();
-  await page.keyboard.press('Enter');
-  await expect(page.getByTestId('acknowledge-checkbox')).toBeVisible();
-  await page.getByTestId('acknowledge-checkbox').focus();
-  await page.keyboard.press('Space');
-  const apply = page.getByTestId('apply-change');
-  await expect(apply).toBeEnabled();
-  await apply.focus();
-  await page.keyboard.press('Enter');
+  await deleteForeignBindingByKeyboard(page);
   await expect(page.getByTestId('change-dialog')).toContainText('The binding changed meanwhile.');
   await expect.poll(() => focusInDialog(page)).toBe(true);
   await page.keyboard.press('Escape');
