@@ -134,6 +134,17 @@ describe('buildBoard', () => {
     ]);
   });
 
+  it('pods that differ only in the names of always-allowed volumes share one evaluation; a hostPath volume is still named', () => {
+    const token = (suffix: string) => ({ name: `kube-api-access-${suffix}`, projected: { sources: [{ serviceAccountToken: { path: 'token' } }] } });
+    const a = deploy('a', 'one', {}, { volumes: [token('abcde')] }, 'Pod');
+    const b = deploy('a', 'two', {}, { volumes: [token('fghij')] }, 'Pod');
+    const c = deploy('a', 'three', {}, { volumes: [token('klmno'), { name: 'logs', hostPath: { path: '/var/log' } }] }, 'Pod');
+    const [row] = buildBoard({ model: aModel({ namespaces: [ns('a')], workloads: [a, b, c] }), serverMinor: 24 }).namespaces;
+    const byName = new Map(row.levels.restricted.violations.map((v) => [v.name, v.checks]));
+    expect(byName.get('one')).toBe(byName.get('two'));
+    expect(row.levels.baseline.violations.map((v) => [v.name, v.checks.map((x) => x.message)])).toEqual([['three', ['hostPath volumes (volume "logs")']]]);
+  });
+
   it('relabelers: update or patch on namespaces, cluster-wide or by a RoleBinding in the namespace, resourceNames respected', () => {
     const editNs = { apiGroups: [''], resources: ['namespaces'], verbs: ['get', 'patch'] };
     const model = aModel({
