@@ -1,4 +1,4 @@
-// npm run bench:scale [-- --scale 0.2] [--churn-seconds 300] [--rate 20] [--rounds 3] [--kubeconfig F [--load-only]] [--pods-via etcd|apiserver]
+// npm run bench:scale [-- --scale 0.2] [--churn-seconds 300] [--rate 20] [--rounds 3] [--kubeconfig F [--load-only]] [--pods-via etcd|apiserver] [--heap-mib 4096]
 //
 // Issue 13's benchmark: a testenv kube-apiserver v1.24 loaded with a cluster shaped like the largest
 // real ones (bench/scale/shape.ts: 150,000 pods in 5,000 namespaces at --scale 1), then the
@@ -23,6 +23,8 @@ const { values } = parseArgs({
     scale: { type: 'string', default: '1' }, 'churn-seconds': { type: 'string', default: '300' }, rate: { type: 'string', default: '20' },
     rounds: { type: 'string', default: '3' }, kubeconfig: { type: 'string' }, 'load-only': { type: 'boolean', default: false },
     'pods-via': { type: 'string', default: 'etcd' },
+    // The dashboard's V8 heap limit (MiB), as NODE_OPTIONS=--max-old-space-size would set it in a pod.
+    'heap-mib': { type: 'string', default: '4096' },
   },
 });
 const scale = Number(values.scale);
@@ -57,7 +59,7 @@ try {
   const tsx = createRequire(import.meta.url).resolve('tsx/cli');
   const measure = (part: string) => {
     const child = spawnSync(process.execPath, [
-      '--max-old-space-size=4096', tsx, '--conditions=react-server', '--expose-gc', fileURLToPath(new URL('./scale/measure.ts', import.meta.url)),
+      `--max-old-space-size=${Number(values['heap-mib'])}`, tsx, '--conditions=react-server', '--expose-gc', fileURLToPath(new URL('./scale/measure.ts', import.meta.url)),
       '--part', part, '--kubeconfig', kubeconfig, '--rounds', values.rounds!, '--churn-seconds', values['churn-seconds']!, '--rate', values.rate!,
     ], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const last = child.stdout.trim().split('\n').pop() ?? '';
