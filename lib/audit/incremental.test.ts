@@ -6,9 +6,11 @@ import { aPsp, useRule } from '../testing/builders';
 import { demoModel } from '../testing/demo';
 import { generateLargeCluster, generateLargeClusterWorkloads, type LargeClusterSize } from '../testing/large-cluster';
 import { seededRandom } from '../testing/prng';
+import { buildBoard } from '../pss/board';
+import { outcomesOf } from '../pss/psp-outcomes';
 import { auditCluster } from './audit';
 import { IncrementalAnalysis } from './incremental';
-import { isTopLevel } from './simulations';
+import { isTopLevel, simulateCluster } from './simulations';
 
 /**
  * The incremental outcomes and audit equal a full recomputation after each of many random events
@@ -233,4 +235,45 @@ describe('IncrementalAnalysis', () => {
     expect(analysis.caseCount).toBe(1);
     for (const { workload, sim } of results) expect(sim).toEqual(withoutPods(simulateWorkload(model, workload, { diffEveryPolicy: false })));
   });
+
+  it.each([11, 12])('keeps the migration board per namespace: equal to a board from scratch after each random event and relabel (seed %i)', (seed) => {
+    const { store, steps } = randomEvents(seed, 40);
+    const analysis = new IncrementalAnalysis();
+    const LEVELS = ['privileged', 'baseline', 'restricted', 'bogus'];
+    let n = 0;
+    const relabel = () => {
+      const ns = [...store.policy.get('namespaces')!.values()][n++ % store.policy.get('namespaces')!.size] as Namespace;
+      store.setPolicy('namespaces', { ...ns, metadata: { ...ns.metadata, labels: { ...ns.metadata.labels, 'pod-security.kubernetes.io/enforce': LEVELS[n % LEVELS.length] } } } as never);
+    };
+    // Who may relabel a namespace changes with bindings alone (no PSP outcome changes with them).
+    store.setPolicy('clusterRoles', { apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: { name: 'ns-labeller' }, rules: [{ apiGroups: [''], resources: ['namespaces'], verbs: ['patch'] }] } as Role);
+    const grantRelabel = () => store.setPolicy('roleBindings', {
+      apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'RoleBinding', metadata: { name: `labeller-${n++}`, namespace: [...store.policy.get('namespaces')!.values()].map((x) => (x as Namespace).metadata.name)[n % SMALL.namespaces] },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'ns-labeller' }, subjects: [{ kind: 'User', name: `user-${n}`, apiGroup: 'rbac.authorization.k8s.io' }],
+    } as Binding);
+    const WORKLOAD_EVENTS = ['createPod', 'changeWorkload', 'deleteWorkload', 'createDeployment', 'createReplicationController'];
+    let reused = 0;
+    let workloadEvents = 0;
+    let previous: ReturnType<typeof buildBoard> | undefined;
+    for (const [i, step] of [{ name: 'initial', run: () => {} }, ...steps].entries()) {
+      step.run();
+      if (i % 7 === 6) relabel();
+      if (i % 5 === 4) grantRelabel();
+      const model = store.model();
+      // The kept board (rows per namespace object, outcomes from the incremental simulation) against
+      // one built from copies of every object, so that nothing kept applies.
+      const kept = buildBoard({ model, serverMinor: 24, outcomes: outcomesOf(analysis.simulate(model)) });
+      const copy = structuredClone(model);
+      const fresh = buildBoard({ model: copy, serverMinor: 24, outcomes: outcomesOf(simulateCluster(copy, {})) });
+      expect(kept, `after event ${i}: ${step.name}`).toEqual(fresh);
+      // A pod or workload event touches one namespace: the other rows are the same objects as before.
+      if (previous && WORKLOAD_EVENTS.includes(step.name) && i % 5 !== 4 && i % 7 !== 6) {
+        workloadEvents++;
+        reused += kept.namespaces.filter((r, j) => r === previous!.namespaces[j]).length;
+      }
+      previous = kept;
+    }
+    expect(workloadEvents).toBeGreaterThan(10);
+    expect(reused).toBeGreaterThanOrEqual(workloadEvents * (SMALL.namespaces - 1));
+  }, 120_000);
 });

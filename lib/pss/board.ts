@@ -210,13 +210,13 @@ export type BoardPodMutation = PodMutation & { otherPods?: number };
 /** runningPodMutations keeps its answer per pod object: so is its grouping key. */
 const groupKeys = new WeakMap<PodMutation, string>();
 
-/** Per namespace, the running pods' mutations with pods of one owner, PSP and changes counted together. */
-function groupPodMutations(found: Iterable<PodMutation>): Map<string, BoardPodMutation[]> {
-  const byNs = new Map<string, BoardPodMutation[]>();
+/** One namespace's running pods' mutations, with pods of one owner, PSP and changes counted together. */
+function groupPodMutations(found: Iterable<PodMutation>): BoardPodMutation[] {
+  const out: BoardPodMutation[] = [];
   const seen = new Map<string, BoardPodMutation>();
   for (const m of found) {
     let key = groupKeys.get(m);
-    if (key === undefined) groupKeys.set(m, (key = `${m.namespace}\u0000${m.owner}\u0000${m.psp ?? ''}\u0000${JSON.stringify(m.changes)}`));
+    if (key === undefined) groupKeys.set(m, (key = `${m.owner}\u0000${m.psp ?? ''}\u0000${JSON.stringify(m.changes)}`));
     const same = seen.get(key);
     if (same) {
       same.otherPods = (same.otherPods ?? 0) + 1;
@@ -224,11 +224,9 @@ function groupPodMutations(found: Iterable<PodMutation>): Map<string, BoardPodMu
     }
     const entry: BoardPodMutation = { ...m };
     seen.set(key, entry);
-    const list = byNs.get(m.namespace);
-    if (list) list.push(entry);
-    else byNs.set(m.namespace, [entry]);
+    out.push(entry);
   }
-  return byNs;
+  return out;
 }
 
 interface ShapeKey {
@@ -253,11 +251,122 @@ function shapeKeyOf(owner: object, t: PodLike): ShapeKey {
 
 const strictestOf = (r: PssResult[]): PssLevel => (r[1].allowed ? 'restricted' : r[0].allowed ? 'baseline' : 'privileged');
 
+type BoardModel = BoardInput['model'];
+
+/** What a row's own part reads beyond its namespace's objects: any of them changed, every row is computed again. */
+interface RowContext {
+  server: number;
+  config: PssConfiguration;
+  withOutcomes: boolean;
+}
+
+/** The policy objects a row's last part reads: the PSPs' verdicts and who may relabel the namespace. */
+interface PolicyObjects {
+  psps: BoardModel['psps'];
+  clusterRoles: BoardModel['clusterRoles'];
+  roles: BoardModel['roles'];
+  clusterRoleBindings: BoardModel['clusterRoleBindings'];
+  roleBindings: BoardModel['roleBindings'];
+}
+
+const sameContext = (a: RowContext, b: RowContext) => a.server === b.server && a.config === b.config && a.withOutcomes === b.withOutcomes;
+const samePolicy = (a: PolicyObjects, b: PolicyObjects) =>
+  a.psps === b.psps && a.clusterRoles === b.clusterRoles && a.roles === b.roles && a.clusterRoleBindings === b.clusterRoleBindings && a.roleBindings === b.roleBindings;
+
+/** The part of a row that only its namespace's objects and their PSP outcomes decide. */
+type OwnRow = Omit<BoardRow, 'mutatingPsps' | 'pspGaps' | 'relabelers'>;
+
+/** A row and what it was computed from. */
+interface RowMemo {
+  context: RowContext;
+  /** All the namespace's workloads (pods too), in the model's order. */
+  workloads: Workload[];
+  topLevel: Workload[];
+  /** The PSP outcome of each top-level workload, in that order. */
+  outcomes: (PspOutcome | undefined)[];
+  own: OwnRow;
+  policy: PolicyObjects;
+  row: BoardRow;
+}
+
+/**
+ * Rows kept per namespace object across boards: the live cache keeps unchanged objects as they are,
+ * so after a pod event only its namespace's row is computed again (at 150,000 pods in 5,000
+ * namespaces every board after an event took seconds), and a binding or PSP change only redoes
+ * the rows' policy part (unless the PSP outcomes change too).
+ */
+const rowMemos = new WeakMap<object, RowMemo>();
+
+const sameList = <T,>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
+/** Outcomes compared by what a row reads (a simulation's mutation lists are shared per admission case). */
+const sameOutcome = (a: PspOutcome | undefined, b: PspOutcome | undefined) =>
+  a === b || (!!a && !!b && a.psp === b.psp && a.allowed === b.allowed && (a.mutations === b.mutations || (a.mutations.length === 0 && b.mutations.length === 0)));
+
 export function buildBoard(input: BoardInput): Board {
   const server = input.serverMinor;
   const config = input.config ?? DEFAULT_CONFIGURATION;
   const pinnedVersion: PssVersion = `v1.${Math.min(server, NEWEST_KNOWN_MINOR)}`;
   const nextMinor = server + 1 <= NEWEST_KNOWN_MINOR ? server + 1 : undefined;
+  const { model } = input;
+  const context: RowContext = { server, config, withOutcomes: !!input.outcomes };
+  const policy: PolicyObjects = { psps: model.psps, clusterRoles: model.clusterRoles, roles: model.roles, clusterRoleBindings: model.clusterRoleBindings, roleBindings: model.roleBindings };
+
+  // One pass over every workload (pods included) by namespace; the rest is per namespace.
+  const workloadsByNs = new Map<string, Workload[]>();
+  for (const w of model.workloads) {
+    const ns = w.metadata.namespace ?? 'default';
+    const list = workloadsByNs.get(ns);
+    if (list) list.push(w);
+    else workloadsByNs.set(ns, [w]);
+  }
+  let ownRows: OwnRowBuilder | undefined;
+  let policyParts: PolicyPartBuilder | undefined;
+  const namespaces = [...model.namespaces].sort((a, b) => compareNames(a.metadata.name, b.metadata.name)).map((nsObj): BoardRow => {
+    const workloads = workloadsByNs.get(nsObj.metadata.name) ?? [];
+    const memo = rowMemos.get(nsObj);
+    const topLevel = memo && sameList(memo.workloads, workloads) ? memo.topLevel : workloads.filter(topLevelFilter(workloads));
+    const outcomes = topLevel.map((w) => input.outcomes?.get(objectKey(w.kind, nsObj.metadata.name, w.metadata.name)));
+    let own: OwnRow;
+    if (memo && memo.topLevel === topLevel && sameContext(memo.context, context) && outcomes.every((o, i) => sameOutcome(o, memo.outcomes[i]))) {
+      if (samePolicy(memo.policy, policy)) return memo.row;
+      own = memo.own;
+    } else {
+      ownRows ??= ownRowBuilder(server, config, pinnedVersion, nextMinor);
+      own = ownRows(nsObj, workloads, topLevel, outcomes);
+    }
+    policyParts ??= policyPartBuilder(model, server);
+    const row: BoardRow = { ...own, ...policyParts(own) };
+    rowMemos.set(nsObj, { context, workloads, topLevel, outcomes, own, policy, row });
+    return row;
+  });
+  return { serverMinor: server, latest: { now: pinnedVersion, ...(nextMinor ? { nextUpgrade: `v1.${nextMinor}` as PssVersion } : {}) }, namespaces };
+}
+
+type PolicyPartBuilder = (own: OwnRow) => Pick<BoardRow, 'mutatingPsps' | 'pspGaps' | 'relabelers'>;
+
+/** A row's policy part: what the PSPs its pods get set and lack (pspVerdict), and who may relabel it. */
+function policyPartBuilder(model: BoardModel, server: number): PolicyPartBuilder {
+  const verdicts = new Map<string, { mutating: MutatingField[]; gaps: SecurityGap[] }>();
+  const verdictOf = (psp: string) => {
+    let v = verdicts.get(psp);
+    if (!v) {
+      const obj = model.psps.find((p) => p.metadata.name === psp);
+      verdicts.set(psp, (v = obj ? pspVerdict(obj, { serverMinor: Math.min(server, 24) }) : { mutating: [], gaps: [] }));
+    }
+    return v;
+  };
+  const relabelersOf = relabelerIndex(model);
+  return (own) => ({
+    mutatingPsps: own.psps.map((psp) => ({ psp, fields: verdictOf(psp).mutating })).filter((m) => m.fields.length > 0),
+    pspGaps: own.psps.map((psp) => ({ psp, gaps: verdictOf(psp).gaps })).filter((g) => g.gaps.length > 0),
+    relabelers: relabelersOf(own.namespace),
+  });
+}
+
+type OwnRowBuilder = (nsObj: BoardModel['namespaces'][number], workloads: Workload[], topLevel: Workload[], outcomes: (PspOutcome | undefined)[]) => OwnRow;
+
+/** Computes rows' own parts; pod shapes' verdicts are computed once per board. */
+function ownRowBuilder(server: number, config: PssConfiguration, pinnedVersion: PssVersion, nextMinor: number | undefined): OwnRowBuilder {
   const pinnedPair: LevelVersion[] = [{ level: 'baseline', version: pinnedVersion }, { level: 'restricted', version: pinnedVersion }];
   const latestPair: LevelVersion[] = [{ level: 'baseline', version: 'latest' }, { level: 'restricted', version: 'latest' }];
 
@@ -291,73 +400,28 @@ export function buildBoard(input: BoardInput): Board {
     if (!res) extra.set(k, (res = evaluatePodAt(r.pod, [lv], { serverMinor: server })[0]));
     return res;
   };
-
-  const workloadsByNs = new Map<string, Workload[]>();
-  const podsByNs = new Map<string, Workload[]>();
-  const isTopLevel = topLevelFilter(input.model.workloads);
-  for (const w of input.model.workloads) {
-    if (w.kind === 'Pod') {
-      const ns = w.metadata.namespace ?? 'default';
-      const list = podsByNs.get(ns);
-      if (list) list.push(w);
-      else podsByNs.set(ns, [w]);
-    }
-    if (!isTopLevel(w)) continue;
-    const ns = w.metadata.namespace ?? 'default';
-    const list = workloadsByNs.get(ns);
-    if (list) list.push(w);
-    else workloadsByNs.set(ns, [w]);
-  }
-  const verdicts = new Map<string, { mutating: MutatingField[]; gaps: SecurityGap[] }>();
-  const verdictOf = (psp: string) => {
-    let v = verdicts.get(psp);
-    if (!v) {
-      const obj = input.model.psps.find((p) => p.metadata.name === psp);
-      verdicts.set(psp, (v = obj ? pspVerdict(obj, { serverMinor: Math.min(server, 24) }) : { mutating: [], gaps: [] }));
-    }
-    return v;
-  };
-  const relabelersOf = relabelerIndex(input.model);
-  // Workloads of one admission case share their mutations list: its template changes are made once per kind.
-  const changesOf = new WeakMap<PspOutcome['mutations'], Map<string, MutatedWorkload['changes']>>();
-  const templateChanges = (list: PspOutcome['mutations'], kind: string): MutatedWorkload['changes'] => {
-    let perKind = changesOf.get(list);
-    if (!perKind) changesOf.set(list, (perKind = new Map()));
-    let out = perKind.get(kind);
-    if (!out) {
-      const changes = onePerPath(list.map((m) => {
-        const f = asSeccompField({ ...m, value: m.after });
-        return { path: f.path, ...(f.path === m.path ? { before: m.before } : {}), after: f.value };
-      }));
-      perKind.set(kind, (out = changes.map((m) => ({ ...m, templatePath: templatePathOf(kind, m.path) }))));
-    }
-    return out;
-  };
-  const podMutationsByNs = groupPodMutations(runningPodMutations(input.model.workloads));
-
-  const namespaces = [...input.model.namespaces].sort((a, b) => compareNames(a.metadata.name, b.metadata.name)).map((nsObj): BoardRow => {
+  return (nsObj, nsWorkloads, workloads, outcomes) => {
     const namespace = nsObj.metadata.name;
     const labels = nsObj.metadata.labels ?? {};
     const policy = namespacePolicy(labels, config, { serverMinor: server });
     const set = Object.fromEntries(Object.entries(labels).filter(([k]) => k.startsWith(LABEL_PREFIX)));
     const exempt = config.exemptions.namespaces.includes(namespace);
-    const workloads = workloadsByNs.get(namespace) ?? [];
     const strictest = { pinned: 'restricted' as PssLevel, latest: 'restricted' as PssLevel, nextUpgrade: nextMinor ? ('restricted' as PssLevel) : undefined };
     const levels = { baseline: { violations: [] as WorkloadViolation[] }, restricted: { violations: [] as WorkloadViolation[] } };
     const current: Record<PssMode, number> = { enforce: 0, audit: 0, warn: 0 };
     const psps = new Set<string>();
     let pspRefused = 0;
     const mutations: MutatedWorkload[] = [];
-    for (const w of workloads) {
+    workloads.forEach((w, wi) => {
       const ref = `${w.kind}/${w.metadata.name}`;
-      const outcome = input.outcomes?.get(objectKey(w.kind, namespace, w.metadata.name));
+      const outcome = outcomes[wi];
       if (outcome?.psp && outcome.allowed) psps.add(outcome.psp);
       if (outcome && !outcome.allowed) pspRefused++;
       if (outcome?.psp && outcome.allowed && outcome.mutations.length > 0) {
-mutations.push({ workload: ref, psp: outcome.psp, changes: templateChanges(outcome.mutations, w.kind) });
+        mutations.push({ workload: ref, psp: outcome.psp, changes: templateChanges(outcome.mutations, w.kind) });
       }
       const r = evaluate(w);
-      if (!r) continue;
+      if (!r) return;
       strictest.pinned = minLevel(strictest.pinned, strictestOf(r.pinned));
       strictest.latest = minLevel(strictest.latest, strictestOf(r.latest));
       if (r.next && strictest.nextUpgrade) strictest.nextUpgrade = minLevel(strictest.nextUpgrade, strictestOf(r.next));
@@ -370,8 +434,8 @@ mutations.push({ workload: ref, psp: outcome.psp, changes: templateChanges(outco
           if (lv.level !== 'privileged' && !evaluateAt(r, lv).allowed) current[mode]++;
         }
       }
-    }
-    const pods = podsByNs.get(namespace) ?? [];
+    });
+    const pods = nsWorkloads.filter((w) => w.kind === 'Pod');
     // A namespace without pods warns of nothing, unless it is exempt (v1.25+ say the labels will be ignored).
     const tryEnforce = (level: 'baseline' | 'restricted') => pods.length === 0 && !exempt ? [] :
       relabelWarnings({
@@ -379,9 +443,8 @@ mutations.push({ workload: ref, psp: outcome.psp, changes: templateChanges(outco
         evaluate: (pod, lv) => evaluateAt(evaluatePodShape(pod), lv),
       }, { serverMinor: server }).warnings;
     const pspList = [...psps].sort(compareNames);
-    const mutatingPsps = pspList.map((psp) => ({ psp, fields: verdictOf(psp).mutating })).filter((m) => m.fields.length > 0);
-    const pspGaps = pspList.map((psp) => ({ psp, gaps: verdictOf(psp).gaps })).filter((g) => g.gaps.length > 0);
-    const podMutations = podMutationsByNs.get(namespace) ?? [];
+    // Owners are in their pods' namespace: the namespace's workloads are all the check needs.
+    const podMutations = groupPodMutations(runningPodMutations(nsWorkloads));
     return {
       namespace,
       labels: { set, enforce: policy.policy.enforce, audit: policy.policy.audit, warn: policy.policy.warn, errors: policy.errors, newerThanServer: policy.newerThanServer },
@@ -395,14 +458,30 @@ mutations.push({ workload: ref, psp: outcome.psp, changes: templateChanges(outco
       enforceWarnings: { baseline: tryEnforce('baseline'), restricted: tryEnforce('restricted') },
       current,
       mutated: mutations.length > 0 || podMutations.length > 0,
-      mutatingPsps,
-      pspGaps,
       mutations,
       podMutations,
-      relabelers: relabelersOf(namespace),
     };
-  });
-  return { serverMinor: server, latest: { now: pinnedVersion, ...(nextMinor ? { nextUpgrade: `v1.${nextMinor}` as PssVersion } : {}) }, namespaces };
+  };
+}
+
+/**
+ * A workload's template changes from its admission case's mutations (`before`/`after` per pod path,
+ * seccomp as its field), with where each is set in a workload of this kind. Workloads of one case
+ * share their mutations list: made once per list and kind.
+ */
+const changesOf = new WeakMap<PspOutcome['mutations'], Map<string, MutatedWorkload['changes']>>();
+function templateChanges(list: PspOutcome['mutations'], kind: string): MutatedWorkload['changes'] {
+  let perKind = changesOf.get(list);
+  if (!perKind) changesOf.set(list, (perKind = new Map()));
+  let out = perKind.get(kind);
+  if (!out) {
+    const changes = onePerPath(list.map((m) => {
+      const f = asSeccompField({ ...m, value: m.after });
+      return { path: f.path, ...(f.path === m.path ? { before: m.before } : {}), after: f.value };
+    }));
+    perKind.set(kind, (out = changes.map((m) => ({ ...m, templatePath: templatePathOf(kind, m.path) }))));
+  }
+  return out;
 }
 
 // ---------------------------------------------------------------------------------------------
