@@ -8,14 +8,16 @@ export interface Measured {
   firstGraph: number;
   cold: { outcomes: number; audit: number; outcomesCpu: number; auditCpu: number; cases: number; topLevel: number; findings: number };
   warm: { graph: number; tree: number; outcomesNamespace: number; outcomesAll: number; audit: number };
-  /** The views each page awaits: the first answer after the load, and the next. */
+  /** The server's background warm-up of outcomes, audit and board after the load (lib/server/warm-views.ts). */
+  warmUp?: number;
+  /** The views each page awaits: the first answer after the warm-up, and the next. */
   pages?: Record<string, { first: number; again: number }>;
   steady: { rss: number; heap: number };
   churn: {
     seconds: number; rate: number; created: number; deleted: number; failures: number; failedBy?: Record<string, number>; unreachable: string[];
     recompute: { median: number; p95: number; max: number; n: number; cpuMedian: number; cpuP95: number };
     eventToViews: { median: number; p95: number; n: number };
-    rss: { at: number; mib: number }[];
+    rss: { at: number; mib: number; heapTotal?: number; heapUsed?: number; external?: number; arrayBuffers?: number }[];
     end: { rss: number; heap: number };
   };
 }
@@ -38,7 +40,8 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
     ['warm: tree', ms(m.warm.tree), '< 1 s'],
     ['warm: outcomes, one namespace / all (JSON)', `${ms(m.warm.outcomesNamespace)} / ${ms(m.warm.outcomesAll)}`, '< 1 s'],
     ['warm: audit (JSON)', ms(m.warm.audit), '< 1 s'],
-    ...Object.entries(m.pages ?? {}).map(([page, t]): [string, string, string] => [`page ${page}: server answer, first after the load / again`, `${ms(t.first)} / ${ms(t.again)}`, '< 1 s']),
+    ...(m.warmUp !== undefined ? [['background warm-up after the load (the board, cold)', ms(m.warmUp), ''] as [string, string, string]] : []),
+    ...Object.entries(m.pages ?? {}).map(([page, t]): [string, string, string] => [`page ${page}: server answer, first after the warm-up / again`, `${ms(t.first)} / ${ms(t.again)}`, '< 1 s']),
     ['steady RSS after the load (heap used)', `${mib(m.steady.rss)} (${mib(m.steady.heap)})`, '≤ 1 GiB'],
     [`churn: ${c.rate}/s created + ${c.rate}/s deleted, ${c.seconds} s`, `${c.created} created, ${c.deleted} deleted, ${c.failures} failed${c.unreachable.length ? `; source unreachable ${c.unreachable.length}×` : ''}`, ''],
     ['churn: views recomputed after an event (median / p95 / max)', `${ms(c.recompute.median)} / ${ms(c.recompute.p95)} / ${ms(c.recompute.max)} (CPU ${ms(c.recompute.cpuMedian)} / ${ms(c.recompute.cpuP95)}; ${c.recompute.n} times)`, '< 50 ms'],
@@ -55,5 +58,6 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
   console.log('(wall-clock figures include waiting for the CPU on a shared machine; CPU figures are this process\'s own)');
   if (c.failures) console.log(`Churn requests that failed, by reason: ${Object.entries(c.failedBy ?? {}).map(([why, n]) => `${why} ×${n}`).join('; ')}`);
   if (c.unreachable.length) console.log(`The live source said the API server did not answer: ${c.unreachable.slice(0, 5).join('; ')}`);
-  console.log(`\nRSS during churn: ${c.rss.map((s) => `${s.at.toFixed(0)} s ${mib(s.mib)}`).join(', ')}`);
+  console.log(`\nMemory during churn (RSS; V8 heap reserved/used; external, of which Buffers):`);
+  for (const s of c.rss) console.log(`  ${s.at.toFixed(0).padStart(4)} s  RSS ${mib(s.mib)}${s.heapTotal !== undefined ? `; heap ${mib(s.heapTotal)}/${mib(s.heapUsed!)}; external ${mib(s.external!)} (${mib(s.arrayBuffers!)})` : ''}`);
 }

@@ -39,6 +39,11 @@ export function serverMinorOfModel(model: Pick<ClusterModel, 'source'>): number 
 /** Per model, the board and the configuration it was computed with (a changed file gives a new one). */
 const boards = new WeakMap<ClusterModel, { config: PssConfiguration; board: Board }>();
 
+/** Whether this model's board is computed (and kept): what the background warm-up is for. */
+export function boardComputedFor(model: ClusterModel): boolean {
+  return boards.has(model);
+}
+
 async function currentBoard(source: ClusterSource): Promise<{ model: ClusterModel; board: Board }> {
   const model = await source.readModel();
   const config = podSecurityConfiguration(source);

@@ -10,7 +10,7 @@ import type { Change, ChangeResult } from '../../plan/change';
 import { applyChangeLive } from '../apply';
 import { WriteQueue } from '../write-queue';
 import { Reflector, type ReflectorOptions } from '../kube/reflector';
-import type { ClusterSource, RevisionScope } from './source';
+import type { ClusterSource, RevisionScope, SourceEvent } from './source';
 
 const FIRST_SYNC_TIMEOUT_MS = 15_000;
 
@@ -80,7 +80,22 @@ export class LiveSource implements ClusterSource {
     this.probeTimeoutMs = options.probeTimeoutMs ?? 4_000;
   }
 
+  /** Settles when every kind's first list has ended, read or failed (the first complete model). */
+  loaded(): Promise<void> {
+    void this.start();
+    return this.firstModel ?? Promise.resolve();
+  }
+
+  /** Told after each change the watches bring, and once when the source is closed. */
+  private readonly listeners = new Set<(event: SourceEvent) => void>();
+
+  subscribe(listener: (event: SourceEvent) => void): () => void {
+    this.listeners.add(listener);
+    return () => void this.listeners.delete(listener);
+  }
+
   private onChange() {
+    for (const l of this.listeners) l('change');
     // A reflector recovering from a failure means the server is back: its version may have changed.
     if (this.reflectors.every((r) => r.state.phase !== 'failed') && !this.serverVersion) void this.fetchVersion();
     // A kind that cannot follow its watch: ask the server now whether it answers at all, rather
@@ -366,6 +381,8 @@ export class LiveSource implements ClusterSource {
 
   close() {
     this.closed = true;
+    for (const l of this.listeners) l('closed');
+    this.listeners.clear();
     clearTimeout(this.probeTimer);
     for (const r of this.reflectors) r.stop();
   }

@@ -17,6 +17,9 @@ export interface PendingChanges {
  */
 export type RevisionScope = 'policy' | 'workloads';
 
+/** What a source tells its subscribers: its model changed, or it was closed (nothing follows). */
+export type SourceEvent = 'change' | 'closed';
+
 /** Where the cluster model comes from. Every implementation reshapes raw objects through buildModel. */
 export interface ClusterSource {
   info(): SourceInfo;
@@ -37,6 +40,10 @@ export interface ClusterSource {
   discardPending?(): void;
   /** File sources: take back one pending change (0-based), the others planned again. */
   undoPending?(index: number): Promise<void>;
+  /** Live sources: settles when every kind's first list has ended, read or failed. */
+  loaded?(): Promise<void>;
+  /** Live sources: `listener` is told after each change the watches bring, and when the source closes; returns the unsubscribe. */
+  subscribe?(listener: (event: SourceEvent) => void): () => void;
   /** Live sources: the API server connection (to ask who a token belongs to, and what it may do). */
   connection?(): KubeConnection;
   close(): void;
