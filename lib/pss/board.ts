@@ -207,16 +207,21 @@ function pssView(annotations: Record<string, string> | undefined, spec: Record<s
 /** A running pod's mutations, standing for `otherPods` more pods of its owner with the same ones. */
 export type BoardPodMutation = PodMutation & { otherPods?: number };
 
-/** runningPodMutations keeps its answer per pod object: so is its grouping key. */
-const groupKeys = new WeakMap<PodMutation, string>();
+/** A number per changes list: runningPodMutations gives pods with the same changes the same list. */
+const changeListIds = new WeakMap<PodMutation['changes'], number>();
+let nextChangeListId = 0;
+const changeListId = (changes: PodMutation['changes']): number => {
+  let id = changeListIds.get(changes);
+  if (id === undefined) changeListIds.set(changes, (id = nextChangeListId++));
+  return id;
+};
 
 /** One namespace's running pods' mutations, with pods of one owner, PSP and changes counted together. */
 function groupPodMutations(found: Iterable<PodMutation>): BoardPodMutation[] {
   const out: BoardPodMutation[] = [];
   const seen = new Map<string, BoardPodMutation>();
   for (const m of found) {
-    let key = groupKeys.get(m);
-    if (key === undefined) groupKeys.set(m, (key = `${m.owner}\u0000${m.psp ?? ''}\u0000${JSON.stringify(m.changes)}`));
+    const key = `${m.owner}\u0000${m.psp ?? ''}\u0000${changeListId(m.changes)}`;
     const same = seen.get(key);
     if (same) {
       same.otherPods = (same.otherPods ?? 0) + 1;
@@ -240,11 +245,24 @@ interface ShapeKey {
  * (150,000 pods made every board after an event re-key them all). Model objects are never mutated.
  */
 const shapeKeys = new WeakMap<object, ShapeKey>();
+/**
+ * One ShapeKey per distinct shape, which the objects of that shape share: 150,000 pods of a few
+ * hundred shapes held a key string and a view each (about 100 MiB). Emptied when it grows past
+ * any real number of shapes (the objects keep theirs).
+ */
+const internedShapes = new Map<string, ShapeKey>();
+const MAX_INTERNED_SHAPES = 50_000;
 function shapeKeyOf(owner: object, t: PodLike): ShapeKey {
   let k = shapeKeys.get(owner);
   if (!k) {
     const view = pssView(t.metadata?.annotations ?? undefined, (t.spec ?? {}) as Record<string, unknown>);
-    shapeKeys.set(owner, (k = { key: JSON.stringify(view), view }));
+    const key = JSON.stringify(view);
+    k = internedShapes.get(key);
+    if (!k) {
+      if (internedShapes.size >= MAX_INTERNED_SHAPES) internedShapes.clear();
+      internedShapes.set(key, (k = { key, view }));
+    }
+    shapeKeys.set(owner, k);
   }
   return k;
 }

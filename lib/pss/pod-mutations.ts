@@ -146,9 +146,32 @@ function podMutationOf(pod: Workload, template: NonNullable<ReturnType<typeof po
   }));
   if (changes.length === 0) return undefined;
   return {
-    namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, owner: `${top.kind}/${top.metadata.name}`,
+    namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, owner: ownerName(top),
     psp: pAnn['kubernetes.io/psp'],
-    changes: changes.map((c) => ({ path: c.path, value: c.value, ...(c.template !== undefined ? { template: c.template } : {}), templatePath: templatePathOf(top.kind, c.tpath) })),
+    changes: interned(changes.map((c) => ({ path: c.path, value: c.value, ...(c.template !== undefined ? { template: c.template } : {}), templatePath: templatePathOf(top.kind, c.tpath) }))),
   };
+}
+
+const ownerNames = new WeakMap<Workload, string>();
+const ownerName = (top: Workload): string => {
+  let name = ownerNames.get(top);
+  if (name === undefined) ownerNames.set(top, (name = `${top.kind}/${top.metadata.name}`));
+  return name;
+};
+
+/**
+ * One list per distinct set of changes, shared by the pods that have it: a ReplicaSet's pods get the
+ * same changes from their PSP, and 150,000 pods' copies were well over 100 MiB kept. Emptied when it
+ * grows past any real number of distinct sets (the pods keep theirs).
+ */
+const internedChanges = new Map<string, PodChange[]>();
+const MAX_INTERNED = 50_000;
+function interned(changes: PodChange[]): PodChange[] {
+  const key = JSON.stringify(changes);
+  const found = internedChanges.get(key);
+  if (found) return found;
+  if (internedChanges.size >= MAX_INTERNED) internedChanges.clear();
+  internedChanges.set(key, changes);
+  return changes;
 }
 
