@@ -8,7 +8,6 @@
 // loading it only once; with --load-only it stops after loading. The owned pods go into the
 // cluster's etcd directly unless --pods-via apiserver (bench/scale/load.ts says why).
 import { spawnSync } from 'node:child_process';
-import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { KubeConnection } from '../lib/server/kube/connection';
@@ -56,10 +55,11 @@ try {
     await new Promise((ok) => setTimeout(ok, 10_000));
   } else log('Reusing the loaded cluster.');
   if (values['load-only']) process.exit(0);
-  const tsx = createRequire(import.meta.url).resolve('tsx/cli');
   const measure = (part: string) => {
+    // tsx as a loader of this node process: its CLI would run the script in a child process of its
+    // own, where the heap limit given here does not apply (runs before 2026-12-02 had 4 GiB).
     const child = spawnSync(process.execPath, [
-      `--max-old-space-size=${Number(values['heap-mib'])}`, tsx, '--conditions=react-server', '--expose-gc', fileURLToPath(new URL('./scale/measure.ts', import.meta.url)),
+      `--max-old-space-size=${Number(values['heap-mib'])}`, '--import', 'tsx', '--conditions=react-server', '--expose-gc', fileURLToPath(new URL('./scale/measure.ts', import.meta.url)),
       '--part', part, '--kubeconfig', kubeconfig, '--rounds', values.rounds!, '--churn-seconds', values['churn-seconds']!, '--rate', values.rate!,
     ], { stdio: ['ignore', 'pipe', 'inherit'], encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     const last = child.stdout.trim().split('\n').pop() ?? '';

@@ -3,6 +3,7 @@
 // cold audit and workload outcomes, warm answers, steady memory, and churn (pods created and deleted
 // at a fixed rate) with the time from each event to updated views. Prints one JSON line last.
 import { parseArgs } from 'node:util';
+import { getHeapStatistics } from 'node:v8';
 import { buildGraph } from '../../lib/graph/build-graph';
 import type { Workload } from '../../lib/model/types';
 import { resolvePspRelations } from '../../lib/rbac/relations';
@@ -13,6 +14,7 @@ import { workloadOutcomesView } from '../../lib/server/analysis-views';
 import { analysisOf } from '../../lib/server/workload-analysis';
 import { auditView } from '../../lib/server/audit-view';
 import { podSecurityView } from '../../lib/server/pod-security-view';
+import { summarizeRow } from '../../lib/pss/board';
 import { clusterView, graphView, pspTableView, treeView } from '../../lib/server/views';
 import { keepViewsWarm } from '../../lib/server/warm-views';
 import { bareLists, createPath } from '../kube-io';
@@ -103,7 +105,10 @@ const pageViews: Record<string, () => Promise<unknown>> = {
   tree: () => treeView(live, false),
   namespaces: () => Promise.all([clusterView(live), pspTableView(live), workloadOutcomesView(live, {})]),
   audit: () => auditView(live, { useServiceAccountCredentials: true }),
-  board: () => podSecurityView(live),
+  // The migration page renders one summary per namespace (the details come per namespace).
+  board: () => podSecurityView(live).then((v) => ({ ...v, namespaces: v.namespaces.map(summarizeRow) })),
+  // GET /api/v1/pod-security without a namespace: every row with all its details.
+  'board API, all details': () => podSecurityView(live),
 };
 const pages: Record<string, { first: number; again: number }> = {};
 for (const [name, view] of Object.entries(pageViews)) {
@@ -245,6 +250,7 @@ live.close();
 
 console.log(JSON.stringify({
   objects: kept.objects,
+  heapLimit: mib(getHeapStatistics().heap_size_limit),
   cold: { outcomes: outcomesCold, audit: auditCold, outcomesCpu: cpuOf.get('outcomes')!, auditCpu: cpuOf.get('audit')!, cases, topLevel: outcomes.length, findings: report.findings.length },
   warm,
   warmUp,

@@ -8,6 +8,8 @@ export interface Measured {
   firstGraph: number;
   cold: { outcomes: number; audit: number; outcomesCpu: number; auditCpu: number; cases: number; topLevel: number; findings: number };
   warm: { graph: number; tree: number; outcomesNamespace: number; outcomesAll: number; audit: number };
+  /** The V8 heap limit the measuring process ran with (MiB). */
+  heapLimit?: number;
   /** The server's background warm-up of outcomes, audit and board after the load (lib/server/warm-views.ts). */
   warmUp?: number;
   /** The views each page awaits: the first answer after the warm-up, and the next. */
@@ -42,7 +44,7 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
     ['warm: audit (JSON)', ms(m.warm.audit), '< 1 s'],
     ...(m.warmUp !== undefined ? [['background warm-up after the load (the board, cold)', ms(m.warmUp), ''] as [string, string, string]] : []),
     ...Object.entries(m.pages ?? {}).map(([page, t]): [string, string, string] => [`page ${page}: server answer, first after the warm-up / again`, `${ms(t.first)} / ${ms(t.again)}`, '< 1 s']),
-    ['steady RSS after the load (heap used)', `${mib(m.steady.rss)} (${mib(m.steady.heap)})`, '≤ 1 GiB'],
+    ['steady RSS after the load (heap used; V8 heap limit)', `${mib(m.steady.rss)} (${mib(m.steady.heap)}; ${m.heapLimit !== undefined ? mib(m.heapLimit) : '?'})`, '≤ 1 GiB'],
     [`churn: ${c.rate}/s created + ${c.rate}/s deleted, ${c.seconds} s`, `${c.created} created, ${c.deleted} deleted, ${c.failures} failed${c.unreachable.length ? `; source unreachable ${c.unreachable.length}×` : ''}`, ''],
     ['churn: views recomputed after an event (median / p95 / max)', `${ms(c.recompute.median)} / ${ms(c.recompute.p95)} / ${ms(c.recompute.max)} (CPU ${ms(c.recompute.cpuMedian)} / ${ms(c.recompute.cpuP95)}; ${c.recompute.n} times)`, '< 50 ms'],
     ['churn: pod created → in the updated views (median / p95)', `${ms(c.eventToViews.median)} / ${ms(c.eventToViews.p95)} (${c.eventToViews.n} pods)`, ''],
