@@ -209,7 +209,11 @@ describe.runIf(haveKustomize)('deploy/ manifests (static)', () => {
     expect(c.image).toBe('psp-dashboard:0.1.0');
     expect(c.imagePullPolicy).toBe('IfNotPresent');
     expect(c.ports).toEqual([{ name: 'http', containerPort: 3000, protocol: 'TCP' }]);
-    expect(c.env).toEqual([{ name: 'HOST', value: '0.0.0.0' }, { name: 'PORT', value: '3000' }]);
+    expect(c.env).toEqual([{ name: 'HOST', value: '0.0.0.0' }, { name: 'PORT', value: '3000' }, { name: 'NODE_OPTIONS', value: '--max-old-space-size=768' }]);
+    // V8's heap must stop below the container's memory limit, or garbage grows into an OOM kill.
+    const heapMiB = Number(/--max-old-space-size=(\d+)/.exec(c.env[2].value)![1]);
+    const limitMiB = Number(/^(\d+)Gi$/.exec(c.resources.limits.memory)![1]) * 1024;
+    expect(heapMiB).toBeLessThanOrEqual(limitMiB * 0.8);
     expect(c.readinessProbe.httpGet).toEqual({ path: '/readyz', port: 'http' });
     expect(c.livenessProbe.httpGet).toEqual({ path: '/healthz', port: 'http' });
     expect(c.resources.requests).toEqual({ cpu: '100m', memory: '256Mi' });
