@@ -59,4 +59,32 @@ describe('slimForCache', () => {
     expect(slimForCache(structuredClone(psp))).toEqual({ kind: 'PodSecurityPolicy', metadata: { name: 'p', annotations: { [LAST_APPLIED_ANNOTATION]: '{}' } }, spec: {} });
     expect(slimForCache(structuredClone(ns))).toEqual(ns);
   });
+
+  it("shares what a controller's pods hold alike, frozen, and keeps what differs per pod (names, the token volume's name)", () => {
+    const pod = (name: string, token: string) => JSON.parse(JSON.stringify({
+      kind: 'Pod',
+      metadata: { name, namespace: 'n', labels: { app: 'a', 'pod-template-hash': 'h' }, annotations: { 'kubernetes.io/psp': 'restricted' }, ownerReferences: [{ kind: 'ReplicaSet', name: 'rs', uid: 'x', controller: true }] },
+      spec: {
+        securityContext: { runAsNonRoot: true }, tolerations: [{ key: 'k', operator: 'Exists' }],
+        containers: [{ name: 'c', image: 'i', env: [{ name: 'A' }], securityContext: { allowPrivilegeEscalation: false, capabilities: { drop: ['ALL'] } }, volumeMounts: [{ name: token, mountPath: '/t' }] }],
+        volumes: [{ name: token, projected: { sources: [{ serviceAccountToken: { path: 'token', expirationSeconds: 3607 } }] } }],
+      },
+    }));
+    const [a, b] = [pod('a', 'kube-api-access-abcde'), pod('b', 'kube-api-access-fghij')];
+    const expected = structuredClone(b);
+    const [sa, sb] = [slimForCache(a), slimForCache(b)] as any[];
+    for (const path of [['metadata', 'labels'], ['metadata', 'annotations'], ['metadata', 'ownerReferences'], ['spec', 'securityContext'], ['spec', 'tolerations']]) {
+      expect(path.reduce((o, k) => o[k], sb), path.join('.')).toBe(path.reduce((o, k) => o[k], sa));
+    }
+    expect(sb.spec.containers[0].securityContext).toBe(sa.spec.containers[0].securityContext);
+    expect(sb.spec.volumes[0].projected).toBe(sa.spec.volumes[0].projected);
+    expect(Object.isFrozen(sb.spec.volumes[0].projected.sources[0].serviceAccountToken)).toBe(true);
+    // What differs stays each pod's own, and the content is what was read (less the container fields no engine reads).
+    expect(sb.spec.volumes[0].name).toBe('kube-api-access-fghij');
+    expect(sb.spec.containers[0].volumeMounts).not.toBe(sa.spec.containers[0].volumeMounts);
+    delete expected.spec.containers[0].env;
+    expect(sb).toEqual(expected);
+    // A shared value cannot be changed in place (it would change every pod holding it).
+    expect(() => { sb.metadata.labels.app = 'z'; }).toThrow(TypeError);
+  });
 });

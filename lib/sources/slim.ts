@@ -1,4 +1,5 @@
 import { WORKLOAD_KINDS, type WorkloadKind } from '../model/types';
+import { shareFields } from './shared-values';
 import type { RawObject } from './to-model';
 
 /**
@@ -16,9 +17,18 @@ import type { RawObject } from './to-model';
  *   workload simulator ignores the same list). No plan writes a workload back, so nothing is lost
  *   on the cluster's side.
  *
+ * - What the pods of one controller hold alike (labels, owner references, annotations, security
+ *   contexts, tolerations, volume sources, probes…) is one shared frozen copy (shared-values.ts).
+ *
  * Policy objects (PSPs, RBAC, ServiceAccounts, Namespaces) keep their annotations: an edit of a PSP
  * writes back the metadata it was shown, and they are few.
  */
+
+/** Metadata fields equal across a controller's pods. */
+const SHARED_METADATA = ['labels', 'annotations', 'ownerReferences'];
+/** Pod spec fields equal across a controller's pods (never per-pod names: the token volume's is random). */
+const SHARED_POD_FIELDS = ['securityContext', 'tolerations', 'affinity', 'nodeSelector', 'dnsConfig', 'imagePullSecrets', 'readinessGates', 'topologySpreadConstraints', 'hostAliases'];
+const SHARED_CONTAINER_FIELDS = ['securityContext', 'ports', 'livenessProbe', 'readinessProbe', 'startupProbe', 'lifecycle'];
 
 export const LAST_APPLIED_ANNOTATION = 'kubectl.kubernetes.io/last-applied-configuration';
 
@@ -39,10 +49,17 @@ export function slimForCache(obj: RawObject, kind = obj.kind): RawObject {
     delete annotations[LAST_APPLIED_ANNOTATION];
     if (Object.keys(annotations).length === 0) delete meta!.annotations;
   }
+  if (meta) shareFields(meta as Record<string, unknown>, SHARED_METADATA);
   const podSpec = podSpecOf(obj, kind);
-  if (podSpec) for (const field of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
-    const list = podSpec[field];
-    if (Array.isArray(list)) podSpec[field] = list.map(slimContainer);
+  if (podSpec) {
+    for (const field of ['containers', 'initContainers', 'ephemeralContainers'] as const) {
+      const list = podSpec[field];
+      if (Array.isArray(list)) podSpec[field] = list.map(slimContainer);
+    }
+    shareFields(podSpec as Record<string, unknown>, SHARED_POD_FIELDS);
+    // A volume's source (the token volume's projection, a config map…), not its name.
+    const volumes = (podSpec as { volumes?: unknown }).volumes;
+    if (Array.isArray(volumes)) for (const v of volumes) if (v && typeof v === 'object') shareFields(v as Record<string, unknown>, Object.keys(v).filter((k) => k !== 'name'));
   }
   return obj;
 }
@@ -69,5 +86,6 @@ function slimContainer(c: unknown): unknown {
     env: _env, envFrom: _envFrom, resources: _resources, resizePolicy: _resizePolicy, command: _command, args: _args, workingDir: _workingDir,
     terminationMessagePath: _tmp, terminationMessagePolicy: _tmpol, imagePullPolicy: _pull, ...kept
   } = c as Record<string, unknown>;
+  shareFields(kept, SHARED_CONTAINER_FIELDS);
   return kept;
 }
