@@ -11,6 +11,7 @@
 import type { Pod } from '../admission/pod';
 import { indexAccess } from '../access/can-use';
 import { objectKey } from '../model/keys';
+import { sameItems } from '../model/map-along';
 import type { Binding, ClusterModel, PolicyRule, Role, Workload } from '../model/types';
 import { compareNames, roleRefKey } from '../rbac/grants';
 import type { CheckId } from './checks';
@@ -315,7 +316,6 @@ interface RowMemo {
  */
 const rowMemos = new WeakMap<object, RowMemo>();
 
-const sameList = <T,>(a: readonly T[], b: readonly T[]) => a.length === b.length && a.every((x, i) => x === b[i]);
 /** Outcomes compared by what a row reads (a simulation's mutation lists are shared per admission case). */
 const sameOutcome = (a: PspOutcome | undefined, b: PspOutcome | undefined) =>
   a === b || (!!a && !!b && a.psp === b.psp && a.allowed === b.allowed && (a.mutations === b.mutations || (a.mutations.length === 0 && b.mutations.length === 0)));
@@ -342,7 +342,7 @@ export function buildBoard(input: BoardInput): Board {
   const namespaces = [...model.namespaces].sort((a, b) => compareNames(a.metadata.name, b.metadata.name)).map((nsObj): BoardRow => {
     const workloads = workloadsByNs.get(nsObj.metadata.name) ?? [];
     const memo = rowMemos.get(nsObj);
-    const topLevel = memo && sameList(memo.workloads, workloads) ? memo.topLevel : workloads.filter(topLevelFilter(workloads));
+    const topLevel = memo && sameItems(memo.workloads, workloads) ? memo.topLevel : workloads.filter(topLevelFilter(workloads));
     const outcomes = topLevel.map((w) => input.outcomes?.get(objectKey(w.kind, nsObj.metadata.name, w.metadata.name)));
     let own: OwnRow;
     if (memo && memo.topLevel === topLevel && sameContext(memo.context, context) && outcomes.every((o, i) => sameOutcome(o, memo.outcomes[i]))) {

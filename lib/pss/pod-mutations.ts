@@ -10,6 +10,7 @@
  * (either form in the template counts as set).
  */
 import type { Workload } from '../model/types';
+import { sharedValue } from '../sources/shared-values';
 import { podTemplateOf } from './evaluate';
 
 /** Where a pod field lives in a workload of this kind. */
@@ -148,7 +149,9 @@ function podMutationOf(pod: Workload, template: NonNullable<ReturnType<typeof po
   return {
     namespace: pod.metadata.namespace ?? 'default', pod: pod.metadata.name, owner: ownerName(top),
     psp: pAnn['kubernetes.io/psp'],
-    changes: interned(changes.map((c) => ({ path: c.path, value: c.value, ...(c.template !== undefined ? { template: c.template } : {}), templatePath: templatePathOf(top.kind, c.tpath) }))),
+    // One list per distinct set of changes, shared by the pods that have it (a ReplicaSet's pods get
+    // the same changes from their PSP: 150,000 pods' copies were well over 100 MiB kept).
+    changes: sharedValue(changes.map((c) => ({ path: c.path, value: c.value, ...(c.template !== undefined ? { template: c.template } : {}), templatePath: templatePathOf(top.kind, c.tpath) }))),
   };
 }
 
@@ -158,20 +161,4 @@ const ownerName = (top: Workload): string => {
   if (name === undefined) ownerNames.set(top, (name = `${top.kind}/${top.metadata.name}`));
   return name;
 };
-
-/**
- * One list per distinct set of changes, shared by the pods that have it: a ReplicaSet's pods get the
- * same changes from their PSP, and 150,000 pods' copies were well over 100 MiB kept. Emptied when it
- * grows past any real number of distinct sets (the pods keep theirs).
- */
-const internedChanges = new Map<string, PodChange[]>();
-const MAX_INTERNED = 50_000;
-function interned(changes: PodChange[]): PodChange[] {
-  const key = JSON.stringify(changes);
-  const found = internedChanges.get(key);
-  if (found) return found;
-  if (internedChanges.size >= MAX_INTERNED) internedChanges.clear();
-  internedChanges.set(key, changes);
-  return changes;
-}
 
