@@ -124,7 +124,14 @@ function subjectKeyForMatching(s: Subject, bindingNs: string | undefined): strin
   return undefined;
 }
 
-const identityKeys = (identity: Identity) => [`u:${identity.user}`, ...identity.groups.map((g) => `g:${g}`)];
+const keysOfIdentity = new WeakMap<Identity, string[]>();
+
+/** The keys an identity matches subjects by; kept per identity object (a bulk reader asks about one identity in thousands of namespaces). */
+function identityKeys(identity: Identity): string[] {
+  let keys = keysOfIdentity.get(identity);
+  if (!keys) keysOfIdentity.set(identity, (keys = [`u:${identity.user}`, ...identity.groups.map((g) => `g:${g}`)]));
+  return keys;
+}
 
 export type Usable = { all: boolean; names: ReadonlySet<string> };
 const NOTHING: Usable = { all: false, names: new Set() };

@@ -209,7 +209,7 @@ export function auditCluster(
   const privileged = [...model.psps].filter((p) => isPrivilegedPsp(p.spec ?? {})).sort((a, b) => compareNames(a.metadata.name, b.metadata.name));
   if (model.source.pspApiServed) {
     simulation = given ?? simulateCluster(model, controller);
-    workloads = { simulated: simulation.outcomes.length, refused: simulation.outcomes.filter((o) => !o.allowed).length };
+    workloads = { simulated: simulation.results.length, refused: simulation.results.filter((r) => !r.sim.allowed).length };
     const policy = policyFindings(model, rel, privileged, simulation, maxEvidence);
     const pspFindings = [...policy.psp, ...shadowedPspFindings(model, simulation, maxEvidence), ...refusedFindings(model, simulation, maxEvidence)];
     findings.push(...(opts.simulateFixImpact !== false ? withFixImpact(model, pspFindings, simulation, opts) : pspFindings), ...policy.dangling);

@@ -37,7 +37,9 @@ export function identitiesOf(sim: AuditedSimulation): Identity[] {
 
 /** Workloads owned by a controller (a Deployment's ReplicaSets, a CronJob's Jobs) are their owner's. */
 export function isTopLevel(w: Workload): boolean {
-  return !(w.metadata.ownerReferences ?? []).some((o) => o.controller);
+  const refs = w.metadata.ownerReferences;
+  if (refs) for (let i = 0; i < refs.length; i++) if (refs[i].controller) return false;
+  return true;
 }
 
 const resultKeys = new WeakMap<Workload, SimulatedWorkloadResult>();
@@ -62,8 +64,15 @@ export function simulateCluster(model: ClusterModel, opts: ControllerOptions, si
   const before = previous?.simulator === sim ? previous : undefined;
   const { top, flags } = topLevelWorkloads(model.workloads, before?.scan);
   const results = before ? mapAlong(top, before.results, (r) => r.workload, (w) => resultOf(w, sim)) : top.map((w) => resultOf(w, sim));
-  const outcomes = before ? mapAlong(results, before.results, (r) => r, outcomeOf, before.outcomes) : results.map(outcomeOf);
-  return { context: sim.context, simulator: sim, results, outcomes, scan: { workloads: model.workloads, flags } };
+  // Made when read (plan impact compares them; the audit and the outcome views do not): each is
+  // kept per result, so reading them after a pod event costs a lookup per workload.
+  let outcomesMade: WorkloadOutcome[] | undefined;
+  return {
+    context: sim.context, simulator: sim, results, scan: { workloads: model.workloads, flags },
+    get outcomes() {
+      return (outcomesMade ??= results.map(outcomeOf));
+    },
+  };
 }
 
 /**

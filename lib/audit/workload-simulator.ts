@@ -4,6 +4,7 @@ import type { Container, Pod } from '../admission/pod';
 import { invalidAfterAdmission } from '../admission/pod-validation';
 import { selectPolicy, type PolicyChecks, type SelectionResult } from '../admission/select-policy';
 import type { ClusterModel, Workload } from '../model/types';
+import type { Usable } from '../access/can-use';
 
 /**
  * Many workloads through admission against one policy state (PSPs, RBAC, ServiceAccounts), each
@@ -106,7 +107,10 @@ const podsPrefix = (pod: Pod) => `pods ${JSON.stringify(pod.metadata.name || pod
  */
 /** Per pod shape: the pod (as the first workload of that shape submits it), what each PSP does to it, and the API validation's errors for the pod each PSP admits. */
 interface ShapeChecks {
-  pod: Pod;
+  /** The shape's number, in the case keys: a shape key is kilobytes, and a case key built from it would be hashed and kept again for every case. */
+  id: number;
+  /** Built when the first case of the shape is simulated (a shape whose every case is known needs no pod). */
+  pod?: Pod;
   checked: PolicyChecks;
   invalid: Map<string, string[]>;
 }
@@ -114,13 +118,15 @@ interface ShapeChecks {
 interface SharedCases {
   cases: Map<string, CaseResult>;
   shapes: Map<string, ShapeChecks>;
-  /** Each workload object's shape key. */
-  shapeKeys: WeakMap<object, string>;
+  /** Each workload object's shape (the one object per distinct key: the workload's own key string dies young). */
+  shapeOf: WeakMap<object, ShapeChecks>;
 }
 
 export class WorkloadSimulator {
   private readonly shared: SharedCases;
   private readonly grants = new Map<string, string>();
+  /** A case's grants by the two identities' answers (the same answer objects give the same string). */
+  private readonly bitsOfUsable = new WeakMap<Usable, Map<Usable | undefined, string>>();
   /** Each PSP's place in the model's list (the place of its character in a case's grants). */
   private readonly pspIndex: Map<string, number>;
   private readonly results = new WeakMap<object, BulkSimulation>();
@@ -137,7 +143,7 @@ export class WorkloadSimulator {
     variantOf?: WorkloadSimulator,
   ) {
     if (variantOf && !variantOf.sharesCasesWith(model)) throw new Error('a variant simulator needs the same PSPs and ServiceAccounts');
-    this.shared = variantOf?.shared ?? { cases: new Map(), shapes: new Map(), shapeKeys: new WeakMap() };
+    this.shared = variantOf?.shared ?? { cases: new Map(), shapes: new Map(), shapeOf: new WeakMap() };
     this.pspIndex = new Map(model.psps.map((p, i) => [p.metadata.name, i]));
   }
 
@@ -181,10 +187,17 @@ export class WorkloadSimulator {
       const { isAuthorized } = this.context;
       const { psps } = this.model;
       if (isAuthorized.usable) {
-        // Both identities' answers at once rather than a question per PSP.
+        // Both identities' answers at once rather than a question per PSP; the answers are shared
+        // objects (per binding subject), so thousands of namespaces give a few distinct pairs.
         const a = isAuthorized.usable(sa, namespace);
         const b = requester ? isAuthorized.usable(requester, namespace) : undefined;
-        bits = a.all || b?.all ? '1'.repeat(psps.length) : psps.map((p) => (a.names.has(p.metadata.name) || b?.names.has(p.metadata.name) ? '1' : '0')).join('');
+        let withA = this.bitsOfUsable.get(a);
+        if (!withA) this.bitsOfUsable.set(a, (withA = new Map()));
+        bits = withA.get(b);
+        if (bits === undefined) {
+          bits = a.all || b?.all ? '1'.repeat(psps.length) : psps.map((p) => (a.names.has(p.metadata.name) || b?.names.has(p.metadata.name) ? '1' : '0')).join('');
+          withA.set(b, bits);
+        }
       } else {
         bits = psps.map((p) => (isAuthorized(sa, p.metadata.name, namespace) || (requester && isAuthorized(requester, p.metadata.name, namespace)) ? '1' : '0')).join('');
       }
@@ -201,16 +214,20 @@ export class WorkloadSimulator {
     const saName = template?.serviceAccountName || template?.serviceAccount || 'default';
     const sa = this.identity(`${namespace}/${saName}`, () => podServiceAccountIdentity(namespace, saName))!;
     const accounts = this.context.accounts;
-    const { cases, shapes, shapeKeys } = this.shared;
-    let shape = shapeKeys.get(workload);
-    if (shape === undefined) shapeKeys.set(workload, (shape = admissionShapeKey(workload, accounts.get(`${namespace}/${saName}`)?.automountServiceAccountToken)));
+    const { cases, shapes, shapeOf } = this.shared;
+    let shape = shapeOf.get(workload);
+    if (!shape) {
+      const key = admissionShapeKey(workload, accounts.get(`${namespace}/${saName}`)?.automountServiceAccountToken);
+      shape = shapes.get(key);
+      if (!shape) shapes.set(key, (shape = { id: shapes.size, checked: { byPsp: new Map() }, invalid: new Map() }));
+      shapeOf.set(workload, shape);
+    }
     const bits = this.grantsOf(sa, requester, namespace);
-    const key = `${bits}\u0000${shape}`;
+    const key = `${shape.id}:${bits}`;
     let found = cases.get(key);
     if (!found) {
-      let pod = shapes.get(shape);
-      if (!pod) shapes.set(shape, (pod = { pod: prepareForAdmission(this.model, podOfWorkload(workload), true, accounts), checked: { byPsp: new Map() }, invalid: new Map() }));
-      cases.set(key, (found = this.simulateCase(pod, namespace, bits)));
+      shape.pod ??= prepareForAdmission(this.model, podOfWorkload(workload), true, accounts);
+      cases.set(key, (found = this.simulateCase(shape as ShapeChecks & { pod: Pod }, namespace, bits)));
     }
     const prefix = `pods ${JSON.stringify(displayName(workload))}`;
     const message = found.messageTail === undefined ? undefined : found.named ? `${prefix}${found.messageTail}` : found.messageTail;
@@ -226,7 +243,7 @@ export class WorkloadSimulator {
   }
 
   /** A case: the pod of a shape through admission, authorized as `bits` says (one character per PSP of the model, in its order). */
-  private simulateCase({ pod, checked, invalid: invalidByPsp }: ShapeChecks, namespace: string, bits: string): CaseResult {
+  private simulateCase({ pod, checked, invalid: invalidByPsp }: ShapeChecks & { pod: Pod }, namespace: string, bits: string): CaseResult {
     const result = selectPolicy({ pod, namespace, psps: this.model.psps, diffEveryPolicy: false, checked, isAuthorized: (psp) => bits[this.pspIndex.get(psp)!] === '1' });
     const { pod: admitted, message, ...selection } = result;
     // What the API validation says of the admitted pod depends only on the shape and the chosen PSP.

@@ -18,6 +18,15 @@ function permissiveness(psp: Psp): number {
   return settings.filter((s) => s.severity === 'critical').length * 100 + settings.length;
 }
 
+const byNames = new WeakMap<Psp[], Map<string, Psp>>();
+
+/** The PSPs by name, once per PSP list (the audit asks namespace by namespace: 5,000 maps of 50 were 18 MB of garbage). */
+function pspsByName(psps: Psp[]): Map<string, Psp> {
+  let byName = byNames.get(psps);
+  if (!byName) byNames.set(psps, (byName = new Map(psps.map((p) => [p.metadata.name, p]))));
+  return byName;
+}
+
 const scores = new WeakMap<Psp[], Map<string, number>>();
 
 /** Each PSP's permissiveness, once per PSP list (the audit groups refusals namespace by namespace). */
@@ -35,6 +44,18 @@ function leastPermissiveAdmitting(evaluations: PolicyEvaluation[], score: Map<st
     if (best === undefined || score.get(e.psp)! < score.get(best)! || (score.get(e.psp) === score.get(best) && compareNames(e.psp, best) < 0)) best = e.psp;
   }
   return best;
+}
+
+const evidenceOfEvaluations = new WeakMap<PolicyEvaluation[], { maxEvidence: number; evidence: Evidence[] }>();
+
+/**
+ * evaluationsEvidence once per admission case (its evaluations are one array, shared by every
+ * workload of the case): thousands of refused workloads in a big cluster are a few cases.
+ */
+function evidenceOfCase(evaluations: PolicyEvaluation[], maxEvidence: number): Evidence[] {
+  let found = evidenceOfEvaluations.get(evaluations);
+  if (found?.maxEvidence !== maxEvidence) evidenceOfEvaluations.set(evaluations, (found = { maxEvidence, evidence: evaluationsEvidence(evaluations, maxEvidence) }));
+  return found.evidence;
 }
 
 /** Why each PSP did not admit the pod, summed up: the ones nobody may use in one line, the refusing ones with their first errors. */
@@ -81,7 +102,7 @@ function attachFix(psp: Psp, namespace: string, group: SimulatedWorkloadResult[]
  * admission case, and audits after a workload event, do not rank the PSPs again.
  */
 export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps: Psp[], maxEvidence = 20, memo = new WeakMap<PolicyEvaluation[], string | null>()): Finding[] {
-  const byName = new Map(psps.map((p) => [p.metadata.name, p]));
+  let byName: Map<string, Psp> | undefined;
   let score: Map<string, number> | undefined;
   const groups = new Map<string, { namespace: string; psp?: string; results: SimulatedWorkloadResult[] }>();
   for (const r of results) {
@@ -113,9 +134,9 @@ export function refusedWorkloadFindings(results: SimulatedWorkloadResult[], psps
       evidence: [
         ...group.slice(0, maxEvidence).map((r) => ({ text: single ? r.sim.message ?? 'refused' : `${label(r)}: ${r.sim.message ?? 'refused'}`, objects: [r.key] })),
         ...(group.length > maxEvidence ? [{ text: `… and ${group.length - maxEvidence} more workloads in ${namespace}`, objects: group.slice(maxEvidence).map((r) => r.key) }] : []),
-        ...(single ? evaluationsEvidence(single.sim.evaluations, Math.min(maxEvidence, 5)) : []),
+        ...(single ? evidenceOfCase(single.sim.evaluations, Math.min(maxEvidence, 5)) : []),
       ],
-      fix: psp ? attachFix(byName.get(psp)!, namespace, group) : undefined,
+      fix: psp ? attachFix((byName ??= pspsByName(psps)).get(psp)!, namespace, group) : undefined,
     };
   });
 }
