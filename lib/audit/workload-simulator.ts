@@ -107,8 +107,8 @@ const podsPrefix = (pod: Pod) => `pods ${JSON.stringify(pod.metadata.name || pod
  */
 /** Per pod shape: the pod (as the first workload of that shape submits it), what each PSP does to it, and the API validation's errors for the pod each PSP admits. */
 interface ShapeChecks {
-  /** The shape's number, in the case keys: a shape key is kilobytes, and a case key built from it would be hashed and kept again for every case. */
-  id: number;
+  /** Its cases by their grants (a shape key is kilobytes: a case key built from it would be hashed and kept again per case). */
+  cases: Map<string, CaseResult>;
   /** Built when the first case of the shape is simulated (a shape whose every case is known needs no pod). */
   pod?: Pod;
   checked: PolicyChecks;
@@ -116,7 +116,8 @@ interface ShapeChecks {
 }
 
 interface SharedCases {
-  cases: Map<string, CaseResult>;
+  /** Distinct cases simulated. */
+  caseCount: number;
   shapes: Map<string, ShapeChecks>;
   /** Each workload object's shape (the one object per distinct key: the workload's own key string dies young). */
   shapeOf: WeakMap<object, ShapeChecks>;
@@ -124,7 +125,7 @@ interface SharedCases {
 
 export class WorkloadSimulator {
   private readonly shared: SharedCases;
-  private readonly grants = new Map<string, string>();
+  private readonly grants = new Map<Identity, Map<Identity | undefined, string>>();
   /** A case's grants by the two identities' answers (the same answer objects give the same string). */
   private readonly bitsOfUsable = new WeakMap<Usable, Map<Usable | undefined, string>>();
   /** Each PSP's place in the model's list (the place of its character in a case's grants). */
@@ -132,7 +133,7 @@ export class WorkloadSimulator {
   private readonly results = new WeakMap<object, BulkSimulation>();
   /** Distinct cases simulated, for benchmarks. */
   get caseCount(): number {
-    return this.shared.cases.size;
+    return this.shared.caseCount;
   }
 
   constructor(
@@ -143,7 +144,7 @@ export class WorkloadSimulator {
     variantOf?: WorkloadSimulator,
   ) {
     if (variantOf && !variantOf.sharesCasesWith(model)) throw new Error('a variant simulator needs the same PSPs and ServiceAccounts');
-    this.shared = variantOf?.shared ?? { cases: new Map(), shapes: new Map(), shapeOf: new WeakMap() };
+    this.shared = variantOf?.shared ?? { caseCount: 0, shapes: new Map(), shapeOf: new WeakMap() };
     this.pspIndex = new Map(model.psps.map((p, i) => [p.metadata.name, i]));
   }
 
@@ -179,10 +180,15 @@ export class WorkloadSimulator {
     return r;
   }
 
-  /** Which PSPs either identity may use in the namespace, as one string (a case's grants). */
+  /**
+   * Which PSPs either identity may use in the namespace, as one string (a case's grants). Kept by
+   * the identity objects (interned by this simulator; a service account's names its namespace), not
+   * by a string built per workload.
+   */
   private grantsOf(sa: Identity, requester: Identity | undefined, namespace: string): string {
-    const key = `${sa.user}\u0000${requester ? `${requester.user}\u0001${requester.groups.join(',')}` : ''}\u0000${namespace}`;
-    let bits = this.grants.get(key);
+    let withSa = this.grants.get(sa);
+    if (!withSa) this.grants.set(sa, (withSa = new Map()));
+    let bits = withSa.get(requester);
     if (bits === undefined) {
       const { isAuthorized } = this.context;
       const { psps } = this.model;
@@ -201,7 +207,7 @@ export class WorkloadSimulator {
       } else {
         bits = psps.map((p) => (isAuthorized(sa, p.metadata.name, namespace) || (requester && isAuthorized(requester, p.metadata.name, namespace)) ? '1' : '0')).join('');
       }
-      this.grants.set(key, bits);
+      withSa.set(requester, bits);
     }
     return bits;
   }
@@ -212,29 +218,30 @@ export class WorkloadSimulator {
     const template = (workload.kind === 'Pod' ? workload.spec : workload.kind === 'CronJob' ? workload.spec?.jobTemplate?.spec?.template?.spec : workload.spec?.template?.spec) as { serviceAccountName?: string; serviceAccount?: string } | undefined;
     // As API defaulting and the ServiceAccount step name it.
     const saName = template?.serviceAccountName || template?.serviceAccount || 'default';
-    const sa = this.identity(`${namespace}/${saName}`, () => podServiceAccountIdentity(namespace, saName))!;
+    const account = `${namespace}/${saName}`;
+    const sa = this.identity(account, () => podServiceAccountIdentity(namespace, saName))!;
     const accounts = this.context.accounts;
-    const { cases, shapes, shapeOf } = this.shared;
+    const { shapes, shapeOf } = this.shared;
     let shape = shapeOf.get(workload);
     if (!shape) {
-      const key = admissionShapeKey(workload, accounts.get(`${namespace}/${saName}`)?.automountServiceAccountToken);
+      const key = admissionShapeKey(workload, accounts.get(account)?.automountServiceAccountToken);
       shape = shapes.get(key);
-      if (!shape) shapes.set(key, (shape = { id: shapes.size, checked: { byPsp: new Map() }, invalid: new Map() }));
+      if (!shape) shapes.set(key, (shape = { cases: new Map(), checked: { byPsp: new Map() }, invalid: new Map() }));
       shapeOf.set(workload, shape);
     }
     const bits = this.grantsOf(sa, requester, namespace);
-    const key = `${shape.id}:${bits}`;
-    let found = cases.get(key);
+    let found = shape.cases.get(bits);
     if (!found) {
       shape.pod ??= prepareForAdmission(this.model, podOfWorkload(workload), true, accounts);
-      cases.set(key, (found = this.simulateCase(shape as ShapeChecks & { pod: Pod }, namespace, bits)));
+      shape.cases.set(bits, (found = this.simulateCase(shape as ShapeChecks & { pod: Pod }, namespace, bits)));
+      this.shared.caseCount++;
     }
     const prefix = `pods ${JSON.stringify(displayName(workload))}`;
     const message = found.messageTail === undefined ? undefined : found.named ? `${prefix}${found.messageTail}` : found.messageTail;
     const { allowed, psp, mutations, errors, evaluations } = found.selection;
     // One literal with every field, always in this order: objects spread together from parts each get
     // a hidden class of their own, and reading a field of 15,000 of them costs the rules ten times more.
-    if (accounts.size > 0 && !accounts.has(`${namespace}/${saName}`)) {
+    if (accounts.size > 0 && !accounts.has(account)) {
       // As simulatePod: the ServiceAccount plugin refuses the pod before PSP sees it.
       const refusedBeforePsp = `${prefix} is forbidden: error looking up service account ${namespace}/${saName}: serviceaccount ${JSON.stringify(saName)} not found`;
       return { allowed: false, psp: undefined, mutations: [], errors, evaluations, message: refusedBeforePsp, namespace, serviceAccount: saName, requester, refusedBeforePsp, refusedAfterPsp: undefined };
