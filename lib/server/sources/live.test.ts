@@ -11,11 +11,12 @@ import { LiveSource } from './live';
 // else. Whether the server answers is the /readyz probe's to say.
 
 const PODS = '/api/v1/pods';
+const REPLICA_SETS = '/apis/apps/v1/replicasets';
 const opened: LiveSource[] = [];
 afterEach(() => opened.splice(0).forEach((l) => l.close()));
 
 /** A live source over a scripted connection: every kind listed (empty but the pods), every watch open but the pods' (unless `podWatch`). */
-async function liveWithHungPodWatch(opts: { pods?: Record<string, unknown>[]; openPodWatch?: boolean } = {}) {
+async function liveWithHungPodWatch(opts: { pods?: Record<string, unknown>[]; replicaSets?: Record<string, unknown>[]; openPodWatch?: boolean } = {}) {
   const clock = new FakeClock();
   const kube = new FakeKube(clock);
   const conn = Object.assign(kube, { info: { context: 'fake', server: 'https://fake.example', inCluster: false } }) as unknown as KubeConnection;
@@ -26,21 +27,22 @@ async function liveWithHungPodWatch(opts: { pods?: Record<string, unknown>[]; op
   for (let i = 0; i < RESOURCES.length + 1; i++) {
     const call = await kube.next();
     if (call.path === '/version') call.reply({ status: 200, body: { gitVersion: 'v1.24.17' } });
-    else call.reply({ status: 200, body: listBody(call.path.startsWith(`${PODS}?`) ? (opts.pods ?? []) : [], '100') });
+    else call.reply({ status: 200, body: listBody(call.path.startsWith(`${PODS}?`) ? (opts.pods ?? []) : call.path.startsWith(`${REPLICA_SETS}?`) ? (opts.replicaSets ?? []) : [], '100') });
   }
   await first;
   let podWatch: FakeCall | undefined;
   let podStream: FakeWatch | undefined;
+  const streams = new Map<string, FakeWatch>();
   while (await kube.hasPending()) {
     const call = await kube.next();
     expect(call.isWatch).toBe(true);
-    if (!call.path.startsWith(`${PODS}?`)) call.open();
+    if (!call.path.startsWith(`${PODS}?`)) streams.set(call.path.split('?')[0], call.open());
     else if (opts.openPodWatch) podStream = call.open();
     else podWatch = call;
   }
   expect(podWatch ?? podStream).toBeDefined();
   if (!opts.openPodWatch) expect(live.info().state).toBe('live');
-  return { clock, kube, live, podStream };
+  return { clock, kube, live, podStream, streams };
 }
 
 /** The next request, which must be the source's own /readyz probe. */
@@ -89,36 +91,56 @@ describe('LiveSource: the model after watch events', () => {
     spec: { containers: [{ name: 'c', image: 'i' }] },
   });
 
-  it('equals the cache in order and content after each of many random adds, replacements and deletes', async () => {
-    const initial = Array.from({ length: 30 }, (_, i) => pod(`p${i}`, 10 + i, 'a'));
-    const { live, podStream } = await liveWithHungPodWatch({ pods: initial, openPodWatch: true });
-    // The cache as the API server's events make it: a Map keeps a replaced key in its place.
-    const expected = new Map(initial.map((p) => [p.metadata.name, p]));
+  const replicaSet = (name: string, rv: number, label: string) => ({
+    metadata: { name, namespace: 'default', resourceVersion: String(rv), uid: `uid-${name}`, labels: { v: label } },
+    spec: { template: { spec: { containers: [{ name: 'c', image: 'i' }] } } },
+  });
+
+  it('equals the caches in order and content after each of many random adds, replacements and deletes of two kinds, patched from the journals', async () => {
+    const initialPods = Array.from({ length: 30 }, (_, i) => pod(`p${i}`, 10 + i, 'a'));
+    const initialSets = Array.from({ length: 10 }, (_, i) => replicaSet(`rs${i}`, 50 + i, 'a'));
+    const { live, podStream, streams } = await liveWithHungPodWatch({ pods: initialPods, replicaSets: initialSets, openPodWatch: true });
+    // The caches as the API server's events make them: a Map keeps a replaced key in its place.
+    const kinds = [
+      { kind: 'Pod', stream: podStream!, make: pod, prefix: 'p', expected: new Map(initialPods.map((p) => [p.metadata.name, p as { metadata: { name: string; labels: { v: string } } }])), next: 30 },
+      { kind: 'ReplicaSet', stream: streams.get(REPLICA_SETS)!, make: replicaSet, prefix: 'rs', expected: new Map(initialSets.map((p) => [p.metadata.name, p as { metadata: { name: string; labels: { v: string } } }])), next: 10 },
+    ];
     const rnd = seededRandom(9);
     let rv = 200;
-    let next = 30;
-    for (let round = 0; round < 60; round++) {
-      // Sometimes one event between reads, sometimes several (a read sees them batched).
+    const view = (w: { metadata: { name?: string; labels?: Record<string, string> } }) => `${w.metadata.name}:${w.metadata.labels?.v}`;
+    const before = (await live.readModel()).workloads;
+    const reads = live.wholeWorkloadReads;
+    for (let round = 0; round < 80; round++) {
+      // Sometimes one event between reads, sometimes several, of either kind (a read sees them batched).
       for (let e = 0, n = 1 + Math.floor(rnd() * 4); e < n; e++) {
-        const names = [...expected.keys()];
+        const k = kinds[rnd() < 0.7 ? 0 : 1];
+        const names = [...k.expected.keys()];
         const r = rnd();
         if (r < 0.35 || names.length === 0) {
-          const p = pod(`p${next++}`, ++rv, 'new');
-          expected.set(p.metadata.name, p);
-          podStream!.send({ type: 'ADDED', object: p });
+          const o = k.make(`${k.prefix}${k.next++}`, ++rv, 'new');
+          k.expected.set(o.metadata.name, o);
+          k.stream.send({ type: 'ADDED', object: o });
         } else if (r < 0.7) {
-          const p = pod(names[Math.floor(rnd() * names.length)], ++rv, `m${round}`);
-          expected.set(p.metadata.name, p);
-          podStream!.send({ type: 'MODIFIED', object: p });
+          const o = k.make(names[Math.floor(rnd() * names.length)], ++rv, `m${round}`);
+          k.expected.set(o.metadata.name, o);
+          k.stream.send({ type: 'MODIFIED', object: o });
         } else {
           const name = names[Math.floor(rnd() * names.length)];
-          podStream!.send({ type: 'DELETED', object: expected.get(name)! });
-          expected.delete(name);
+          k.stream.send({ type: 'DELETED', object: k.expected.get(name)! });
+          k.expected.delete(name);
         }
       }
       await settle();
-      const pods = (await live.readModel()).workloads.filter((w) => w.kind === 'Pod');
-      expect(pods.map((p) => `${p.metadata.name}:${p.metadata.labels?.v}`)).toEqual([...expected.values()].map((p) => `${p.metadata.name}:${p.metadata.labels.v}`));
+      const workloads = (await live.readModel()).workloads;
+      // Each kind together, in its cache's order, in the order of the kinds.
+      expect(workloads.map((w) => `${w.kind} ${view(w)}`)).toEqual(kinds.flatMap((k) => [...k.expected.values()].map((o) => `${k.kind} ${view(o)}`)));
     }
+    // Every read patched the last list: none read a kind whole.
+    expect(live.wholeWorkloadReads).toBe(reads);
+    // An object no event touched (still as listed, label `a`) is still the same model object.
+    const now = (await live.readModel()).workloads;
+    const untouched = before.filter((w) => kinds.find((k) => k.kind === w.kind)!.expected.get(w.metadata.name!)?.metadata.labels.v === 'a');
+    expect(untouched.length).toBeGreaterThan(0);
+    for (const w of untouched) expect(now).toContain(w);
   });
 });
