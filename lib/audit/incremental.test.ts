@@ -11,6 +11,7 @@ import { outcomesOf } from '../pss/psp-outcomes';
 import { auditCluster } from './audit';
 import { IncrementalAnalysis } from './incremental';
 import { isTopLevel, simulateCluster } from './simulations';
+import { recordEdits, type ListEdit } from '../model/list-edits';
 
 /**
  * The incremental outcomes and audit equal a full recomputation after each of many random events
@@ -24,10 +25,47 @@ const SMALL: LargeClusterSize = { psps: 8, clusterRoles: 30, roles: 40, clusterR
 type PolicyKind = 'psps' | 'clusterRoles' | 'roles' | 'clusterRoleBindings' | 'roleBindings' | 'serviceAccounts' | 'namespaces';
 const POLICY_KINDS: PolicyKind[] = ['psps', 'clusterRoles', 'roles', 'clusterRoleBindings', 'roleBindings', 'serviceAccounts', 'namespaces'];
 
+/**
+ * Workloads by key, in a Map's order (a replaced one in its place, an added one at the end), that
+ * records its edits as the live cache records its patches (lib/model/list-edits), so that the
+ * simulation replays them rather than walking the list.
+ */
+class EditedWorkloads extends Map<string, Workload> {
+  private keys_: string[] = [];
+  private edits: ListEdit<Workload>[] = [];
+  private last?: Workload[];
+  override set(key: string, w: Workload): this {
+    const at = this.keys_.indexOf(key);
+    if (at >= 0) this.edits.push({ index: at, remove: true, insert: w });
+    else {
+      this.edits.push({ index: this.keys_.length, remove: false, insert: w });
+      this.keys_.push(key);
+    }
+    return super.set(key, w);
+  }
+  override delete(key: string): boolean {
+    const at = this.keys_.indexOf(key);
+    if (at >= 0) {
+      this.keys_.splice(at, 1);
+      this.edits.push({ index: at, remove: true });
+    }
+    return super.delete(key);
+  }
+  private lists = 0;
+  /** The list now, with the edits since the last list recorded, but every third (as a list from elsewhere: the simulation walks it). */
+  list(): Workload[] {
+    const list = [...this.values()];
+    if (this.last && this.lists++ % 3 !== 2) recordEdits(list, this.last, this.edits);
+    this.last = list;
+    this.edits = [];
+    return list;
+  }
+}
+
 /** A cluster's objects by kind and key, and the models a live cache would give of it. */
 class Store {
   readonly policy = new Map<PolicyKind, Map<string, unknown>>(POLICY_KINDS.map((k) => [k, new Map()]));
-  readonly workloads = new Map<string, Workload>();
+  readonly workloads = new EditedWorkloads();
   private arrays?: Pick<ClusterModel, PolicyKind>;
   constructor(model: ClusterModel) {
     for (const k of POLICY_KINDS) for (const o of model[k] as { metadata: { namespace?: string; name: string } }[]) this.policy.get(k)!.set(keyOf(o), o);
@@ -40,7 +78,7 @@ class Store {
   }
   model(): ClusterModel {
     this.arrays ??= Object.fromEntries(POLICY_KINDS.map((k) => [k, [...this.policy.get(k)!.values()]])) as Pick<ClusterModel, PolicyKind>;
-    return { source: SOURCE, ...this.arrays, workloads: [...this.workloads.values()], warnings: [] };
+    return { source: SOURCE, ...this.arrays, workloads: this.workloads.list(), warnings: [] };
   }
 }
 

@@ -4,6 +4,7 @@ import type { ClusterModel, ModelWarning, SourceInfo, Workload } from '../../mod
 import { isWorkloadKind } from '../../sources/slim';
 import { RESOURCES } from '../../sources/resources';
 import { mapAlong } from '../../model/map-along';
+import { recordEdits, type ListEdit } from '../../model/list-edits';
 import { buildModel, type RawObject } from '../../sources/to-model';
 import type { Identity, KubeConnection } from '../kube/connection';
 import type { Change, ChangeResult } from '../../plan/change';
@@ -41,11 +42,7 @@ function fieldOf(kind: string): keyof PolicyPart | 'workloads' {
 /** A list slot not parsed yet. */
 const MISSING: unknown = Symbol('missing');
 
-/** The last place in [from, to) of the object whose metadata is `metadata`; -1 when none. */
-function lastIndexOfMetadata(list: readonly Workload[], metadata: unknown, from: number, to: number): number {
-  for (let i = to - 1; i >= from; i--) if (list[i].metadata === metadata) return i;
-  return -1;
-}
+
 
 /**
  * A live cluster, read through one reflector per kind. Requests read only the cache: reloading the
@@ -70,7 +67,7 @@ export class LiveSource implements ClusterSource {
    * count in it: a pod event patches this list (one copy of 176,000 references at the largest
    * clusters) rather than each kind's lists and their concatenation (three).
    */
-  private workloadsPart?: { revision: number; workloads: Workload[]; generations: number[]; counts: number[] };
+  private workloadsPart?: { revision: number; workloads: Workload[]; raws: RawObject[]; generations: number[]; counts: number[] };
   /** How often the workloads were read whole rather than patched from the watches' journals (for tests and benchmarks). */
   wholeWorkloadReads = 0;
   /** Whether the API server answered the last probe; `since` is when it stopped (Date.now()). */
@@ -352,11 +349,15 @@ export class LiveSource implements ClusterSource {
    * The last workloads with the journals' changes replayed on one copy, kind by kind (each kind's
    * objects are together, in its cache's order: a replaced object in its place, an added one at the
    * end of its kind, a removed one cut out); undefined when a journal does not reach back or
-   * disagrees with its cache. An object is found by its metadata, which its model object shares.
+   * disagrees with its cache. A replaced or removed object is found in the cached objects' list
+   * (patched alike) by identity: a builtin scan of references, where reading each model object
+   * would touch 150,000 objects scattered over the heap.
    */
   private patchedWorkloads(last: NonNullable<LiveSource['workloadsPart']>): Omit<NonNullable<LiveSource['workloadsPart']>, 'revision'> | undefined {
     const workloads = last.workloads.slice();
+    const raws = last.raws.slice();
     const counts = [...last.counts];
+    const edits: ListEdit<Workload>[] = [];
     let offset = 0;
     for (let i = 0; i < this.workloadReflectors.length; i++) {
       const r = this.workloadReflectors[i];
@@ -364,49 +365,63 @@ export class LiveSource implements ClusterSource {
       if (!changes) return undefined;
       for (const c of changes) {
         if (c.before) {
-          const at = lastIndexOfMetadata(workloads, c.before.metadata, offset, offset + counts[i]);
-          if (at < 0) return undefined;
-          if (c.after) workloads[at] = this.parseWorkload(r, c.after);
-          else {
+          const at = counts[i] > 0 ? raws.lastIndexOf(c.before, offset + counts[i] - 1) : -1;
+          if (at < offset) return undefined;
+          if (c.after) {
+            workloads[at] = this.parseWorkload(r, c.after);
+            raws[at] = c.after;
+            edits.push({ index: at, remove: true, insert: workloads[at] });
+          } else {
             workloads.splice(at, 1);
+            raws.splice(at, 1);
             counts[i]--;
+            edits.push({ index: at, remove: true });
           }
         } else if (c.after) {
-          workloads.splice(offset + counts[i], 0, this.parseWorkload(r, c.after));
+          const at = offset + counts[i];
+          workloads.splice(at, 0, this.parseWorkload(r, c.after));
+          raws.splice(at, 0, c.after);
           counts[i]++;
+          edits.push({ index: at, remove: false, insert: workloads[at] });
         }
       }
       if (counts[i] !== r.items.size) return undefined;
       offset += counts[i];
     }
-    return { workloads, generations: this.workloadReflectors.map((r) => r.generation), counts };
+    // Readers that walked the last list (the simulation's scan) replay these instead.
+    recordEdits(workloads, last.workloads, edits);
+    return { workloads, raws, generations: this.workloadReflectors.map((r) => r.generation), counts };
   }
 
   /**
    * Every kind's objects from its cache: the list parsed as it landed (the first load), or one whose
-   * objects already in the last list (the same metadata object) keep their model objects.
+   * objects already in the last list keep their model objects.
    */
   private wholeWorkloads(last: LiveSource['workloadsPart']): Omit<NonNullable<LiveSource['workloadsPart']>, 'revision'> {
     this.wholeWorkloadReads++;
-    const known = new Map<unknown, Workload>(last?.workloads.map((w) => [w.metadata, w]));
+    const known = new Map<RawObject, Workload>(last?.raws.map((raw, i) => [raw, last.workloads[i]]));
     const workloads: Workload[] = [];
+    const allRaws: RawObject[] = [];
     const counts: number[] = [];
     for (const r of this.workloadReflectors) {
       const parsed = this.parts.get(r);
       // Kept no longer than this: the list patched from here on is the model's, and an old list would hold removed objects alive.
       this.parts.delete(r);
       const raws = parsed?.generation === r.generation ? parsed.raws : [...r.items.values()];
-      const list = parsed?.generation === r.generation ? (parsed.list as Workload[]) : raws.map((raw) => known.get(raw.metadata) ?? (MISSING as Workload));
+      const list = parsed?.generation === r.generation ? (parsed.list as Workload[]) : raws.map((raw) => known.get(raw) ?? (MISSING as Workload));
       const misses: number[] = [];
       for (let i = 0; i < list.length; i++) if (list[i] === MISSING) misses.push(i);
       if (misses.length > 0) {
-        const parsed = this.parseObjects(r, misses.map((i) => raws[i])) as Workload[];
-        misses.forEach((i, n) => (list[i] = parsed[n]));
+        const out = this.parseObjects(r, misses.map((i) => raws[i])) as Workload[];
+        misses.forEach((i, n) => (list[i] = out[n]));
       }
-      for (const w of list) workloads.push(w);
+      for (let i = 0; i < list.length; i++) {
+        workloads.push(list[i]);
+        allRaws.push(raws[i]);
+      }
       counts.push(list.length);
     }
-    return { workloads, generations: this.workloadReflectors.map((r) => r.generation), counts };
+    return { workloads, raws: allRaws, generations: this.workloadReflectors.map((r) => r.generation), counts };
   }
 
   private parseWorkload(r: Reflector, raw: RawObject): Workload {
