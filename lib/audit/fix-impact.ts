@@ -1,7 +1,7 @@
 import { subjectMatches, usablePspNames, type Authorizer, type Usable } from '../access/can-use';
 import type { ControllerOptions, Identity } from '../access/identity';
 import type { SimulationContext } from '../access/simulate-workload';
-import type { Binding, ClusterModel, Subject } from '../model/types';
+import type { Binding, ClusterModel, Role, Subject } from '../model/types';
 import { sameSubject } from '../plan/subjects';
 import { roleRefKey, ruleGrantsUse } from '../rbac/grants';
 import { identitiesOf, resultsByChosenPsp, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
@@ -64,6 +64,28 @@ function authorizationWithout(context: SimulationContext, binding: Binding, subj
   return isAuthorized;
 }
 
+const candidateLists = new WeakMap<ClusterSimulation, Map<string, SimulatedWorkloadResult[]>>();
+
+/**
+ * The results admitted under a PSP the role grants, in the results' order by PSP: once per
+ * simulation and set of PSPs (the fixes of one audit name a few roles; each list is up to every
+ * workload of the cluster).
+ */
+function candidatesOf(simulation: ClusterSimulation, role: Role): SimulatedWorkloadResult[] {
+  const byPsp = resultsByChosenPsp(simulation);
+  const granted = [...byPsp.keys()].filter((psp) => role.rules.some((rule) => ruleGrantsUse(rule, psp)));
+  let lists = candidateLists.get(simulation);
+  if (!lists) candidateLists.set(simulation, (lists = new Map()));
+  const key = granted.join('\u0000');
+  let list = lists.get(key);
+  if (!list) {
+    list = [];
+    for (const psp of granted) for (const r of byPsp.get(psp)!) list.push(r);
+    lists.set(key, list);
+  }
+  return list;
+}
+
 const orders = new WeakMap<ClusterSimulation, Map<SimulatedWorkloadResult, number>>();
 
 function resultOrder(simulation: ClusterSimulation): Map<SimulatedWorkloadResult, number> {
@@ -100,7 +122,7 @@ export function simulateFixImpact(model: ClusterModel, simulation: ClusterSimula
     return !now.allowed ? 'refused' : now.psp !== sim.psp ? 'changed' : 'same';
   };
   // Only workloads admitted under a PSP this role grants are candidates; judged in the results' order.
-  const candidates = [...resultsByChosenPsp(simulation)].filter(([psp]) => role.rules.some((rule) => ruleGrantsUse(rule, psp))).flatMap(([, list]) => list);
+  const candidates = candidatesOf(simulation, role);
   if (candidates.length === 0) return { refusedAfter: [], changedPsp: [] };
   // The same candidates as in the last audit (a pod event elsewhere): the same impact.
   if (fix.last.impact && sameItems(candidates, fix.last.candidates)) return fix.last.impact;

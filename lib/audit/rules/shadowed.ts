@@ -5,7 +5,7 @@ import type { ClusterModel, Psp, Subject, Workload } from '../../model/types';
 import { isPrivilegedPsp } from '../../psp/privileged-settings';
 import { compareNames } from '../../rbac/grants';
 import { chainEvidence, findBinding, removeGrantRequest } from '../evidence';
-import { mapAlong, sameItems } from '../../model/map-along';
+import { changesAlong, mapAlong, sameItems } from '../../model/map-along';
 import { identitiesOf, type AuditedSimulation, type ClusterSimulation, type SimulatedWorkloadResult } from '../simulations';
 import type { Evidence, Finding } from '../types';
 import { criticalSettingsText } from './privileged-grants';
@@ -86,7 +86,33 @@ function privilegedOf(psps: Psp[]): Set<string> {
   return names;
 }
 
+/**
+ * How many results each namespace has (a namespace without any gets the probe), kept along the
+ * results: after a pod event only the changed results are counted, not 15,000.
+ */
+function namespacesWithWorkloads(memo: ShadowMemo, results: SimulatedWorkloadResult[]): ReadonlyMap<string, number> {
+  const last = memo.namespaceCounts;
+  const changes = last && changesAlong(results, last.results, 64);
+  let counts: Map<string, number>;
+  if (changes) {
+    counts = last.counts;
+    for (const r of changes.added) counts.set(r.sim.namespace, (counts.get(r.sim.namespace) ?? 0) + 1);
+    for (const r of changes.removed) {
+      const n = (counts.get(r.sim.namespace) ?? 0) - 1;
+      if (n > 0) counts.set(r.sim.namespace, n);
+      else counts.delete(r.sim.namespace);
+    }
+  } else {
+    counts = new Map();
+    for (const r of results) counts.set(r.sim.namespace, (counts.get(r.sim.namespace) ?? 0) + 1);
+  }
+  memo.namespaceCounts = { results, counts };
+  return counts;
+}
+
 interface ShadowMemo {
+  /** The results by namespace, counted (namespacesWithWorkloads). */
+  namespaceCounts?: { results: SimulatedWorkloadResult[]; counts: Map<string, number> };
   /** Each result's contributions, for walking along after a workload event. */
   results?: { results: SimulatedWorkloadResult[]; contributions: Contribution[][] };
   /** Each probed namespace's contributions (a probe's simulation does not change under one policy state). */
@@ -111,10 +137,10 @@ export function shadowedPspFindings(model: ClusterModel, simulation: ClusterSimu
   const ofResult = (r: SimulatedWorkloadResult) => contributionsOf(r.sim, `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`, [r.key]);
   // Walked along the last audit's results: after a pod event only its workload is looked at.
   const perResult = memo.results ? mapAlong(simulation.results, memo.results.results, (r) => r, ofResult, memo.results.contributions) : simulation.results.map(ofResult);
+  // Before memo.results moves on: the namespaces are counted along the same last results.
+  const withWorkloads = namespacesWithWorkloads(memo, simulation.results);
   memo.results = { results: simulation.results, contributions: perResult };
   const contributions = perResult.filter((c) => c.length > 0);
-  const withWorkloads = new Set<string>();
-  for (const r of simulation.results) withWorkloads.add(r.sim.namespace);
   for (const n of model.namespaces) {
     const ns = n.metadata.name;
     if (withWorkloads.has(ns)) continue;
