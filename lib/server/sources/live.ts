@@ -67,7 +67,13 @@ export class LiveSource implements ClusterSource {
    * count in it: a pod event patches this list (one copy of 176,000 references at the largest
    * clusters) rather than each kind's lists and their concatenation (three).
    */
-  private workloadsPart?: { revision: number; workloads: Workload[]; raws: RawObject[]; generations: number[]; counts: number[] };
+  private workloadsPart?: { revision: number; workloads: Workload[]; generations: number[]; counts: number[] };
+  /**
+   * Each cached workload's model object, kept exactly as the list is patched: a replaced or removed
+   * object's model object is then found in the model's list by identity (a builtin scan of
+   * references), without a second list of the cached objects copied on every pod event.
+   */
+  private modelOf = new Map<RawObject, Workload>();
   /** How often the workloads were read whole rather than patched from the watches' journals (for tests and benchmarks). */
   wholeWorkloadReads = 0;
   /** Whether the API server answered the last probe; `since` is when it stopped (Date.now()). */
@@ -339,7 +345,7 @@ export class LiveSource implements ClusterSource {
     const revision = this.revision('workloads');
     const last = this.workloadsPart;
     if (last?.revision === revision) return last.workloads;
-    const part = (last && this.patchedWorkloads(last)) ?? this.wholeWorkloads(last);
+    const part = (last && this.patchedWorkloads(last)) ?? this.wholeWorkloads();
     this.workloadsPart = { revision, ...part };
     for (const r of this.workloadReflectors) r.forgetChangesUpTo(r.generation);
     return part.workloads;
@@ -355,7 +361,6 @@ export class LiveSource implements ClusterSource {
    */
   private patchedWorkloads(last: NonNullable<LiveSource['workloadsPart']>): Omit<NonNullable<LiveSource['workloadsPart']>, 'revision'> | undefined {
     const workloads = last.workloads.slice();
-    const raws = last.raws.slice();
     const counts = [...last.counts];
     const edits: ListEdit<Workload>[] = [];
     let offset = 0;
@@ -365,22 +370,21 @@ export class LiveSource implements ClusterSource {
       if (!changes) return undefined;
       for (const c of changes) {
         if (c.before) {
-          const at = counts[i] > 0 ? raws.lastIndexOf(c.before, offset + counts[i] - 1) : -1;
+          const model = this.modelOf.get(c.before);
+          const at = model && counts[i] > 0 ? workloads.lastIndexOf(model, offset + counts[i] - 1) : -1;
           if (at < offset) return undefined;
+          this.modelOf.delete(c.before);
           if (c.after) {
             workloads[at] = this.parseWorkload(r, c.after);
-            raws[at] = c.after;
             edits.push({ index: at, remove: true, insert: workloads[at] });
           } else {
             workloads.splice(at, 1);
-            raws.splice(at, 1);
             counts[i]--;
             edits.push({ index: at, remove: true });
           }
         } else if (c.after) {
           const at = offset + counts[i];
           workloads.splice(at, 0, this.parseWorkload(r, c.after));
-          raws.splice(at, 0, c.after);
           counts[i]++;
           edits.push({ index: at, remove: false, insert: workloads[at] });
         }
@@ -390,18 +394,19 @@ export class LiveSource implements ClusterSource {
     }
     // Readers that walked the last list (the simulation's scan) replay these instead.
     recordEdits(workloads, last.workloads, edits);
-    return { workloads, raws, generations: this.workloadReflectors.map((r) => r.generation), counts };
+    return { workloads, generations: this.workloadReflectors.map((r) => r.generation), counts };
   }
 
   /**
    * Every kind's objects from its cache: the list parsed as it landed (the first load), or one whose
    * objects already in the last list keep their model objects.
    */
-  private wholeWorkloads(last: LiveSource['workloadsPart']): Omit<NonNullable<LiveSource['workloadsPart']>, 'revision'> {
+  private wholeWorkloads(): Omit<NonNullable<LiveSource['workloadsPart']>, 'revision'> {
     this.wholeWorkloadReads++;
-    const known = new Map<RawObject, Workload>(last?.raws.map((raw, i) => [raw, last.workloads[i]]));
+    // A patch that gave up half-way left some objects mapped to their new model objects: right too.
+    const known = this.modelOf;
+    this.modelOf = new Map();
     const workloads: Workload[] = [];
-    const allRaws: RawObject[] = [];
     const counts: number[] = [];
     for (const r of this.workloadReflectors) {
       const parsed = this.parts.get(r);
@@ -417,15 +422,17 @@ export class LiveSource implements ClusterSource {
       }
       for (let i = 0; i < list.length; i++) {
         workloads.push(list[i]);
-        allRaws.push(raws[i]);
+        this.modelOf.set(raws[i], list[i]);
       }
       counts.push(list.length);
     }
-    return { workloads, raws: allRaws, generations: this.workloadReflectors.map((r) => r.generation), counts };
+    return { workloads, generations: this.workloadReflectors.map((r) => r.generation), counts };
   }
 
   private parseWorkload(r: Reflector, raw: RawObject): Workload {
-    return this.parseObjects(r, [raw])[0] as Workload;
+    const model = this.parseObjects(r, [raw])[0] as Workload;
+    this.modelOf.set(raw, model);
+    return model;
   }
 
   /** Objects of one kind from the cache through buildModel (trusted: the API server validated them). */
