@@ -17,7 +17,9 @@ export interface ListEdit<T> {
 
 /**
  * `from` is held weakly: each list's record would otherwise keep the list before it alive, whose
- * record keeps the one before that, and a live cluster's every model would stay in memory.
+ * record keeps the one before that, and a live cluster's every model would stay in memory. (A
+ * WeakRef keeps its target until the current task ends: fine for a server, where each request and
+ * each watch event is a task of its own.)
  */
 const derivations = new WeakMap<readonly unknown[], { from: WeakRef<readonly unknown[]>; edits: readonly ListEdit<unknown>[] }>();
 
