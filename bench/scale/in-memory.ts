@@ -9,6 +9,7 @@ import { buildModel, type RawObject } from '../../lib/sources/to-model';
 import { buildBoard } from '../../lib/pss/board';
 import { outcomesOf } from '../../lib/pss/psp-outcomes';
 import { planScaleCluster } from './load';
+import { recordEdits } from '../../lib/model/list-edits';
 import { nodeName, podOf, shapeAt, totalPods } from './shape';
 
 const { values } = parseArgs({ options: { scale: { type: 'string', default: '1' }, events: { type: 'string', default: '200' } } });
@@ -57,7 +58,12 @@ for (let i = 0; i < Number(values.events); i++) {
   const isBare = i % 2 === 0;
   const template = isBare ? bare[i % bare.length] : workloads[ownedIndex];
   const pod: Workload = { ...template, metadata: { ...template.metadata, name: `churn-${i}` } };
+  const before = workloads;
   workloads = [...workloads, pod];
+  // Told as the live cache tells its patches (the simulation replays them), each event a task of
+  // its own as in the server (a WeakRef of list-edits keeps its target until the task ends).
+  recordEdits(workloads, before, [{ index: before.length, remove: false, insert: pod }]);
+  await new Promise((ok) => setImmediate(ok));
   const model = { ...base, workloads };
   const [, ms] = timed(() => {
     analysis.outcomes(model);

@@ -409,11 +409,13 @@ export class LiveSource implements ClusterSource {
     const workloads: Workload[] = [];
     const counts: number[] = [];
     for (const r of this.workloadReflectors) {
-      const parsed = this.parts.get(r);
+      // The lists parsed as they landed (the first load), brought to the reflector's generation
+      // (the watch opening after the list moves it) by partOf's patch or walk, not parsed again.
+      const parsed = this.parts.has(r) ? (this.partOf(r), this.parts.get(r)) : undefined;
       // Kept no longer than this: the list patched from here on is the model's, and an old list would hold removed objects alive.
       this.parts.delete(r);
-      const raws = parsed?.generation === r.generation ? parsed.raws : [...r.items.values()];
-      const list = parsed?.generation === r.generation ? (parsed.list as Workload[]) : raws.map((raw) => known.get(raw) ?? (MISSING as Workload));
+      const raws = parsed ? parsed.raws : [...r.items.values()];
+      const list = parsed ? (parsed.list as Workload[]) : raws.map((raw) => known.get(raw) ?? (MISSING as Workload));
       const misses: number[] = [];
       for (let i = 0; i < list.length; i++) if (list[i] === MISSING) misses.push(i);
       if (misses.length > 0) {
