@@ -42,8 +42,6 @@ function fieldOf(kind: string): keyof PolicyPart | 'workloads' {
 /** A list slot not parsed yet. */
 const MISSING: unknown = Symbol('missing');
 
-
-
 /**
  * A live cluster, read through one reflector per kind. Requests read only the cache: reloading the
  * page costs no API calls, and watches keep the picture current.
@@ -355,9 +353,9 @@ export class LiveSource implements ClusterSource {
    * The last workloads with the journals' changes replayed on one copy, kind by kind (each kind's
    * objects are together, in its cache's order: a replaced object in its place, an added one at the
    * end of its kind, a removed one cut out); undefined when a journal does not reach back or
-   * disagrees with its cache. A replaced or removed object is found in the cached objects' list
-   * (patched alike) by identity: a builtin scan of references, where reading each model object
-   * would touch 150,000 objects scattered over the heap.
+   * disagrees with its cache. A replaced or removed object's model object (modelOf) is found in the
+   * list by identity: a builtin scan of references, where reading each model object's metadata
+   * would touch 176,000 objects scattered over the heap.
    */
   private patchedWorkloads(last: NonNullable<LiveSource['workloadsPart']>): Omit<NonNullable<LiveSource['workloadsPart']>, 'revision'> | undefined {
     const workloads = last.workloads.slice();
@@ -409,8 +407,8 @@ export class LiveSource implements ClusterSource {
     const workloads: Workload[] = [];
     const counts: number[] = [];
     for (const r of this.workloadReflectors) {
-      // The lists parsed as they landed (the first load), brought to the reflector's generation
-      // (the watch opening after the list moves it) by partOf's patch or walk, not parsed again.
+      // The list parsed as it landed (the first load), brought to the reflector's generation by
+      // partOf's patch or walk should the reflector have moved since: never parsed again.
       const parsed = this.parts.has(r) ? (this.partOf(r), this.parts.get(r)) : undefined;
       // Kept no longer than this: the list patched from here on is the model's, and an old list would hold removed objects alive.
       this.parts.delete(r);
