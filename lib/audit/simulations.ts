@@ -119,8 +119,7 @@ function topLevelWorkloads(workloads: Workload[], last?: TopLevelScan): TopLevel
 
 /**
  * The last scan with the edits applied: each costs a binary search, a shift of the places after
- * it (15,000 numbers at most) and a splice; no workload is read but the inserted ones, and nothing
- * as long as the workloads is made.
+ * it (15,000 numbers at most) and a splice; no workload is read but the inserted ones.
  */
 function replayedScan(workloads: Workload[], last: TopLevelScan, edits: readonly ListEdit<Workload>[]): TopLevelScan {
   const positions = last.positions.slice();

@@ -33,13 +33,3 @@ export function editsFrom<T>(list: readonly T[], from: readonly T[]): readonly L
   const d = derivations.get(list);
   return d?.from.deref() === from ? (d.edits as readonly ListEdit<T>[]) : undefined;
 }
-
-/** `from` with `edits` applied, as a new list (what recordEdits promises; for tests and for readers that keep a list alongside). */
-export function applyEdits<T>(from: readonly T[], edits: readonly ListEdit<T>[]): T[] {
-  const out = from.slice();
-  for (const e of edits) {
-    if (e.remove) out.splice(e.index, 1);
-    if (e.insert !== undefined) out.splice(e.index, 0, e.insert);
-  }
-  return out;
-}
