@@ -4,7 +4,8 @@ import type { ClusterModel, ModelWarning, SourceInfo, Workload } from '../../mod
 import { isWorkloadKind } from '../../sources/slim';
 import { RESOURCES } from '../../sources/resources';
 import { mapAlong } from '../../model/map-along';
-import { recordEdits, type ListEdit } from '../../model/list-edits';
+import { recordEdits } from '../../model/list-edits';
+import { patchSegments, type SegmentChanges } from '../../model/patch-segments';
 import { buildModel, type RawObject } from '../../sources/to-model';
 import type { Identity, KubeConnection } from '../kube/connection';
 import type { Change, ChangeResult } from '../../plan/change';
@@ -350,49 +351,26 @@ export class LiveSource implements ClusterSource {
   }
 
   /**
-   * The last workloads with the journals' changes replayed on one copy, kind by kind (each kind's
-   * objects are together, in its cache's order: a replaced object in its place, an added one at the
-   * end of its kind, a removed one cut out); undefined when a journal does not reach back or
-   * disagrees with its cache. A replaced or removed object's model object (modelOf) is found in the
-   * list by identity: a builtin scan of references, where reading each model object's metadata
-   * would touch 176,000 objects scattered over the heap.
+   * The last workloads with the journals' changes replayed (patchSegments: one list of the exact
+   * size, made in one pass); undefined when a journal does not reach back or disagrees with its
+   * cache. A replaced or removed object's model object (modelOf) is found in the list by identity:
+   * a builtin scan of references, where reading each model object's metadata would touch 176,000
+   * objects scattered over the heap.
    */
   private patchedWorkloads(last: NonNullable<LiveSource['workloadsPart']>): Omit<NonNullable<LiveSource['workloadsPart']>, 'revision'> | undefined {
-    const workloads = last.workloads.slice();
-    const counts = [...last.counts];
-    const edits: ListEdit<Workload>[] = [];
-    let offset = 0;
+    const segments: SegmentChanges<RawObject>[] = [];
     for (let i = 0; i < this.workloadReflectors.length; i++) {
       const r = this.workloadReflectors[i];
       const changes = r.generation === last.generations[i] ? [] : r.changesSince(last.generations[i]);
       if (!changes) return undefined;
-      for (const c of changes) {
-        if (c.before) {
-          const model = this.modelOf.get(c.before);
-          const at = model && counts[i] > 0 ? workloads.lastIndexOf(model, offset + counts[i] - 1) : -1;
-          if (at < offset) return undefined;
-          this.modelOf.delete(c.before);
-          if (c.after) {
-            workloads[at] = this.parseWorkload(r, c.after);
-            edits.push({ index: at, remove: true, insert: workloads[at] });
-          } else {
-            workloads.splice(at, 1);
-            counts[i]--;
-            edits.push({ index: at, remove: true });
-          }
-        } else if (c.after) {
-          const at = offset + counts[i];
-          workloads.splice(at, 0, this.parseWorkload(r, c.after));
-          counts[i]++;
-          edits.push({ index: at, remove: false, insert: workloads[at] });
-        }
-      }
-      if (counts[i] !== r.items.size) return undefined;
-      offset += counts[i];
+      segments.push({ changes, size: r.items.size });
     }
+    const patched = patchSegments(last.workloads, last.counts, segments, (raw) => this.modelOf.get(raw), (i, raw) => this.parseWorkload(this.workloadReflectors[i], raw));
+    if (!patched) return undefined;
+    for (const { changes } of segments) for (const c of changes) if (c.before) this.modelOf.delete(c.before);
     // Readers that walked the last list (the simulation's scan) replay these instead.
-    recordEdits(workloads, last.workloads, edits);
-    return { workloads, generations: this.workloadReflectors.map((r) => r.generation), counts };
+    recordEdits(patched.list, last.workloads, patched.edits);
+    return { workloads: patched.list, generations: this.workloadReflectors.map((r) => r.generation), counts: patched.counts };
   }
 
   /**
