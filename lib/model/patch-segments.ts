@@ -87,8 +87,8 @@ export function patchSegments<R, T>(
   }
 
   const total = newCounts.reduce((a, b) => a + b, 0);
-  // A packed array of the exact size (`new Array(n)` of this size would be a dictionary), whose
-  // places up to the first edit already hold the old items.
+  // The old list copied to the exact size (a block copy): the places before the first edit, and
+  // any run the edits leave where it was, already hold their items.
   const list = total <= old.length ? old.slice(0, total) : old.concat(Array<T>(total - old.length).fill(old[0]));
   const points = [...replaced.keys()].sort((a, b) => a - b);
   const edits: ListEdit<T>[] = [];
