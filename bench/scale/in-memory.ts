@@ -62,7 +62,7 @@ for (let i = 0; i < Number(values.events); i++) {
   workloads = [...workloads, pod];
   // Told as the live cache tells its patches (the simulation replays them), each event a task of
   // its own as in the server (a WeakRef of list-edits keeps its target until the task ends).
-  recordEdits(workloads, before, [{ index: before.length, remove: false, insert: pod }]);
+  recordEdits(workloads, before, [{ index: before.length, insert: pod }]);
   await new Promise((ok) => setImmediate(ok));
   const model = { ...base, workloads };
   const [, ms] = timed(() => {

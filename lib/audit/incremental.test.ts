@@ -36,9 +36,9 @@ class EditedWorkloads extends Map<string, Workload> {
   private last?: Workload[];
   override set(key: string, w: Workload): this {
     const at = this.keys_.indexOf(key);
-    if (at >= 0) this.edits.push({ index: at, remove: true, insert: w });
+    if (at >= 0) this.edits.push({ index: at, removed: super.get(key), insert: w });
     else {
-      this.edits.push({ index: this.keys_.length, remove: false, insert: w });
+      this.edits.push({ index: this.keys_.length, insert: w });
       this.keys_.push(key);
     }
     return super.set(key, w);
@@ -47,7 +47,7 @@ class EditedWorkloads extends Map<string, Workload> {
     const at = this.keys_.indexOf(key);
     if (at >= 0) {
       this.keys_.splice(at, 1);
-      this.edits.push({ index: at, remove: true });
+      this.edits.push({ index: at, removed: super.get(key) });
     }
     return super.delete(key);
   }

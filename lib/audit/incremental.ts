@@ -3,7 +3,7 @@ import type { ControllerOptions } from '../access/identity';
 import type { ClusterModel, Workload } from '../model/types';
 import { resolvePspRelations, type PspRelations } from '../rbac/relations';
 import { auditCluster } from './audit';
-import { mapAlong, sameItems } from '../model/map-along';
+import { mapFollowing, sameItems } from '../model/map-along';
 import { simulateCluster, type ClusterSimulation, type SimulatedWorkloadResult } from './simulations';
 import type { AuditOptions, AuditReport } from './types';
 import { WorkloadSimulator } from './workload-simulator';
@@ -69,7 +69,7 @@ export class IncrementalAnalysis {
     const last = this.allOutcomes;
     const all = last?.simulation === simulation
       ? last.outcomes
-      : mapAlong(simulation.results, last?.simulation.results ?? [], (r) => r, (r) => workloadOutcome(r.workload, r.sim), last?.outcomes);
+      : mapFollowing(simulation.results, last?.simulation.results, last?.outcomes, (r) => workloadOutcome(r.workload, r.sim));
     this.allOutcomes = { simulation, outcomes: all };
     return namespace ? all.filter((o, i) => simulation.results[i].workload.metadata.namespace === namespace) : all;
   }

@@ -3,7 +3,7 @@ import { podServiceAccountIdentity, type ControllerOptions, type Identity } from
 import { objectKey } from '../model/keys';
 import type { ClusterModel, Workload } from '../model/types';
 import { mapAlong } from '../model/map-along';
-import { editsFrom, type ListEdit } from '../model/list-edits';
+import { editsFrom, patchedBy, recordEdits, type ListEdit } from '../model/list-edits';
 import { WorkloadSimulator, type BulkSimulation } from './workload-simulator';
 
 /** Every top-level workload through admission once; the rules that need outcomes share this. */
@@ -65,7 +65,7 @@ export function simulateCluster(model: ClusterModel, opts: ControllerOptions, si
   const before = previous?.simulator === sim ? previous : undefined;
   const scan = topLevelWorkloads(model.workloads, before?.scan);
   const { top } = scan;
-  const results = before ? mapAlong(top, before.results, (r) => r.workload, (w) => resultOf(w, sim)) : top.map((w) => resultOf(w, sim));
+  const results = before ? resultsFollowing(top, before, sim) : top.map((w) => resultOf(w, sim));
   // Made when read (plan impact compares them; the audit and the outcome views do not): each is
   // kept per result, so reading them after a pod event costs a lookup per workload.
   let outcomesMade: WorkloadOutcome[] | undefined;
@@ -77,11 +77,29 @@ export function simulateCluster(model: ClusterModel, opts: ControllerOptions, si
   };
 }
 
+/**
+ * The results of the top-level workloads from the last simulation's: the same list when the scan
+ * kept it, the scan's recorded edits replayed (and recorded in turn, for the audit's rules), or a
+ * walk along the last results.
+ */
+function resultsFollowing(top: Workload[], before: ClusterSimulation, sim: WorkloadSimulator): SimulatedWorkloadResult[] {
+  const lastTop = before.scan?.top;
+  if (top === lastTop) return before.results;
+  const edits = lastTop && editsFrom(top, lastTop);
+  if (!edits) return mapAlong(top, before.results, (r) => r.workload, (w) => resultOf(w, sim));
+  const patched = patchedBy(before.results, edits, (w) => resultOf(w, sim));
+  recordEdits(patched.list, before.results, patched.edits);
+  return patched.list;
+}
+
 interface TopLevelScan {
   workloads: Workload[];
-  /** The top-level workloads, in order, and their places in `workloads` (ascending). */
+  /**
+   * The top-level workloads, in order, and their places in `workloads` (ascending; a typed array:
+   * kept until the next event, its numbers live outside the collected heap).
+   */
   top: Workload[];
-  positions: number[];
+  positions: Int32Array;
 }
 
 /**
@@ -114,40 +132,62 @@ function topLevelWorkloads(workloads: Workload[], last?: TopLevelScan): TopLevel
       positions.push(i);
     }
   }
-  return { workloads, top, positions };
+  return { workloads, top, positions: Int32Array.from(positions) };
 }
 
 /**
  * The last scan with the edits applied: each costs a binary search, a shift of the places after
- * it (15,000 numbers at most) and a splice; no workload is read but the inserted ones.
+ * it (15,000 numbers at most) and a splice; no workload is read but the inserted ones. The edits'
+ * changes of the top-level list are recorded on it (its results follow them), and when an edit
+ * touched no top-level workload the last list stands (so do its results and views).
  */
 function replayedScan(workloads: Workload[], last: TopLevelScan, edits: readonly ListEdit<Workload>[]): TopLevelScan {
-  const positions = last.positions.slice();
-  const top = last.top.slice();
+  // Copied when first changed, with room for the insertions.
+  let positions = last.positions;
+  let size = positions.length;
+  const writable = () => {
+    if (positions === last.positions) {
+      positions = new Int32Array(size + edits.length);
+      positions.set(last.positions);
+    }
+    return positions;
+  };
+  const topEdits: ListEdit<Workload>[] = [];
   for (const e of edits) {
     // The first top-level place at or after the edit.
     let lo = 0;
-    let hi = positions.length;
+    let hi = size;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
       if (positions[mid] < e.index) lo = mid + 1;
       else hi = mid;
     }
-    if (e.remove) {
-      if (positions[lo] === e.index) {
-        positions.splice(lo, 1);
-        top.splice(lo, 1);
+    if (e.removed !== undefined) {
+      if (lo < size && positions[lo] === e.index) {
+        writable().copyWithin(lo, lo + 1, size--);
+        topEdits.push({ index: lo, removed: e.removed });
       }
-      for (let i = lo; i < positions.length; i++) positions[i]--;
+      if (lo < size) {
+        const p = writable();
+        for (let i = lo; i < size; i++) p[i]--;
+      }
     }
     if (e.insert !== undefined) {
-      for (let i = lo; i < positions.length; i++) positions[i]++;
+      if (lo < size) {
+        const p = writable();
+        for (let i = lo; i < size; i++) p[i]++;
+      }
       if (isTopLevel(e.insert)) {
-        positions.splice(lo, 0, e.index);
-        top.splice(lo, 0, e.insert);
+        writable().copyWithin(lo + 1, lo, size++);
+        positions[lo] = e.index;
+        topEdits.push({ index: lo, insert: e.insert });
       }
     }
   }
+  if (positions.length !== size) positions = positions.slice(0, size);
+  if (topEdits.length === 0) return { workloads, top: last.top, positions };
+  const top = patchedBy(last.top, topEdits, (w) => w).list;
+  recordEdits(top, last.top, topEdits);
   return { workloads, top, positions };
 }
 

@@ -8,10 +8,13 @@
  * snapshot, a test's model) is walked as before.
  */
 
-/** One edit, applied to the list as the edits before it left it: the item at `index` removed (when `remove`), then `insert` (when given) put at `index`. */
+/**
+ * One edit, applied to the list as the edits before it left it: the item at `index` (`removed`)
+ * taken out, when given, then `insert`, when given, put at `index`. Items are never undefined.
+ */
 export interface ListEdit<T> {
   index: number;
-  remove: boolean;
+  removed?: T;
   insert?: T;
 }
 
@@ -32,4 +35,40 @@ export function recordEdits<T>(list: readonly T[], from: readonly T[], edits: re
 export function editsFrom<T>(list: readonly T[], from: readonly T[]): readonly ListEdit<T>[] | undefined {
   const d = derivations.get(list);
   return d?.from.deref() === from ? (d.edits as readonly ListEdit<T>[]) : undefined;
+}
+
+/**
+ * `list` patched by `edits` made on another list whose items are `list`'s keys (the top-level
+ * workloads, for their results): an inserted item is made by `make`, a removed one is `list`'s item
+ * at that place. Gives the new list and the edits in its own items' terms (to record for its
+ * readers). The list is made once at the size it needs (an insertion by splice would have V8 grow
+ * a copy by half): it is kept until the next event, long enough to be moved to the old generation.
+ */
+export function patchedBy<K, T>(list: readonly T[], edits: readonly ListEdit<K>[], make: (key: K) => T): { list: T[]; edits: ListEdit<T>[] } {
+  let size = list.length;
+  let room = size;
+  for (const e of edits) {
+    if (e.removed !== undefined) size--;
+    if (e.insert !== undefined) room = Math.max(room, ++size);
+  }
+  const out = room === list.length ? list.slice() : list.concat(Array<T>(room - list.length).fill(list[0]));
+  const mapped: ListEdit<T>[] = [];
+  size = list.length;
+  for (const e of edits) {
+    const edit: ListEdit<T> = { index: e.index };
+    if (e.removed !== undefined) {
+      edit.removed = out[e.index];
+      for (let i = e.index + 1; i < size; i++) out[i - 1] = out[i];
+      size--;
+    }
+    if (e.insert !== undefined) {
+      for (let i = size; i > e.index; i--) out[i] = out[i - 1];
+      out[e.index] = edit.insert = make(e.insert);
+      size++;
+    }
+    mapped.push(edit);
+  }
+  // Shrinking trims the array where it is (no copy).
+  out.length = size;
+  return { list: out, edits: mapped };
 }

@@ -1,3 +1,5 @@
+import { editsFrom, patchedBy, type ListEdit } from './list-edits';
+
 /**
  * `items.map(make)`, reusing the last answers where the items are the last items in the same order:
  * a live model changes by an object added, replaced or removed at a time, and a walk along the last
@@ -33,6 +35,9 @@ export function sameItems(a: readonly unknown[], b: readonly unknown[]): boolean
  * items changed (then recomputing everything is cheaper).
  */
 export function changesAlong<T>(items: readonly T[], last: readonly T[], limit: number): { added: T[]; removed: T[] } | undefined {
+  if (items === last) return { added: [], removed: [] };
+  const edits = editsFrom(items, last);
+  if (edits) return edits.length > limit ? undefined : changesOfEdits(edits);
   const added: T[] = [];
   const removed: T[] = [];
   let j = 0;
@@ -48,4 +53,36 @@ export function changesAlong<T>(items: readonly T[], last: readonly T[], limit: 
   }
   for (let g = j; g < last.length; g++) removed.push(last[g]);
   return added.length + removed.length > limit ? undefined : { added, removed };
+}
+
+/** What `edits` added and removed, an item both added and removed by them in neither. */
+function changesOfEdits<T>(edits: readonly ListEdit<T>[]): { added: T[]; removed: T[] } {
+  const added: T[] = [];
+  const removed: T[] = [];
+  for (const e of edits) {
+    if (e.removed !== undefined) {
+      const at = added.indexOf(e.removed);
+      if (at >= 0) added.splice(at, 1);
+      else removed.push(e.removed);
+    }
+    if (e.insert !== undefined) {
+      const at = removed.indexOf(e.insert);
+      if (at >= 0) removed.splice(at, 1);
+      else added.push(e.insert);
+    }
+  }
+  return { added, removed };
+}
+
+/**
+ * `items.map(make)` given the last items and their answers: the same list keeps its answers, a list
+ * whose maker recorded its edits from the last (list-edits) has them replayed on the last answers,
+ * and any other is walked along the last (mapAlong).
+ */
+export function mapFollowing<I, O>(items: I[], last: I[] | undefined, lastOut: O[] | undefined, make: (item: I) => O): O[] {
+  if (!last || !lastOut) return items.map(make);
+  if (items === last) return lastOut;
+  const edits = editsFrom(items, last);
+  if (edits) return patchedBy(lastOut, edits, make).list;
+  return mapAlong(items, last, (l) => l, make, lastOut);
 }

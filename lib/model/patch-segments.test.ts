@@ -14,7 +14,10 @@ function random(seed: number) {
 
 function applyEdits<T>(list: readonly T[], edits: readonly ListEdit<T>[]): T[] {
   const out = [...list];
-  for (const e of edits) out.splice(e.index, e.remove ? 1 : 0, ...(e.insert !== undefined ? [e.insert] : []));
+  for (const e of edits) {
+    if (e.removed !== undefined) expect(out[e.index]).toBe(e.removed);
+    out.splice(e.index, e.removed !== undefined ? 1 : 0, ...(e.insert !== undefined ? [e.insert] : []));
+  }
   return out;
 }
 

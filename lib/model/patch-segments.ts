@@ -108,16 +108,16 @@ export function patchSegments<R, T>(
       copyTo(at);
       r = at + 1;
       const next = replaced.get(at)!;
-      if (next === GONE) edits.push({ index: w, remove: true });
+      if (next === GONE) edits.push({ index: w, removed: old[at] });
       else {
-        edits.push({ index: w, remove: true, insert: next });
+        edits.push({ index: w, removed: old[at], insert: next });
         list[w++] = next;
       }
     }
     copyTo(end);
     for (const a of addedTo[s]) {
       if (a === GONE) continue;
-      edits.push({ index: w, remove: false, insert: a });
+      edits.push({ index: w, insert: a });
       list[w++] = a;
     }
     offset = end;

@@ -5,7 +5,7 @@ import type { ClusterModel, Psp, Subject, Workload } from '../../model/types';
 import { isPrivilegedPsp } from '../../psp/privileged-settings';
 import { compareNames } from '../../rbac/grants';
 import { chainEvidence, findBinding, removeGrantRequest } from '../evidence';
-import { changesAlong, mapAlong, sameItems } from '../../model/map-along';
+import { changesAlong, mapFollowing, sameItems } from '../../model/map-along';
 import { identitiesOf, type AuditedSimulation, type ClusterSimulation, type SimulatedWorkloadResult } from '../simulations';
 import type { Evidence, Finding } from '../types';
 import { criticalSettingsText } from './privileged-grants';
@@ -135,8 +135,8 @@ export function shadowedPspFindings(model: ClusterModel, simulation: ClusterSimu
   const contributionsOf = (sim: AuditedSimulation, label: string, objects: string[]): Contribution[] =>
     shadowedBy(sim, privileged, context).map((pair) => ({ pairKey: `${pair.restrictive}\u0000${pair.permissive}`, pair, affected: { label, objects, grant: grantOf(sim, pair.permissive) } }));
   const ofResult = (r: SimulatedWorkloadResult) => contributionsOf(r.sim, `${r.workload.kind} ${r.sim.namespace}/${r.workload.metadata.name}`, [r.key]);
-  // Walked along the last audit's results: after a pod event only its workload is looked at.
-  const perResult = memo.results ? mapAlong(simulation.results, memo.results.results, (r) => r, ofResult, memo.results.contributions) : simulation.results.map(ofResult);
+  // Following the last audit's results: after a pod event only its workload is looked at.
+  const perResult = mapFollowing(simulation.results, memo.results?.results, memo.results?.contributions, ofResult);
   // Before memo.results moves on: the namespaces are counted along the same last results.
   const withWorkloads = namespacesWithWorkloads(memo, simulation.results);
   memo.results = { results: simulation.results, contributions: perResult };
