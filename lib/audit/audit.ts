@@ -103,6 +103,22 @@ function policyFindings(model: ClusterModel, rel: PspRelations, privileged: Psp[
   return memo.last;
 }
 
+/** How many results are refused, counted along the changed results after a workload event (not over 15,000). */
+function refusedCount(simulation: ClusterSimulation): number {
+  const memo = simulation.simulator.derived('audit:refused-count', () => ({ last: undefined as { results: SimulatedWorkloadResult[]; refused: number } | undefined }));
+  const { results } = simulation;
+  const last = memo.last;
+  const changes = last && changesAlong(results, last.results, 64);
+  let refused = 0;
+  if (last && changes) {
+    refused = last.refused;
+    for (const r of changes.added) if (!r.sim.allowed) refused++;
+    for (const r of changes.removed) if (!r.sim.allowed) refused--;
+  } else for (const r of results) if (!r.sim.allowed) refused++;
+  memo.last = { results, refused };
+  return refused;
+}
+
 const privilegedPsps = new WeakMap<Psp[], Psp[]>();
 
 /** The privileged PSPs by name, once per PSP list (an audit after a pod event has the same list). */
@@ -166,44 +182,64 @@ function refusedFindings(model: ClusterModel, simulation: ClusterSimulation, max
 /**
  * The findings sorted, patched from the last sorted list of this policy state when most findings
  * are the same objects (a workload event changes a few): the gone ones are dropped and the new ones
- * inserted in place, which gives what sorting them all gives (the order is total: ids are unique).
+ * put in place, which gives what sorting them all gives (the order is total: ids are unique). Which
+ * findings the last list holds is a map of each to the audit that last saw it (a stamp), updated in
+ * place: no set of 8,000 findings made per event. The same findings give the same sorted list.
  */
 function sortPatched(findings: Finding[], simulation: ClusterSimulation | undefined): Finding[] {
-  const memo = simulation?.simulator.derived('audit:sorted', () => ({ last: undefined as { sorted: Finding[]; set: Set<Finding> } | undefined }));
+  type Sorted = { findings: Finding[]; sorted: Finding[]; stamps: Map<Finding, number>; stamp: number };
+  const memo = simulation?.simulator.derived('audit:sorted', () => ({ last: undefined as Sorted | undefined }));
   const last = memo?.last;
-  const fresh = last ? findings.filter((f) => !last.set.has(f)) : findings;
-  let sorted: Finding[];
-  let set: Set<Finding>;
-  if (!last || fresh.length * 8 > findings.length) {
-    sorted = sortFindings(findings);
-    set = new Set(findings);
-  } else {
-    // No duplicates: as many kept as the last list holds means none is gone.
-    const keptCount = findings.length - fresh.length;
-    let gone: Finding[] = [];
-    if (keptCount === last.sorted.length) sorted = [...last.sorted];
-    else {
-      const present = new Set(findings);
-      sorted = last.sorted.filter((f) => present.has(f));
-      gone = last.sorted.filter((f) => !present.has(f));
+  if (last?.findings === findings) return last.sorted;
+  let next: Sorted | undefined;
+  if (last) {
+    const stamp = last.stamp + 1;
+    const fresh: Finding[] = [];
+    for (const f of findings) {
+      if (last.stamps.has(f)) last.stamps.set(f, stamp);
+      else fresh.push(f);
     }
-    for (const f of sortFindings(fresh)) {
-      let lo = 0;
-      let hi = sorted.length;
-      while (lo < hi) {
-        const mid = (lo + hi) >> 1;
-        if (compareFindings(sorted[mid], f) <= 0) lo = mid + 1;
-        else hi = mid;
-      }
-      sorted.splice(lo, 0, f);
-    }
-    // The set is the memo's own (the last report keeps its sorted list, never this set).
-    set = last.set;
-    for (const f of gone) set.delete(f);
-    for (const f of fresh) set.add(f);
+    if (fresh.length * 8 <= findings.length) next = { findings, sorted: mergedIn(last.sorted, findings.length - fresh.length, sortFindings(fresh), last.stamps, stamp), stamps: last.stamps, stamp };
   }
-  if (memo) memo.last = { sorted, set };
-  return sorted;
+  if (!next) {
+    const sorted = sortFindings(findings);
+    next = { findings, sorted, stamps: new Map(sorted.map((f) => [f, 0])), stamp: 0 };
+  }
+  if (memo) memo.last = next;
+  return next.sorted;
+}
+
+/**
+ * The `kept` findings of `sorted` stamped `stamp` (the others are gone, and forgotten) with `fresh`
+ * (sorted, not in `sorted`) put in their places: each place found by a binary search, the list made
+ * in one pass at its size.
+ */
+function mergedIn(sorted: Finding[], kept: number, fresh: Finding[], stamps: Map<Finding, number>, stamp: number): Finding[] {
+  const places = fresh.map((f) => {
+    let lo = 0;
+    let hi = sorted.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (compareFindings(sorted[mid], f) <= 0) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  });
+  if (kept === sorted.length && fresh.length === 0) return sorted;
+  const out = new Array<Finding>(kept + fresh.length);
+  let w = 0;
+  let k = 0;
+  for (let i = 0; i <= sorted.length; i++) {
+    for (; k < fresh.length && places[k] === i; k++) {
+      out[w++] = fresh[k];
+      stamps.set(fresh[k], stamp);
+    }
+    if (i === sorted.length) break;
+    const f = sorted[i];
+    if (stamps.get(f) === stamp) out[w++] = f;
+    else stamps.delete(f);
+  }
+  return out;
 }
 
 /**
@@ -217,19 +253,24 @@ export function auditCluster(
 ): AuditReport {
   const maxEvidence = opts.maxEvidence ?? 20;
   const controller = { useServiceAccountCredentials: opts.useServiceAccountCredentials };
-  const findings: Finding[] = [...noPspApiFindings(model), ...incompleteReadFindings(model)];
+  let findings: Finding[] = [...noPspApiFindings(model), ...incompleteReadFindings(model)];
   let workloads = { simulated: 0, refused: 0 };
   let simulation: ClusterSimulation | undefined;
   const privileged = privilegedPspsOf(model.psps);
   if (model.source.pspApiServed) {
     simulation = given ?? simulateCluster(model, controller);
-    workloads = { simulated: simulation.results.length, refused: simulation.results.filter((r) => !r.sim.allowed).length };
+    workloads = { simulated: simulation.results.length, refused: refusedCount(simulation) };
     const policy = policyFindings(model, rel, privileged, simulation, maxEvidence);
     const pspFindings = [...policy.psp, ...shadowedPspFindings(model, simulation, maxEvidence), ...refusedFindings(model, simulation, maxEvidence)];
     findings.push(...(opts.simulateFixImpact !== false ? withFixImpact(model, pspFindings, simulation, opts) : pspFindings), ...policy.dangling);
   } else {
     findings.push(...danglingFindings(model, [...model.warnings, ...rel.warnings]));
   }
+  // The same findings as the last audit of this policy state (a pod event that changed none): its
+  // list, which the sorted list is kept for.
+  const assembled = simulation?.simulator.derived('audit:assembled', () => ({ last: undefined as Finding[] | undefined }));
+  if (assembled?.last && sameItems(assembled.last, findings)) findings = assembled.last;
+  else if (assembled) assembled.last = findings;
   const sorted = sortPatched(findings, simulation);
   const summary = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   for (const f of sorted) summary[f.severity]++;
