@@ -4,6 +4,7 @@
 // at a fixed rate) with the time from each event to updated views. Prints one JSON line last.
 import { parseArgs } from 'node:util';
 import { getHeapStatistics } from 'node:v8';
+import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { buildGraph } from '../../lib/graph/build-graph';
 import type { Workload } from '../../lib/model/types';
 import { resolvePspRelations } from '../../lib/rbac/relations';
@@ -188,7 +189,10 @@ async function churn() {
       toDelete.push({ ...pod, kind: 'Pod' } as Workload);
     }, (e: Error) => failed(`create: ${e.message.replace(/^.*unreachable: /, '')}`));
     if (victim) {
-      void conn.request('DELETE', `${createPath({ kind: 'Pod', metadata: victim.metadata })}/${victim.metadata.name}`, { timeoutMs: 30_000 }).then(
+      // At once (no grace period): the test cluster has no kubelet to finish a graceful deletion,
+      // so a loaded pod (bound to a node) would stay, terminating, and the cluster grow by the
+      // churn's every pod (runs before 2026-12-02 22:20 did: 6,000 pods more per 300 s).
+      void conn.request('DELETE', `${createPath({ kind: 'Pod', metadata: victim.metadata })}/${victim.metadata.name}?gracePeriodSeconds=0`, { timeoutMs: 30_000 }).then(
         (res) => (res.status === 200 || res.status === 202 ? deleted++ : failed(`delete HTTP ${res.status}`)), (e: Error) => failed(`delete: ${e.message.replace(/^.*unreachable: /, '')}`));
     }
   }
@@ -240,7 +244,22 @@ async function follow() {
 }
 
 log(`  churn: ${rate} pods/s created and ${rate}/s deleted for ${churnMs / 1000} s`);
+// V8's pauses during the churn, full collections (mark-compact) apart from scavenges: what the
+// garbage made per event costs, and what sets the recomputation's tail.
+const gcPauses = { full: { n: 0, ms: 0, max: 0 }, young: { n: 0, ms: 0, max: 0 } };
+const gcObserver = new PerformanceObserver((list) => {
+  for (const e of list.getEntries()) {
+    const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
+    const of = kind === perfConstants.NODE_PERFORMANCE_GC_MAJOR ? gcPauses.full : kind === perfConstants.NODE_PERFORMANCE_GC_MINOR ? gcPauses.young : undefined;
+    if (!of) continue;
+    of.n++;
+    of.ms += e.duration;
+    of.max = Math.max(of.max, e.duration);
+  }
+});
+gcObserver.observe({ entryTypes: ['gc'] });
 await Promise.all([churn(), follow()]);
+gcObserver.disconnect();
 await sleep(2_000);
 gc();
 await sleep(500);
@@ -260,6 +279,6 @@ console.log(JSON.stringify({
     seconds: churnMs / 1000, rate, created, deleted, failures, failedBy: Object.fromEntries(failedBy), unreachable,
     recompute: { median: median(recompute), p95: pct(recompute, 0.95), max: Math.max(...recompute), n: recompute.length, cpuMedian: median(recomputeCpu), cpuP95: pct(recomputeCpu, 0.95) },
     eventToViews: { median: median(eventToViews), p95: pct(eventToViews, 0.95), n: eventToViews.length },
-    rss, end: { rss: mib(end.rss), heap: mib(end.heapUsed) },
+    rss, end: { rss: mib(end.rss), heap: mib(end.heapUsed) }, gc: gcPauses,
   },
 }));

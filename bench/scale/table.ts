@@ -21,6 +21,8 @@ export interface Measured {
     eventToViews: { median: number; p95: number; n: number };
     rss: { at: number; mib: number; heapTotal?: number; heapUsed?: number; external?: number; arrayBuffers?: number }[];
     end: { rss: number; heap: number };
+    /** V8's pauses during the churn (runs before 2026-12-02 22:00 did not count them). */
+    gc?: Record<'full' | 'young', { n: number; ms: number; max: number }>;
   };
 }
 
@@ -51,6 +53,7 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
     [`churn: ${c.rate}/s created + ${c.rate}/s deleted, ${c.seconds} s`, `${c.created} created, ${c.deleted} deleted, ${c.failures} failed${c.unreachable.length ? `; source unreachable ${c.unreachable.length}×` : ''}`, ''],
     ['churn: views recomputed after an event (median / p95 / max)', `${ms(c.recompute.median)} / ${ms(c.recompute.p95)} / ${ms(c.recompute.max)} (CPU ${ms(c.recompute.cpuMedian)} / ${ms(c.recompute.cpuP95)}; ${c.recompute.n} times)`, '< 50 ms'],
     ['churn: pod created → in the updated views (median / p95)', `${ms(c.eventToViews.median)} / ${ms(c.eventToViews.p95)} (${c.eventToViews.n} pods)`, ''],
+    ...(c.gc ? [['churn: V8 pauses, full collections / scavenges (count, total, longest)', `${c.gc.full.n}, ${ms(c.gc.full.ms)}, ${ms(c.gc.full.max)} / ${c.gc.young.n}, ${ms(c.gc.young.ms)}, ${ms(c.gc.young.max)}`, ''] as [string, string, string]] : []),
     ['churn: RSS at the end (heap used)', `${mib(c.end.rss)} (${mib(c.end.heap)})`, '≤ 1 GiB'],
     ['churn: RSS floor growth after the first minute (lowest of the last minute − lowest of the second)', Number.isNaN(growth) ? 'n/a (shorter run)' : mib(growth), 'flat'],
   ];
