@@ -3,10 +3,10 @@
 // cold audit and workload outcomes, warm answers, steady memory, and churn (pods created and deleted
 // at a fixed rate) with the time from each event to updated views. Prints one JSON line last.
 import { parseArgs } from 'node:util';
-import { getHeapStatistics } from 'node:v8';
+import { getHeapStatistics, writeHeapSnapshot } from 'node:v8';
+import * as path from 'node:path';
 import { PerformanceObserver, constants as perfConstants } from 'node:perf_hooks';
 import { buildGraph } from '../../lib/graph/build-graph';
-import type { Workload } from '../../lib/model/types';
 import { resolvePspRelations } from '../../lib/rbac/relations';
 import { KubeConnection } from '../../lib/server/kube/connection';
 import type { LiveSource } from '../../lib/server/sources/live';
@@ -22,7 +22,7 @@ import { bareLists, createPath } from '../kube-io';
 import { alternately, liveFirstLoad } from '../live-first-load';
 
 const { values } = parseArgs({
-  options: { kubeconfig: { type: 'string' }, part: { type: 'string', default: 'kept' }, rounds: { type: 'string', default: '3' }, 'churn-seconds': { type: 'string', default: '300' }, rate: { type: 'string', default: '20' } },
+  options: { kubeconfig: { type: 'string' }, part: { type: 'string', default: 'kept' }, rounds: { type: 'string', default: '3' }, 'churn-seconds': { type: 'string', default: '300' }, rate: { type: 'string', default: '20' }, 'heap-snapshots': { type: 'string' } },
 });
 const conn = KubeConnection.load({ kubeconfig: values.kubeconfig, context: 'admin' });
 conn.keepAliveWrites = true;
@@ -73,73 +73,105 @@ if (values.part === 'first-load') {
   process.exit(0);
 }
 
-// 2. The kept source: cold analysis, warm answers, steady memory.
+// 2. The kept source: cold analysis, warm answers, steady memory. In a function of its own so that
+// nothing of the first model stays reachable from here: the pods the churn deletes must be garbage
+// for the dashboard's memory to be measured flat (runs before 2026-12-03 kept the first model, its
+// cold outcomes and audit, and every deleted pod: the heap after a collection grew by 24–34 MiB
+// in 300 s of churn, all of it this script's).
 await sleep(1_000);
 gc();
 let live!: LiveSource;
 const kept = await liveFirstLoad(conn, (l) => (live = l));
-const first = await live.readModel();
 // The source's own analysis, the one the pages share (a second one would double the memory measured).
 const analysis = analysisOf(live);
-const [outcomes, outcomesCold] = timed(() => analysis.outcomes(first), 'outcomes');
-const [report, auditCold] = timed(() => analysis.audit(first), 'audit');
-const cases = analysis.caseCount;
-const [rel, relMs] = timed(() => resolvePspRelations(first));
-const warm = {
-  graph: timed(() => JSON.stringify(buildGraph(first, {}, rel)))[1] + relMs,
-  tree: timed(() => renderTree(first, {}, rel))[1],
-  outcomesNamespace: timed(() => JSON.stringify(analysis.outcomes(first, first.namespaces[1]?.metadata.name)))[1],
-  outcomesAll: timed(() => JSON.stringify(analysis.outcomes(first)))[1],
-  audit: timed(() => JSON.stringify(analysis.audit(first)))[1],
-};
-// 2b. The server's background warm-up (lib/server/warm-views.ts, as instrumentation.ts starts it):
-// the outcomes and audit are warm from above, so this is the board's cold computation.
-const warmStart = performance.now();
-const warmViews = keepViewsWarm(live);
-await warmViews.ready;
-const warmUp = performance.now() - warmStart;
-log(`  background warm-up after the load: ${warmUp.toFixed(0)} ms`);
-// 2c. The pages' server side: the views each page awaits, on the kept source: the first answer once
-// the server has warmed its views, then again.
-const pageViews: Record<string, () => Promise<unknown>> = {
-  graph: () => Promise.all([clusterView(live), graphView(live, {}, 'auto')]),
-  tree: () => treeView(live, false),
-  namespaces: () => Promise.all([clusterView(live), pspTableView(live), workloadOutcomesView(live, {})]),
-  audit: () => auditView(live, { useServiceAccountCredentials: true }),
-  // The migration page renders one summary per namespace (the details come per namespace).
-  board: () => podSecurityView(live).then((v) => ({ ...v, namespaces: v.namespaces.map(summarizeRow) })),
-  // GET /api/v1/pod-security without a namespace: every row with all its details.
-  'board API, all details': () => podSecurityView(live),
-};
-const pages: Record<string, { first: number; again: number }> = {};
-for (const [name, view] of Object.entries(pageViews)) {
-  const t = performance.now();
-  JSON.stringify(await view());
-  const first = performance.now() - t;
-  const t2 = performance.now();
-  JSON.stringify(await view());
-  pages[name] = { first, again: performance.now() - t2 };
-  log(`  page ${name}: first ${first.toFixed(0)} ms, again ${pages[name].again.toFixed(0)} ms`);
+
+/** What the churn needs of the first model: names to delete and templates to create from, copied out. */
+interface ChurnInputs {
+  bare: { namespace: string; name: string; spec: unknown }[];
+  owned: { namespace: string; name: string }[];
+  replicaSets: { namespace: string; name: string; uid: string; spec: unknown }[];
 }
+
+const churnMs = Number(values['churn-seconds']) * 1000;
+const rate = Number(values.rate);
+
+async function measureKept() {
+  const first = await live.readModel();
+  const [outcomes, outcomesCold] = timed(() => analysis.outcomes(first), 'outcomes');
+  const [report, auditCold] = timed(() => analysis.audit(first), 'audit');
+  const cases = analysis.caseCount;
+  const [rel, relMs] = timed(() => resolvePspRelations(first));
+  const warm = {
+    graph: timed(() => JSON.stringify(buildGraph(first, {}, rel)))[1] + relMs,
+    tree: timed(() => renderTree(first, {}, rel))[1],
+    outcomesNamespace: timed(() => JSON.stringify(analysis.outcomes(first, first.namespaces[1]?.metadata.name)))[1],
+    outcomesAll: timed(() => JSON.stringify(analysis.outcomes(first)))[1],
+    audit: timed(() => JSON.stringify(analysis.audit(first)))[1],
+  };
+  // 2b. The server's background warm-up (lib/server/warm-views.ts, as instrumentation.ts starts it):
+  // the outcomes and audit are warm from above, so this is the board's cold computation.
+  const warmStart = performance.now();
+  const warmViews = keepViewsWarm(live);
+  await warmViews.ready;
+  const warmUp = performance.now() - warmStart;
+  log(`  background warm-up after the load: ${warmUp.toFixed(0)} ms`);
+  // 2c. The pages' server side: the views each page awaits, on the kept source: the first answer once
+  // the server has warmed its views, then again.
+  const pageViews: Record<string, () => Promise<unknown>> = {
+    graph: () => Promise.all([clusterView(live), graphView(live, {}, 'auto')]),
+    tree: () => treeView(live, false),
+    namespaces: () => Promise.all([clusterView(live), pspTableView(live), workloadOutcomesView(live, {})]),
+    audit: () => auditView(live, { useServiceAccountCredentials: true }),
+    // The migration page renders one summary per namespace (the details come per namespace).
+    board: () => podSecurityView(live).then((v) => ({ ...v, namespaces: v.namespaces.map(summarizeRow) })),
+    // GET /api/v1/pod-security without a namespace: every row with all its details.
+    'board API, all details': () => podSecurityView(live),
+  };
+  const pages: Record<string, { first: number; again: number }> = {};
+  for (const [name, view] of Object.entries(pageViews)) {
+    const t = performance.now();
+    JSON.stringify(await view());
+    const firstMs = performance.now() - t;
+    const t2 = performance.now();
+    JSON.stringify(await view());
+    pages[name] = { first: firstMs, again: performance.now() - t2 };
+    log(`  page ${name}: first ${firstMs.toFixed(0)} ms, again ${pages[name].again.toFixed(0)} ms`);
+  }
+  log(`  kept source: ${first.workloads.length} workloads, ${outcomes.length} top-level, ${cases} distinct admission cases, ${report.findings.length} findings`);
+  // Copies (structuredClone), not references, and only as many as the churn uses: what this script
+  // keeps is counted in the resident memory measured.
+  const deletions = Math.ceil((rate * churnMs) / 1000 / 2) + 10;
+  const pods = first.workloads.filter((w) => w.kind === 'Pod');
+  const bareLoaded = pods.filter((p) => !p.metadata.ownerReferences?.length);
+  const inputs: ChurnInputs = {
+    bare: bareLoaded.slice(0, deletions).map((p, i) => ({ namespace: p.metadata.namespace!, name: p.metadata.name, spec: i < 200 ? structuredClone(p.spec) : undefined })),
+    owned: pods.filter((p) => p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet')).slice(0, deletions)
+      .map((p) => ({ namespace: p.metadata.namespace!, name: p.metadata.name })),
+    replicaSets: first.workloads.filter((w) => w.kind === 'ReplicaSet').slice(0, 500)
+      .map((w) => ({ namespace: w.metadata.namespace!, name: w.metadata.name, uid: w.metadata.uid!, spec: structuredClone((w.spec as { template: { spec: unknown } }).template.spec) })),
+  };
+  return {
+    figures: { cold: { outcomes: outcomesCold, audit: auditCold, outcomesCpu: cpuOf.get('outcomes')!, auditCpu: cpuOf.get('audit')!, cases, topLevel: outcomes.length, findings: report.findings.length }, warm, warmUp, pages },
+    inputs, warmViews,
+  };
+}
+const { figures, inputs, warmViews } = await measureKept();
 await sleep(3_000);
 gc();
 await sleep(500);
 const steady = process.memoryUsage();
-log(`  kept source: ${first.workloads.length} workloads, ${outcomes.length} top-level, ${cases} distinct admission cases, ${report.findings.length} findings`);
+/** After the figures it would disturb (writing one takes seconds and memory of its own). */
+const snapshot = (name: string) => {
+  if (values['heap-snapshots']) log(`  heap snapshot: ${writeHeapSnapshot(path.join(values['heap-snapshots'], `${name}.heapsnapshot`))}`);
+};
+snapshot('before-churn');
 
-// 3. Churn: `rate` pods created and `rate` deleted per second; views follow the watch.
-const churnMs = Number(values['churn-seconds']) * 1000;
-const rate = Number(values.rate);
-const pods = first.workloads.filter((w) => w.kind === 'Pod');
-const replicaSets = first.workloads.filter((w) => w.kind === 'ReplicaSet');
-// Deleted first: bare pods and ReplicaSet pods that were loaded, alternately; then the churn's own.
-const bareLoaded = pods.filter((p) => !p.metadata.ownerReferences?.length);
-const ownedLoaded = pods.filter((p) => p.metadata.ownerReferences?.some((o) => o.kind === 'ReplicaSet'));
-const toDelete: Workload[] = [];
-for (let i = 0; i < Math.max(bareLoaded.length, ownedLoaded.length) && toDelete.length < rate * (churnMs / 1000) + 10; i++) {
-  if (bareLoaded[i]) toDelete.push(bareLoaded[i]);
-  if (ownedLoaded[i]) toDelete.push(ownedLoaded[i]);
-}
+// 3. Churn: `rate` pods created and `rate` deleted per second; views follow the watch. Each pod
+// created is a bare pod or a ReplicaSet's, alternately, and each deletion takes a pod of the same
+// kind (the loaded ones first, then the churn's own), so that the cluster keeps its make-up: runs
+// before 2026-12-03 deleted 2,000 bare pods and 4,000 owned ones while creating 3,000 of each,
+// adding 1,000 top-level workloads per run.
+const toDelete = { bare: inputs.bare.map(({ namespace, name }) => ({ namespace, name })), owned: inputs.owned };
 const eventToViews: number[] = [];
 const recompute: number[] = [];
 const recomputeCpu: number[] = [];
@@ -169,30 +201,31 @@ async function churn() {
     const wait = due - performance.now();
     if (wait > 0) await sleep(wait);
     const bare = i % 2 === 0;
-    const template = bare ? bareLoaded[i % bareLoaded.length] : ownedLoaded[i % ownedLoaded.length];
-    const rs = replicaSets[i % replicaSets.length];
+    const template = inputs.bare[Math.floor(i / 2) % Math.min(200, inputs.bare.length)];
+    const rs = inputs.replicaSets[Math.floor(i / 2) % inputs.replicaSets.length];
     const name = `churn-${runId}-${i}`;
-    const ns = bare ? template.metadata.namespace! : rs.metadata.namespace!;
+    const ns = bare ? template.namespace : rs.namespace;
     const pod = {
       apiVersion: 'v1', kind: 'Pod',
       metadata: {
         name, namespace: ns,
-        ...(bare ? {} : { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.metadata.name, uid: rs.metadata.uid!, controller: true }] }),
+        ...(bare ? {} : { ownerReferences: [{ apiVersion: 'apps/v1', kind: 'ReplicaSet', name: rs.name, uid: rs.uid, controller: true }] }),
       },
-      spec: { ...(bare ? template.spec : rs.spec.template.spec), nodeName: undefined },
+      spec: { ...((bare ? template.spec : rs.spec) as object), nodeName: undefined },
     };
-    const victim = toDelete.shift();
+    const queue = bare ? toDelete.bare : toDelete.owned;
+    const victim = queue.shift();
     void conn.request('POST', createPath(pod), { body: pod, timeoutMs: 30_000 }).then((res) => {
       if (res.status !== 201) return void failed(`create HTTP ${res.status}`);
       created++;
       if (bare) pending.set(`${ns}/${name}`, performance.now());
-      toDelete.push({ ...pod, kind: 'Pod' } as Workload);
+      queue.push({ namespace: ns, name });
     }, (e: Error) => failed(`create: ${e.message.replace(/^.*unreachable: /, '')}`));
     if (victim) {
       // At once (no grace period): the test cluster has no kubelet to finish a graceful deletion,
       // so a loaded pod (bound to a node) would stay, terminating, and the cluster grow by the
       // churn's every pod (runs before 2026-12-02 22:20 did: 6,000 pods more per 300 s).
-      void conn.request('DELETE', `${createPath({ kind: 'Pod', metadata: victim.metadata })}/${victim.metadata.name}?gracePeriodSeconds=0`, { timeoutMs: 30_000 }).then(
+      void conn.request('DELETE', `${createPath({ kind: 'Pod', metadata: victim })}/${victim.name}?gracePeriodSeconds=0`, { timeoutMs: 30_000 }).then(
         (res) => (res.status === 200 || res.status === 202 ? deleted++ : failed(`delete HTTP ${res.status}`)), (e: Error) => failed(`delete: ${e.message.replace(/^.*unreachable: /, '')}`));
     }
   }
@@ -264,21 +297,21 @@ await sleep(2_000);
 gc();
 await sleep(500);
 const end = process.memoryUsage();
+const last = await live.readModel();
+const endCounts = { workloads: last.workloads.length, topLevel: analysis.outcomes(last).length };
+snapshot('after-churn');
 warmViews.stop();
 live.close();
 
 console.log(JSON.stringify({
   objects: kept.objects,
   heapLimit: mib(getHeapStatistics().heap_size_limit),
-  cold: { outcomes: outcomesCold, audit: auditCold, outcomesCpu: cpuOf.get('outcomes')!, auditCpu: cpuOf.get('audit')!, cases, topLevel: outcomes.length, findings: report.findings.length },
-  warm,
-  warmUp,
-  pages,
+  ...figures,
   steady: { rss: mib(steady.rss), heap: mib(steady.heapUsed) },
   churn: {
     seconds: churnMs / 1000, rate, created, deleted, failures, failedBy: Object.fromEntries(failedBy), unreachable,
     recompute: { median: median(recompute), p95: pct(recompute, 0.95), max: Math.max(...recompute), n: recompute.length, cpuMedian: median(recomputeCpu), cpuP95: pct(recomputeCpu, 0.95) },
     eventToViews: { median: median(eventToViews), p95: pct(eventToViews, 0.95), n: eventToViews.length },
-    rss, end: { rss: mib(end.rss), heap: mib(end.heapUsed) }, gc: gcPauses,
+    rss, end: { rss: mib(end.rss), heap: mib(end.heapUsed), ...endCounts }, gc: gcPauses,
   },
 }));

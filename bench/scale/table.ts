@@ -20,7 +20,7 @@ export interface Measured {
     recompute: { median: number; p95: number; max: number; n: number; cpuMedian: number; cpuP95: number };
     eventToViews: { median: number; p95: number; n: number };
     rss: { at: number; mib: number; heapTotal?: number; heapUsed?: number; external?: number; arrayBuffers?: number }[];
-    end: { rss: number; heap: number };
+    end: { rss: number; heap: number; workloads?: number; topLevel?: number };
     /** V8's pauses during the churn (runs before 2026-12-02 22:00 did not count them). */
     gc?: Record<'full' | 'young', { n: number; ms: number; max: number }>;
   };
@@ -55,6 +55,7 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
     ['churn: pod created → in the updated views (median / p95)', `${ms(c.eventToViews.median)} / ${ms(c.eventToViews.p95)} (${c.eventToViews.n} pods)`, ''],
     ...(c.gc ? [['churn: V8 pauses, full collections / scavenges (count, total, longest)', `${c.gc.full.n}, ${ms(c.gc.full.ms)}, ${ms(c.gc.full.max)} / ${c.gc.young.n}, ${ms(c.gc.young.ms)}, ${ms(c.gc.young.max)}`, ''] as [string, string, string]] : []),
     ['churn: RSS at the end (heap used)', `${mib(c.end.rss)} (${mib(c.end.heap)})`, '≤ 1 GiB'],
+    ['churn: live heap after a full collection, before → after the churn', `${mib(m.steady.heap)} → ${mib(c.end.heap)} (${c.end.heap >= m.steady.heap ? '+' : ''}${mib(c.end.heap - m.steady.heap)})${c.end.workloads !== undefined ? ` (top-level workloads ${m.cold.topLevel} → ${c.end.topLevel}; ${c.end.workloads} workloads at the end)` : ''}`, 'flat'],
     ['churn: RSS floor growth after the first minute (lowest of the last minute − lowest of the second)', Number.isNaN(growth) ? 'n/a (shorter run)' : mib(growth), 'flat'],
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
