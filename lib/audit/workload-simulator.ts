@@ -136,13 +136,22 @@ export class WorkloadSimulator {
     return this.shared.caseCount;
   }
 
+  /**
+   * The PSPs and ServiceAccounts simulated against, not the model they came from: a simulator lives
+   * as long as the policy does (days), and the model it was made with would keep that day's
+   * workloads alive, every pod deleted since (on a churning cluster of 150,000 pods, up to a second
+   * copy of them all).
+   */
+  private readonly model: Pick<ClusterModel, 'psps' | 'serviceAccounts'>;
+
   constructor(
-    private readonly model: Pick<ClusterModel, 'psps' | 'serviceAccounts'>,
+    model: Pick<ClusterModel, 'psps' | 'serviceAccounts'>,
     readonly context: SimulationContext,
     private readonly opts: ControllerOptions = {},
     /** A simulator of the same PSPs and ServiceAccounts (under other grants) whose cases to share. */
     variantOf?: WorkloadSimulator,
   ) {
+    this.model = { psps: model.psps, serviceAccounts: model.serviceAccounts };
     if (variantOf && !variantOf.sharesCasesWith(model)) throw new Error('a variant simulator needs the same PSPs and ServiceAccounts');
     this.shared = variantOf?.shared ?? { caseCount: 0, shapes: new Map(), shapeOf: new WeakMap() };
     this.pspIndex = new Map(model.psps.map((p, i) => [p.metadata.name, i]));

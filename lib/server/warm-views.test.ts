@@ -1,5 +1,7 @@
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import type { ClusterModel } from '../model/types';
+import type { ClusterModel, Workload } from '../model/types';
 import { demoModel } from '../testing/demo';
 import { boardComputedFor } from './pod-security-view';
 import type { ClusterSource, RevisionScope, SourceEvent } from './sources/source';
@@ -38,6 +40,25 @@ class ChangingSource implements ClusterSource {
   }
 }
 
+/**
+ * A bare pod (a top-level workload of its namespace, as the outcomes, the audit and the board rows
+ * hold them) added to the source's model, followed by the warm views, then removed; a weak reference to it.
+ */
+async function addThenDeleteBarePod(source: ChangingSource): Promise<WeakRef<object>> {
+  const deployment = source.model.workloads.find((w) => w.kind === 'Deployment');
+  if (!deployment) throw new Error('the demo has no Deployment');
+  const template = (deployment.spec as { template: { spec: unknown } }).template;
+  const pod = { kind: 'Pod', apiVersion: 'v1', metadata: { name: `${deployment.metadata.name}-bare`, namespace: deployment.metadata.namespace }, spec: template.spec } as Workload;
+  source.change('workloads', { ...source.model, workloads: [...source.model.workloads, pod] });
+  await vi.waitFor(() => expect(boardComputedFor(source.model)).toBe(true), { timeout: 10_000, interval: 20 });
+  expect(analysisOf(source).outcomes(source.model).some((o) => o.name === pod.metadata.name)).toBe(true);
+  // A page asks for the analysis without the controllers' service accounts, with the pod there.
+  expect(analysisOf(source, false).outcomes(source.model).some((o) => o.name === pod.metadata.name)).toBe(true);
+  analysisOf(source, false).audit(source.model);
+  source.change('workloads', { ...source.model, workloads: source.model.workloads.filter((w) => w !== pod) });
+  return new WeakRef(pod);
+}
+
 const sleep = (ms: number) => new Promise((ok) => setTimeout(ok, ms));
 const warmed: WarmViews[] = [];
 afterEach(() => warmed.splice(0).forEach((w) => w.stop()));
@@ -53,19 +74,38 @@ describe('keepViewsWarm', () => {
     expect(analysisOf(source).caseCount).toBeGreaterThan(0);
   });
 
-  it('computes them again shortly after a policy change, not after pod and workload events', async () => {
+  it('computes them again shortly after a policy change, and after pod and workload events at most once per workloadRefreshMs', { timeout: 30_000 }, async () => {
     const source = new ChangingSource(demoModel());
-    const w = keepViewsWarm(source, { debounceMs: 5 });
+    const w = keepViewsWarm(source, { debounceMs: 5, workloadRefreshMs: 3_000 });
     warmed.push(w);
     await w.ready;
     const first = source.model;
-    // A pod event: the pages follow it incrementally; nothing is computed for nobody.
+    // A pod event: the pages follow it incrementally; not computed at once for nobody.
     source.change('workloads', { ...first, workloads: first.workloads.slice(1) });
     await sleep(100);
     expect(boardComputedFor(source.model)).toBe(false);
     // A PSP removed: most views change; warm again.
     source.change('policy', { ...source.model, psps: first.psps.slice(1) });
     await vi.waitFor(() => expect(boardComputedFor(source.model)).toBe(true), { timeout: 10_000, interval: 20 });
+    // Pod events keep coming: one pass follows them all, workloadRefreshMs after the first.
+    for (let i = 2; i < 6; i++) source.change('workloads', { ...source.model, workloads: first.workloads.slice(i) });
+    await vi.waitFor(() => expect(boardComputedFor(source.model)).toBe(true), { timeout: 20_000, interval: 20 });
+  });
+
+  it('keeps no deleted workload alive once it has followed the deletion, in any analysis a page made', { timeout: 20_000 }, async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const source = new ChangingSource(demoModel());
+    const w = keepViewsWarm(source, { debounceMs: 5, workloadRefreshMs: 20 });
+    warmed.push(w);
+    await w.ready;
+    const deleted = await addThenDeleteBarePod(source);
+    // The outcomes, the audit and the board rows kept it until they followed the change.
+    // (A boolean asserted: a failed expect's error would hold the pod, and waitFor keeps the last one.)
+    await vi.waitFor(() => {
+      gc();
+      expect(deleted.deref() === undefined).toBe(true);
+    }, { timeout: 10_000, interval: 50 });
   });
 
   it('stops when the source closes', async () => {

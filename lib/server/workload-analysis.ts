@@ -16,3 +16,8 @@ export function analysisOf(source: ClusterSource, useServiceAccountCredentials =
   if (!analysis) perSource.set(useServiceAccountCredentials, (analysis = new IncrementalAnalysis({ useServiceAccountCredentials })));
   return analysis;
 }
+
+/** The analyses made so far for `source` (each setting a page asked for). */
+export function analysesOf(source: ClusterSource): IncrementalAnalysis[] {
+  return [...(analyses.get(source)?.values() ?? [])];
+}
