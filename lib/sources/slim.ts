@@ -40,7 +40,7 @@ export function isWorkloadKind(kind: string | undefined): kind is WorkloadKind {
   return !!kind && WORKLOAD.has(kind);
 }
 
-/** Strips `obj` in place (it is fresh from JSON.parse) and returns it; `kind` when the object does not say it (a list's items). */
+/** Strips `obj` in place (it is fresh from JSON.parse; its metadata may become a copy) and returns it; `kind` when the object does not say it (a list's items). */
 export function slimForCache(obj: RawObject, kind = obj.kind): RawObject {
   let meta = obj.metadata as { managedFields?: unknown; annotations?: Record<string, string> } | undefined;
   if (meta && 'managedFields' in meta) {
