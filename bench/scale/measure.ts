@@ -238,7 +238,9 @@ async function follow() {
   while (churning || pending.size > 0) {
     await sleep(10);
     const now = performance.now();
-    if (now - lastSample > 10_000) {
+    // Every second: the floor of a saw-tooth is only seen by samples taken soon after collections
+    // (runs before 2026-12-03 06:00 sampled every 10 s, and their floor moved by ±15 MiB with the phase).
+    if (now - lastSample > 1_000) {
       lastSample = now;
       const m = process.memoryUsage();
       rss.push({ at: (now - churnStart) / 1000, mib: mib(m.rss), heapTotal: mib(m.heapTotal), heapUsed: mib(m.heapUsed), external: mib(m.external), arrayBuffers: mib(m.arrayBuffers) });
@@ -280,6 +282,8 @@ log(`  churn: ${rate} pods/s created and ${rate}/s deleted for ${churnMs / 1000}
 // V8's pauses during the churn, full collections (mark-compact) apart from scavenges: what the
 // garbage made per event costs, and what sets the recomputation's tail.
 const gcPauses = { full: { n: 0, ms: 0, max: 0 }, young: { n: 0, ms: 0, max: 0 } };
+/** The heap used just after each full collection: close to what is live, without forcing collections. */
+const afterFull: { at: number; heapUsed: number }[] = [];
 const gcObserver = new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
     const kind = (e as unknown as { detail?: { kind?: number } }).detail?.kind;
@@ -288,6 +292,7 @@ const gcObserver = new PerformanceObserver((list) => {
     of.n++;
     of.ms += e.duration;
     of.max = Math.max(of.max, e.duration);
+    if (of === gcPauses.full) afterFull.push({ at: (performance.now() - churnStart) / 1000, heapUsed: mib(process.memoryUsage().heapUsed) });
   }
 });
 gcObserver.observe({ entryTypes: ['gc'] });
@@ -312,6 +317,6 @@ console.log(JSON.stringify({
     seconds: churnMs / 1000, rate, created, deleted, failures, failedBy: Object.fromEntries(failedBy), unreachable,
     recompute: { median: median(recompute), p95: pct(recompute, 0.95), max: Math.max(...recompute), n: recompute.length, cpuMedian: median(recomputeCpu), cpuP95: pct(recomputeCpu, 0.95) },
     eventToViews: { median: median(eventToViews), p95: pct(eventToViews, 0.95), n: eventToViews.length },
-    rss, end: { rss: mib(end.rss), heap: mib(end.heapUsed), ...endCounts }, gc: gcPauses,
+    rss, afterFull, end: { rss: mib(end.rss), heap: mib(end.heapUsed), ...endCounts }, gc: gcPauses,
   },
 }));

@@ -19,7 +19,10 @@ export interface Measured {
     seconds: number; rate: number; created: number; deleted: number; failures: number; failedBy?: Record<string, number>; unreachable: string[];
     recompute: { median: number; p95: number; max: number; n: number; cpuMedian: number; cpuP95: number };
     eventToViews: { median: number; p95: number; n: number };
+    /** Sampled every second (every 10 s before 2026-12-03 06:00). */
     rss: { at: number; mib: number; heapTotal?: number; heapUsed?: number; external?: number; arrayBuffers?: number }[];
+    /** The heap used just after each full collection during the churn. */
+    afterFull?: { at: number; heapUsed: number }[];
     end: { rss: number; heap: number; workloads?: number; topLevel?: number };
     /** V8's pauses during the churn (runs before 2026-12-02 22:00 did not count them). */
     gc?: Record<'full' | 'young', { n: number; ms: number; max: number }>;
@@ -36,6 +39,9 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
   const lowest = (from: number, to: number) => Math.min(...c.rss.filter((s) => s.at >= from && s.at < to).map((s) => s.mib));
   const end = c.rss.length ? c.rss[c.rss.length - 1].at : 0;
   const growth = end >= 150 ? lowest(end - 60, end + 1) - lowest(60, 120) : NaN;
+  const afterFull = c.afterFull ?? [];
+  const lowestAfterFull = (from: number, to: number) => Math.min(...afterFull.filter((s) => s.at >= from && s.at < to).map((s) => s.heapUsed));
+  const heapGrowth = end >= 150 && afterFull.length ? lowestAfterFull(end - 60, end + 1) - lowestAfterFull(60, 120) : NaN;
   const rows: [string, string, string][] = [
     ['bare parallel LIST (15 kinds, bodies parsed)', `${ms(m.bare)} (${m.items} items)`, ''],
     ['dashboard: start → first complete model', ms(m.firstModel), ''],
@@ -57,6 +63,7 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
     ['churn: RSS at the end (heap used)', `${mib(c.end.rss)} (${mib(c.end.heap)})`, '≤ 1 GiB'],
     ['churn: live heap after a full collection, before → after the churn', `${mib(m.steady.heap)} → ${mib(c.end.heap)} (${c.end.heap >= m.steady.heap ? '+' : ''}${mib(c.end.heap - m.steady.heap)})${c.end.workloads !== undefined ? ` (top-level workloads ${m.cold.topLevel} → ${c.end.topLevel}; ${c.end.workloads} workloads at the end)` : ''}`, 'flat'],
     ['churn: RSS floor growth after the first minute (lowest of the last minute − lowest of the second)', Number.isNaN(growth) ? 'n/a (shorter run)' : mib(growth), 'flat'],
+    ...(c.afterFull ? [['churn: heap after full collections, growth after the first minute (the same way)', Number.isNaN(heapGrowth) ? 'n/a (shorter run)' : `${mib(heapGrowth)} (${mib(lowestAfterFull(60, 120))} → ${mib(lowestAfterFull(end - 60, end + 1))}; ${afterFull.length} collections)`, 'flat'] as [string, string, string]] : []),
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));
@@ -67,6 +74,11 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
   console.log('(wall-clock figures include waiting for the CPU on a shared machine; CPU figures are this process\'s own)');
   if (c.failures) console.log(`Churn requests that failed, by reason: ${Object.entries(c.failedBy ?? {}).map(([why, n]) => `${why} ×${n}`).join('; ')}`);
   if (c.unreachable.length) console.log(`The live source said the API server did not answer: ${c.unreachable.slice(0, 5).join('; ')}`);
-  console.log(`\nMemory during churn (RSS; V8 heap reserved/used; external, of which Buffers):`);
-  for (const s of c.rss) console.log(`  ${s.at.toFixed(0).padStart(4)} s  RSS ${mib(s.mib)}${s.heapTotal !== undefined ? `; heap ${mib(s.heapTotal)}/${mib(s.heapUsed!)}; external ${mib(s.external!)} (${mib(s.arrayBuffers!)})` : ''}`);
+  console.log(`\nMemory during churn, every 10 s (RSS; V8 heap reserved/used; external, of which Buffers):`);
+  let printed = -Infinity;
+  for (const s of c.rss) {
+    if (s.at - printed < 9.5) continue;
+    printed = s.at;
+    console.log(`  ${s.at.toFixed(0).padStart(4)} s  RSS ${mib(s.mib)}${s.heapTotal !== undefined ? `; heap ${mib(s.heapTotal)}/${mib(s.heapUsed!)}; external ${mib(s.external!)} (${mib(s.arrayBuffers!)})` : ''}`);
+  }
 }
