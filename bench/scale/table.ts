@@ -36,12 +36,14 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
   const c = m.churn;
   // RSS saw-tooths between collections: growth is the floor rising, the lowest sample of the last
   // minute against the lowest of the second (not the last sample against one after a minute).
-  const lowest = (from: number, to: number) => Math.min(...c.rss.filter((s) => s.at >= from && s.at < to).map((s) => s.mib));
   const end = c.rss.length ? c.rss[c.rss.length - 1].at : 0;
-  const growth = end >= 150 ? lowest(end - 60, end + 1) - lowest(60, 120) : NaN;
-  const afterFull = c.afterFull ?? [];
-  const lowestAfterFull = (from: number, to: number) => Math.min(...afterFull.filter((s) => s.at >= from && s.at < to).map((s) => s.heapUsed));
-  const heapGrowth = end >= 150 && afterFull.length ? lowestAfterFull(end - 60, end + 1) - lowestAfterFull(60, 120) : NaN;
+  /** The lowest value of the second minute and of the last; undefined for a run too short to have both. */
+  const floors = <T extends { at: number }>(samples: T[], value: (s: T) => number) => {
+    const lowest = (from: number, to: number) => Math.min(...samples.filter((s) => s.at >= from && s.at < to).map(value));
+    return end >= 150 && samples.length ? { second: lowest(60, 120), last: lowest(end - 60, end + 1) } : undefined;
+  };
+  const rssFloor = floors(c.rss, (s) => s.mib);
+  const heapFloor = floors(c.afterFull ?? [], (s) => s.heapUsed);
   const rows: [string, string, string][] = [
     ['bare parallel LIST (15 kinds, bodies parsed)', `${ms(m.bare)} (${m.items} items)`, ''],
     ['dashboard: start → first complete model', ms(m.firstModel), ''],
@@ -62,8 +64,8 @@ export function printTable(m: Measured, run: { scale: number; pods: number; load
     ...(c.gc ? [['churn: V8 pauses, full collections / scavenges (count, total, longest)', `${c.gc.full.n}, ${ms(c.gc.full.ms)}, ${ms(c.gc.full.max)} / ${c.gc.young.n}, ${ms(c.gc.young.ms)}, ${ms(c.gc.young.max)}`, ''] as [string, string, string]] : []),
     ['churn: RSS at the end (heap used)', `${mib(c.end.rss)} (${mib(c.end.heap)})`, '≤ 1 GiB'],
     ['churn: live heap after a full collection, before → after the churn', `${mib(m.steady.heap)} → ${mib(c.end.heap)} (${c.end.heap >= m.steady.heap ? '+' : ''}${mib(c.end.heap - m.steady.heap)})${c.end.workloads !== undefined ? ` (top-level workloads ${m.cold.topLevel} → ${c.end.topLevel}; ${c.end.workloads} workloads at the end)` : ''}`, 'flat'],
-    ['churn: RSS floor growth after the first minute (lowest of the last minute − lowest of the second)', Number.isNaN(growth) ? 'n/a (shorter run)' : mib(growth), 'flat'],
-    ...(c.afterFull ? [['churn: heap after full collections, growth after the first minute (the same way)', Number.isNaN(heapGrowth) ? 'n/a (shorter run)' : `${mib(heapGrowth)} (${mib(lowestAfterFull(60, 120))} → ${mib(lowestAfterFull(end - 60, end + 1))}; ${afterFull.length} collections)`, 'flat'] as [string, string, string]] : []),
+    ['churn: RSS floor growth after the first minute (lowest of the last minute − lowest of the second)', rssFloor ? mib(rssFloor.last - rssFloor.second) : 'n/a (shorter run)', 'flat'],
+    ...(c.afterFull ? [['churn: heap after full collections, growth after the first minute (the same way)', heapFloor ? `${mib(heapFloor.last - heapFloor.second)} (${mib(heapFloor.second)} → ${mib(heapFloor.last)}; ${c.afterFull.length} collections)` : 'n/a (shorter run)', 'flat'] as [string, string, string]] : []),
   ];
   const w0 = Math.max(...rows.map((r) => r[0].length));
   const w1 = Math.max(...rows.map((r) => r[1].length));

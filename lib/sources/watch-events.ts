@@ -28,9 +28,9 @@ export type FoldResult =
 
 /**
  * Folds one watch event into a kind's cache. resourceVersions are opaque strings: they are only
- * stored and sent back, never compared for order.
+ * stored and sent back, never compared for order. `event` is fresh from JSON.parse and the cache's
+ * from here on: its object is slimmed and stored as it is.
  */
-/** `event` is fresh from JSON.parse and the cache's from here on: its object is slimmed and stored as it is. */
 export function applyWatchEvent(items: Map<string, RawObject>, event: WatchEvent, kind: string, apiVersion: string): FoldResult {
   switch (event.type) {
     case 'ADDED':
